@@ -1,0 +1,71 @@
+/** User-facing limits and names, in one place. */
+
+/** Kept equal to package.json's version by test/constants.test.ts. */
+export const VERSION = '0.1.0';
+
+export const SUPPORTED_CONFIG_VERSIONS: readonly number[] = [1];
+
+/** sts:AssumeRole DurationSeconds bounds. */
+export const MIN_DURATION_SECONDS = 900;
+export const MAX_DURATION_SECONDS = 43200;
+/** AWS caps a session at one hour when the caller is itself an assumed role ("role chaining"). */
+export const CHAINED_ROLE_MAX_DURATION_SECONDS = 3600;
+
+export const DEFAULT_DURATION_SECONDS = 3600;
+export const DEFAULT_MIN_TTL_SECONDS = 900;
+export const DEFAULT_SESSION_NAME = 'rolemap-{user}';
+export const DEFAULT_WEB_IDENTITY_AUDIENCE = 'sts.amazonaws.com';
+export const DEFAULT_DEPLOY_BRANCH = 'main';
+
+/** RoleSessionName / SourceIdentity: 2..64 characters of [\w+=,.@-]. */
+export const SESSION_NAME_MIN_LENGTH = 2;
+export const SESSION_NAME_MAX_LENGTH = 64;
+export const SESSION_NAME_ALLOWED = /^[\w+=,.@-]+$/;
+export const SESSION_NAME_DISALLOWED_CHAR = /[^\w+=,.@-]/g;
+export const MAX_SESSION_TAGS = 50;
+
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+/** arn:PARTITION:iam::ACCOUNT:role/PATH/NAME */
+export const ROLE_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
+/** A role name, optionally with an IAM path: "name" or "path/to/name". */
+export const ROLE_NAME_PATTERN = /^(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+/** Template placeholders allowed in session_name, source_identity and tag values. */
+export const TEMPLATE_PLACEHOLDERS = [
+  'user',
+  'mode',
+  'account',
+  'account_name',
+  'role',
+  'unit',
+  'ci_run',
+  'pr',
+  'branch',
+] as const;
+export type TemplatePlaceholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
+
+/** Path segment where Terragrunt (< v1.0.4) copied units; everything from here on is cut. */
+export const TERRAGRUNT_CACHE_SEGMENT = '.terragrunt-cache';
+
+export const MAPPING_FILE_NAME = 'rolemap.yaml';
+
+/**
+ * rolemap puts the access key id it issued under this name in `envs`. A later call (a dependency
+ * fetch inherits the dependent unit's env) that sees AWS_ACCESS_KEY_ID equal to this value knows
+ * those credentials are rolemap's own and must not be used as a base identity (that would chain).
+ */
+export const ISSUED_MARKER_ENV = 'ROLEMAP_ISSUED_ACCESS_KEY_ID';
+
+/** How long an AccessDenied-style failure is remembered, so parallel callers are not all refused by STS. */
+export const FAILURE_MEMORY_SECONDS = 60;
+
+/** Overall deadline for obtaining one credential, retries included. */
+export const CREDENTIALS_DEADLINE_MS = 60_000;
+/** Longest a caller waits for another process's lock before trying to break it. */
+export const LOCK_WAIT_MS = 90_000;
+/** A lock older than this whose owner cannot be confirmed alive is broken. */
+export const LOCK_STALE_MS = 75_000;
+
+export const EXIT_OK = 0;
+export const EXIT_CREDENTIALS = 1;
+export const EXIT_USAGE = 2;

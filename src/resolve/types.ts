@@ -1,0 +1,117 @@
+/**
+ * What the resolver produces: a fully resolved credential request, or the reason there is none.
+ * `credentials`, `env` and `explain` are all projections of this one result, so they cannot
+ * disagree about which account and role a unit gets.
+ */
+
+import type {
+  AuthKind,
+  CompiledGlob,
+  CompiledMapping,
+  Mode,
+  Partition,
+  SsoSettings,
+  WebIdentitySettings,
+} from '../config/types';
+import type { SourcePosition } from '../errors';
+
+/** The environment the resolver reads: process.env, already stripped of rolemap's own credentials. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export interface ResolveInput {
+  config: import('../config/types').CompiledConfig;
+  /** Undefined when there is none, or in CI (where it is never read). */
+  userConfig: import('../config/types').CompiledUserConfig | undefined;
+  /** The unit path relative to the mapping file's directory, `/`-separated, already cut at `.terragrunt-cache`. */
+  unitPath: string;
+  env: Environment;
+  /** `--mode`, when given. */
+  modeFlag: Mode | undefined;
+  /** The OS user name (os.userInfo().username), for `{user}` outside CI. */
+  osUser: string;
+}
+
+export type ModeSource = 'flag' | 'env' | 'github-actions' | 'gitlab' | 'ci' | 'user-config' | 'mapping-file' | 'default';
+
+export interface ModeDecision {
+  mode: Mode;
+  source: ModeSource;
+  /** One sentence a human reads in `explain`, e.g. "GitHub Actions pull_request event". */
+  why: string;
+}
+
+export interface Candidate {
+  mapping: CompiledMapping;
+  /** The mapping's most specific glob that matched the unit. */
+  glob: CompiledGlob;
+  literalSegments: number;
+}
+
+export type OverrideDecision =
+  | {
+      status: 'applied';
+      index: number;
+      position: SourcePosition;
+      changes: { role?: string; auth?: AuthKind };
+      why: string;
+    }
+  | {
+      status: 'refused';
+      index: number;
+      position: SourcePosition;
+      /** Names the allow rule that is missing, for the warning. */
+      why: string;
+    };
+
+export interface CredentialRequest {
+  configFile: string;
+  unitPath: string;
+  mapping: CompiledMapping;
+  matchedGlob: CompiledGlob;
+  mode: ModeDecision;
+  accountId: string;
+  accountName: string | undefined;
+  partition: Partition;
+  roleArn: string;
+  roleName: string;
+  sessionName: string;
+  durationSeconds: number;
+  /** Region for STS calls and the emitted AWS_REGION; undefined means the SDK default. */
+  region: string | undefined;
+  /** Never `auto`: the resolver has already chosen. */
+  auth: Exclude<AuthKind, 'auto'>;
+  authWhy: string;
+  externalId: string | undefined;
+  sourceIdentity: string | undefined;
+  tags: ReadonlyArray<{ Key: string; Value: string }>;
+  minTtlSeconds: number;
+  /** The mapping's `envs`, to be emitted as they are (region variables are added at output). */
+  envs: Readonly<Record<string, string>>;
+  webIdentity: WebIdentitySettings;
+  sso: SsoSettings | undefined;
+  /** AWS profile for base credentials of `assume` (user config `source_profile`, else AWS_PROFILE). */
+  sourceProfile: string | undefined;
+  overrides: readonly OverrideDecision[];
+  /** Whether the user config was read (never in CI). */
+  userConfigFile: string | undefined;
+}
+
+export type ResolveResult =
+  | { status: 'matched'; request: CredentialRequest; candidates: readonly Candidate[] }
+  | {
+      status: 'unmatched';
+      unitPath: string;
+      configFile: string;
+      /** Globs nearest to the unit path, best first. */
+      nearest: readonly CompiledGlob[];
+      /** True when the mapping file says `unmatched: empty`. */
+      emptyAllowed: boolean;
+      mode: ModeDecision;
+    }
+  | {
+      status: 'ambiguous';
+      unitPath: string;
+      configFile: string;
+      candidates: readonly Candidate[];
+      mode: ModeDecision;
+    };
