@@ -1,0 +1,40 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { MAPPING_FILE_NAME } from '../constants';
+import { ConfigError } from '../errors';
+
+export interface MappingFileLocation {
+  file: string;
+  /** How it was found, for `explain`. */
+  source: '--config' | 'ROLEMAP_CONFIG' | 'walk-up';
+}
+
+/**
+ * Finds the mapping file: `--config`, then ROLEMAP_CONFIG, then `rolemap.yaml` walking up from
+ * the unit directory to the filesystem root. First found wins.
+ * @throws ConfigError when an explicit file does not exist or nothing is found.
+ */
+export function findMappingFile(unitDir: string, configFlag: string | undefined, envConfig: string | undefined): MappingFileLocation {
+  if (configFlag !== undefined) return { file: mustExist(path.resolve(configFlag), '--config'), source: '--config' };
+  if (envConfig !== undefined && envConfig !== '') {
+    return { file: mustExist(path.resolve(envConfig), 'ROLEMAP_CONFIG'), source: 'ROLEMAP_CONFIG' };
+  }
+  let dir = unitDir;
+  for (;;) {
+    const candidate = path.join(dir, MAPPING_FILE_NAME);
+    if (fs.statSync(candidate, { throwIfNoEntry: false })?.isFile()) return { file: candidate, source: 'walk-up' };
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  throw new ConfigError(`No ${MAPPING_FILE_NAME} found in ${unitDir} or any directory above it.`, {
+    hint: `Create ${MAPPING_FILE_NAME} at the root of your live tree (see mappings.example.yaml), or point to one with --config FILE or ROLEMAP_CONFIG.`,
+  });
+}
+
+function mustExist(file: string, via: string): string {
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
+  throw new ConfigError(`The mapping file ${file} given by ${via} does not exist or is not a file.`, {
+    hint: `Check the path given by ${via}.`,
+  });
+}

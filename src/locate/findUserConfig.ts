@@ -1,0 +1,25 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigError } from '../errors';
+import type { Environment } from '../resolve/types';
+
+/**
+ * The developer's own config: ROLEMAP_USER_CONFIG, else $XDG_CONFIG_HOME/rolemap/config.yaml,
+ * else ~/.config/rolemap/config.yaml. Returns undefined when the default locations hold nothing.
+ * @throws ConfigError when ROLEMAP_USER_CONFIG names a file that does not exist.
+ */
+export function findUserConfig(env: Environment, homedir: string): string | undefined {
+  const explicit = env['ROLEMAP_USER_CONFIG'];
+  if (explicit !== undefined && explicit !== '') {
+    const file = path.resolve(explicit);
+    if (fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
+    throw new ConfigError(`ROLEMAP_USER_CONFIG names ${file}, which does not exist.`, {
+      hint: 'Create the file, or unset ROLEMAP_USER_CONFIG to use ~/.config/rolemap/config.yaml.',
+    });
+  }
+  const xdg = env['XDG_CONFIG_HOME'];
+  // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
+  const base = xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(homedir, '.config');
+  const file = path.join(base, 'rolemap', 'config.yaml');
+  return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ? file : undefined;
+}

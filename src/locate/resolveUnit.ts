@@ -1,0 +1,75 @@
+import * as path from 'node:path';
+import type { CompiledConfig, CompiledUserConfig, Mode } from '../config/types';
+import { loadCompiled, type CompiledStore } from '../config/loadCompiled';
+import type { Logger } from '../log/logger';
+import { isCi } from '../resolve/isCi';
+import { resolveRequest } from '../resolve/resolveRequest';
+import type { Environment, ResolveResult } from '../resolve/types';
+import { findMappingFile, type MappingFileLocation } from './findMappingFile';
+import { findUserConfig } from './findUserConfig';
+import { unitPathFor } from './unitPathFor';
+
+export interface ResolveUnitInit {
+  /** The unit directory as given (--dir or the working directory). */
+  dir: string;
+  configFlag: string | undefined;
+  modeFlag: Mode | undefined;
+  env: Environment;
+  homedir: string;
+  osUser: string;
+  compiledStore: CompiledStore | undefined;
+  logger: Logger;
+}
+
+export interface ResolvedUnit {
+  location: MappingFileLocation;
+  config: CompiledConfig;
+  userConfig: CompiledUserConfig | undefined;
+  unitDir: string;
+  unitPath: string;
+  result: ResolveResult;
+}
+
+/**
+ * The I/O half of resolution: finds the mapping file and the developer's config, loads their
+ * compiled forms, computes the unit path, then hands everything to the pure resolver.
+ */
+export async function resolveUnit(init: ResolveUnitInit): Promise<ResolvedUnit> {
+  const unitDir = path.resolve(init.dir);
+  const location = findMappingFile(unitDir, init.configFlag, init.env['ROLEMAP_CONFIG']);
+  const config = await loadMappingFile(location.file, init);
+  const userConfig = await loadUserConfig(init);
+  const unitPath = unitPathFor(unitDir, location.file);
+  const result = resolveRequest({
+    config,
+    userConfig,
+    unitPath,
+    env: init.env,
+    modeFlag: init.modeFlag,
+    osUser: init.osUser,
+  });
+  return { location, config, userConfig, unitDir, unitPath, result };
+}
+
+/** Loads and compiles a mapping file (through the compiled-config cache). */
+export function loadMappingFile(file: string, init: Pick<ResolveUnitInit, 'compiledStore' | 'logger'>): Promise<CompiledConfig> {
+  return loadCompiled({
+    file,
+    store: init.compiledStore,
+    compile: async (text, name) => (await import('../config/compileMappingFile')).compileMappingFile(text, name),
+    onStoreError: (error) => init.logger.warn('could not save the compiled mapping file', { error: String(error) }),
+  });
+}
+
+/** The developer's config, or undefined in CI (where it is never read) or when there is none. */
+async function loadUserConfig(init: ResolveUnitInit): Promise<CompiledUserConfig | undefined> {
+  if (isCi(init.env)) return undefined;
+  const file = findUserConfig(init.env, init.homedir);
+  if (file === undefined) return undefined;
+  return loadCompiled({
+    file,
+    store: init.compiledStore,
+    compile: async (text, name) => (await import('../config/compileUserConfig')).compileUserConfig(text, name),
+    onStoreError: (error) => init.logger.warn('could not save the compiled user config', { error: String(error) }),
+  });
+}

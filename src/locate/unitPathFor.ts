@@ -1,0 +1,32 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigError } from '../errors';
+import { cutAtTerragruntCache } from './cutAtTerragruntCache';
+
+/**
+ * The unit path that globs match: the unit directory relative to the mapping file's directory,
+ * both with symlinks resolved, `/`-separated on every OS. The root itself is ".".
+ * @throws ConfigError when the unit lies outside the mapping file's directory.
+ */
+export function unitPathFor(unitDir: string, mappingFile: string): string {
+  const unitReal = realDir(cutAtTerragruntCache(unitDir, path.sep));
+  const rootReal = realDir(path.dirname(mappingFile));
+  const relative = path.relative(rootReal, cutAtTerragruntCache(unitReal, path.sep));
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new ConfigError(`The unit ${unitReal} is outside ${rootReal}, the directory of the mapping file ${mappingFile}.`, {
+      hint: 'Run rolemap from a unit below the mapping file, or point --config / ROLEMAP_CONFIG at the mapping file of this tree.',
+    });
+  }
+  return relative === '' ? '.' : relative.split(path.sep).join('/');
+}
+
+function realDir(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch (error) {
+    throw new ConfigError(`The directory ${dir} does not exist.`, {
+      hint: 'Pass an existing unit directory with --dir, or run rolemap from inside the unit.',
+      cause: error,
+    });
+  }
+}
