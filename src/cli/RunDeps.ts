@@ -1,0 +1,19 @@
+import type { FlushableLogger } from '../log/createLogger';
+import type { Environment } from '../resolve/types';
+import type { Output } from './Output';
+
+/** Everything a command needs from the outside world; tests pass their own. */
+export interface RunDeps {
+  /** The environment, with credentials that rolemap itself issued already removed. */
+  env: Environment;
+  cwd: string;
+  homedir: string;
+  uid: number;
+  osUser: string;
+  now: () => number;
+  logger: FlushableLogger;
+  output: Output;
+  /** Messages for the human at the terminal (login's URL and code); stderr. */
+  notify: (message: string) => void;
+  stderrIsTTY: boolean;
+}

@@ -1,0 +1,36 @@
+import { inspectCachedCredentials, type CacheState } from '../../auth/inspectCachedCredentials';
+import { resolveUnit } from '../../locate/resolveUnit';
+import type { CommandContext } from '../CommandContext';
+import { explainReport, explainText } from './explainReport';
+
+export interface ExplainOptions {
+  dir: string | undefined;
+  mode: 'plan' | 'apply' | undefined;
+  config: string | undefined;
+  json: boolean;
+}
+
+/** `rolemap explain`: how a unit resolves, with no AWS call and no secret. */
+export async function runExplain(options: ExplainOptions, context: CommandContext): Promise<void> {
+  const { deps } = context;
+  const resolved = await resolveUnit({
+    dir: options.dir ?? deps.cwd,
+    configFlag: options.config,
+    modeFlag: options.mode,
+    env: deps.env,
+    homedir: deps.homedir,
+    osUser: deps.osUser,
+    compiledStore: context.cache?.compiledStore,
+    logger: deps.logger,
+  });
+  let cache: CacheState = { status: 'not-applicable' };
+  if (resolved.result.status === 'matched' && resolved.result.request.auth !== 'delegate') {
+    cache =
+      context.cache === undefined
+        ? { status: 'disabled', why: context.cacheDisabledWhy ?? 'the cache is off' }
+        : inspectCachedCredentials({ request: resolved.result.request, env: deps.env, store: context.cache.store, now: deps.now() });
+  }
+  const report = explainReport(resolved, cache);
+  if (options.json) deps.output.json(report);
+  else deps.output.text(explainText(report));
+}

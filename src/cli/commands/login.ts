@@ -1,0 +1,22 @@
+import { login } from '../../auth/sso/login';
+import type { CommandContext } from '../CommandContext';
+import { ssoSettingsFor, type SsoFlags } from './ssoSettingsFor';
+
+/** `rolemap login`: the device authorization flow; the URL and code go to stderr. */
+export async function runLogin(options: SsoFlags & { noBrowser: boolean }, context: CommandContext): Promise<void> {
+  const { deps } = context;
+  const sso = await ssoSettingsFor(options, context);
+  const result = await login({
+    startUrl: sso.startUrl,
+    region: sso.region,
+    noBrowser: options.noBrowser,
+    env: deps.env,
+    notify: deps.notify,
+    isTTY: deps.stderrIsTTY,
+    homeDir: deps.homedir,
+  });
+  deps.notify(
+    `Logged in to ${sso.startUrl}; the token is valid until ${result.expiresAt}` +
+      (result.refreshable ? ' and will be refreshed automatically.' : '. Run `rolemap login` again after that.'),
+  );
+}

@@ -1,0 +1,83 @@
+import * as os from 'node:os';
+import { stripIssuedCredentials } from '../auth/stripIssuedCredentials';
+import { UsageError } from '../errors';
+import { createLogger, isLogLevel, type FlushableLogger } from '../log/createLogger';
+import { exitCodeFor } from './exitCodeFor';
+import { formatError } from './formatError';
+import { openCache } from './openCache';
+import { stdoutOutput } from './Output';
+import { parseArgs } from './parseArgs';
+import { run } from './run';
+
+/**
+ * The entry point: turns argv and the environment into a command, runs it, and maps any
+ * failure to an exit code and one message on stderr. Nothing reaches stdout on failure,
+ * because commands write their output only once, at the end, when they have succeeded.
+ */
+async function main(): Promise<number> {
+  let logger: FlushableLogger | undefined;
+  const stdoutChunks: string[] = [];
+  try {
+    // Done first and in place: the AWS SDK's default chain reads process.env itself.
+    const removed = stripIssuedCredentials(process.env);
+    logger = loggerFromEnv(process.env);
+    if (removed) logger.debug('ignoring credentials that rolemap issued to an earlier call (dependency fetch)');
+    const command = parseArgs(process.argv.slice(2));
+    const deps = {
+      env: process.env,
+      cwd: process.cwd(),
+      homedir: os.homedir(),
+      uid: process.getuid?.() ?? -1,
+      osUser: osUserName(),
+      now: Date.now,
+      logger,
+      output: stdoutOutput((chunk) => stdoutChunks.push(chunk)),
+      notify: (message: string) => process.stderr.write(message.endsWith('\n') ? message : `${message}\n`),
+      stderrIsTTY: process.stderr.isTTY === true,
+    };
+    await run(command, deps, () => openCache(deps));
+    await logger.flush();
+    await writeStdout(stdoutChunks.join(''));
+    return 0;
+  } catch (error) {
+    await logger?.flush();
+    process.stderr.write(formatError(error));
+    return exitCodeFor(error);
+  }
+}
+
+function loggerFromEnv(env: NodeJS.ProcessEnv): FlushableLogger {
+  const level = env['ROLEMAP_LOG_LEVEL'] ?? 'warn';
+  const format = env['ROLEMAP_LOG_FORMAT'] ?? 'text';
+  const write = (line: string): void => {
+    process.stderr.write(line);
+  };
+  if (!isLogLevel(level)) {
+    throw new UsageError(`ROLEMAP_LOG_LEVEL is "${level}", which is not a log level.`, {
+      hint: 'Use one of trace, debug, info, warn, error, silent.',
+    });
+  }
+  if (format !== 'text' && format !== 'json') {
+    throw new UsageError(`ROLEMAP_LOG_FORMAT is "${format}".`, { hint: 'Use text or json.' });
+  }
+  return createLogger({ level, format, write });
+}
+
+function osUserName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    // Containers may run as a uid with no passwd entry.
+    return process.env['USER'] ?? `uid-${process.getuid?.() ?? 'unknown'}`;
+  }
+}
+
+function writeStdout(text: string): Promise<void> {
+  if (text === '') return Promise.resolve();
+  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
+void main().then((code) => {
+  // Exit explicitly: keep-alive sockets of the AWS SDK must not hold the process open.
+  process.exit(code);
+});

@@ -1,0 +1,45 @@
+import { VERSION } from '../constants';
+import type { CacheHandle, CommandContext } from './CommandContext';
+import { runCredentials } from './commands/credentials';
+import { runEnv } from './commands/env';
+import { runExplain } from './commands/explain';
+import { runValidate } from './commands/validate';
+import { helpText } from './helpText';
+import type { Command } from './parseArgs';
+import type { RunDeps } from './RunDeps';
+
+export interface OpenCacheResult {
+  cache: CacheHandle | undefined;
+  disabledWhy: string | undefined;
+}
+
+/** Runs one parsed command. Throws typed errors; the caller turns them into an exit code. */
+export async function run(command: Command, deps: RunDeps, openCache: () => OpenCacheResult): Promise<void> {
+  switch (command.name) {
+    case 'version':
+      deps.output.text(VERSION);
+      return;
+    case 'help':
+      deps.output.text(helpText(command.topic));
+      return;
+    default:
+  }
+  const { cache, disabledWhy } = openCache();
+  const context: CommandContext = { deps, cache, cacheDisabledWhy: disabledWhy };
+  switch (command.name) {
+    case 'credentials':
+      return runCredentials(command, context);
+    case 'env':
+      return runEnv(command, context);
+    case 'explain':
+      return runExplain(command, context);
+    case 'validate':
+      return runValidate(command, context);
+    case 'cache':
+      return (await import('./commands/cache')).runCache(command, context);
+    case 'login':
+      return (await import('./commands/login')).runLogin(command, context);
+    case 'logout':
+      return (await import('./commands/logout')).runLogout(command, context);
+  }
+}

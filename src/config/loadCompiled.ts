@@ -1,0 +1,80 @@
+import * as fs from 'node:fs';
+import { createHash } from 'node:crypto';
+import { VERSION } from '../constants';
+import { ConfigError } from '../errors';
+
+/** Where compiled configs are kept between runs; undefined when the cache is not trusted. */
+export interface CompiledStore {
+  /** `id` is the sha256 hex of the config file's path. */
+  read(id: string): unknown;
+  write(id: string, value: unknown): void;
+}
+
+export interface LoadCompiledInit<T> {
+  file: string;
+  store: CompiledStore | undefined;
+  /** Parses and validates the file's text; only called when no compiled form fits. */
+  compile: (text: string, file: string) => Promise<T>;
+  /** Told when a compiled form could not be saved; the run goes on. */
+  onStoreError?: (error: unknown) => void;
+}
+
+interface StoredCompiled {
+  identity: string;
+  compiled: unknown;
+}
+
+/**
+ * Loads a config file in its compiled form. The compiled form is kept in the cache keyed by the
+ * file's identity (device, inode, size, mtime, ctime) and rolemap's version, so an unchanged
+ * file is never parsed again: a cache hit then loads neither the YAML parser nor the glob library.
+ * @throws ConfigError when the file cannot be read or is invalid.
+ */
+export async function loadCompiled<T>(init: LoadCompiledInit<T>): Promise<T> {
+  const { file, store } = init;
+  const stat = statFile(file);
+  const identity = `${VERSION}:${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+  const id = createHash('sha256').update(file).digest('hex');
+
+  const stored = store?.read(id);
+  if (isStoredCompiled(stored) && stored.identity === identity) return stored.compiled as T;
+
+  const compiled = await init.compile(readText(file), file);
+  try {
+    store?.write(id, { identity, compiled } satisfies StoredCompiled);
+  } catch (error) {
+    init.onStoreError?.(error);
+  }
+  return compiled;
+}
+
+function isStoredCompiled(value: unknown): value is StoredCompiled {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { identity?: unknown }).identity === 'string' &&
+    typeof (value as { compiled?: unknown }).compiled === 'object'
+  );
+}
+
+function statFile(file: string): fs.Stats {
+  try {
+    return fs.statSync(file);
+  } catch (error) {
+    throw new ConfigError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`, {
+      hint: 'Check that the file exists and that you may read it.',
+      cause: error,
+    });
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`, {
+      hint: 'Check that the file exists and that you may read it.',
+      cause: error,
+    });
+  }
+}
