@@ -1,0 +1,117 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findUnits } from '../../src/locate/findUnits';
+import { startEmulator, type Emulator } from '../emulator';
+import { SEED_DEVELOPER } from '../emulator/seed';
+import { EXAMPLES_LIVE, makeSandbox, parseTerragruntJson, runRolemap, type Sandbox } from './runRolemap';
+
+const UNITS = findUnits(EXAMPLES_LIVE);
+const ACCOUNT_OF: Readonly<Record<string, string>> = {
+  dev: '111111111111',
+  stage: '222222222222',
+  prod: '333333333333',
+  shared: '444444444444',
+};
+
+describe('dist/rolemap in every unit of examples/live (DESIGN section 1)', () => {
+  let emulator: Emulator;
+  let sandbox: Sandbox;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    sandbox = makeSandbox();
+    env = {
+      ...sandbox.env,
+      ...emulator.env(),
+      AWS_ACCESS_KEY_ID: SEED_DEVELOPER.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SEED_DEVELOPER.secretAccessKey,
+    };
+  });
+  afterAll(async () => {
+    sandbox.cleanup();
+    await emulator.close();
+  });
+
+  it('finds the example units', () => {
+    expect(UNITS).toStrictEqual([
+      'dev/us-east-1/app',
+      'dev/us-east-1/vpc',
+      'prod/us-east-1/app',
+      'prod/us-east-1/vpc',
+      'shared/dns',
+      'stage/us-east-1/app',
+      'stage/us-east-1/vpc',
+    ]);
+  });
+
+  it.each(UNITS)('%s: one JSON object with credentials for the mapped account, nothing on stderr', async (unit) => {
+    const run = await runRolemap([], { cwd: path.join(EXAMPLES_LIVE, unit), env });
+    expect({ code: run.code, stderr: run.stderr }).toStrictEqual({ code: 0, stderr: '' });
+    const json = parseTerragruntJson(run.stdout);
+    expect(Object.keys(json).sort()).toStrictEqual(['awsCredentials', 'envs']);
+    const envs = json['envs'] as Record<string, string>;
+    expect(envs['AWS_REGION']).toBe('us-east-1');
+    expect(envs['AWS_DEFAULT_REGION']).toBe('us-east-1');
+    expect(envs['ROLEMAP_ISSUED_ACCESS_KEY_ID']).toBe((json['awsCredentials'] as Record<string, string>)['ACCESS_KEY_ID']);
+    const account = ACCOUNT_OF[unit.split('/')[0] ?? ''];
+    const assumed = emulator.callLog().filter((c) => c.action === 'AssumeRole' && c.roleArn?.includes(`::${account}:`));
+    expect(assumed.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers the same from inside .terragrunt-cache as from the unit', async () => {
+    const inside = path.join(EXAMPLES_LIVE, 'dev/us-east-1/vpc/.terragrunt-cache/abc/def');
+    fs.mkdirSync(inside, { recursive: true });
+    try {
+      const fromCache = await runRolemap(['explain', '--json'], { cwd: inside, env });
+      const fromUnit = await runRolemap(['explain', '--json'], { cwd: path.join(EXAMPLES_LIVE, 'dev/us-east-1/vpc'), env });
+      const unitPath = (out: string): unknown => (JSON.parse(out) as Record<string, unknown>)['unitPath'];
+      expect([unitPath(fromCache.stdout), (JSON.parse(fromCache.stdout) as Record<string, unknown>)['roleArn']]).toStrictEqual([
+        unitPath(fromUnit.stdout),
+        'arn:aws:iam::111111111111:role/terragrunt',
+      ]);
+    } finally {
+      fs.rmSync(path.join(EXAMPLES_LIVE, 'dev/us-east-1/vpc/.terragrunt-cache'), { recursive: true, force: true });
+    }
+  });
+
+  it('with auth: delegate prints awsRole only, with roleSessionName and an integer duration', async () => {
+    const delegated = path.join(sandbox.home, 'delegate.yaml');
+    const text = fs.readFileSync(path.join(EXAMPLES_LIVE, 'rolemap.yaml'), 'utf8').replace('auth: auto', 'auth: delegate');
+    fs.writeFileSync(delegated, text);
+    for (const unit of UNITS) {
+      const run = await runRolemap(['--config', delegated, '--dir', path.join(EXAMPLES_LIVE, unit)], { cwd: sandbox.home, env });
+      expect({ code: run.code, stderr: run.stderr }).toStrictEqual({ code: 0, stderr: '' });
+      const json = parseTerragruntJson(run.stdout);
+      expect(Object.keys(json).sort()).toStrictEqual(['awsRole', 'envs']);
+      const role = json['awsRole'] as Record<string, unknown>;
+      expect(role['roleARN']).toMatch(new RegExp(`^arn:aws:iam::${ACCOUNT_OF[unit.split('/')[0] ?? '']}:role/terragrunt`));
+      expect(role['duration']).toBe(3600);
+      expect(role['roleSessionName']).toBe('rolemap-tester-plan');
+    }
+  });
+
+  it('a dependency fetch that inherits the dependent unit credentials does not chain from them', async () => {
+    const dependent = await runRolemap([], { cwd: path.join(EXAMPLES_LIVE, 'prod/us-east-1/app'), env });
+    const issued = parseTerragruntJson(dependent.stdout);
+    const creds = issued['awsCredentials'] as Record<string, string>;
+    // What Terragrunt passes to the dependency fetch: its env plus what rolemap returned.
+    const inherited = {
+      ...env,
+      ...(issued['envs'] as Record<string, string>),
+      AWS_ACCESS_KEY_ID: creds['ACCESS_KEY_ID'] ?? '',
+      AWS_SECRET_ACCESS_KEY: creds['SECRET_ACCESS_KEY'] ?? '',
+      AWS_SESSION_TOKEN: creds['SESSION_TOKEN'] ?? '',
+      ROLEMAP_NO_CACHE: '1',
+    };
+    emulator.resetCalls();
+    const fetch = await runRolemap([], { cwd: path.join(EXAMPLES_LIVE, 'shared/dns'), env: inherited });
+    expect(fetch.code).toBe(0);
+    parseTerragruntJson(fetch.stdout);
+    const [call] = emulator.callLog().filter((c) => c.action === 'AssumeRole');
+    expect({ role: call?.roleArn, caller: call?.callerArn }).toStrictEqual({
+      role: 'arn:aws:iam::444444444444:role/terragrunt-plan',
+      caller: SEED_DEVELOPER.arn,
+    });
+  });
+});
