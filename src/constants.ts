@@ -69,3 +69,33 @@ export const LOCK_STALE_MS = 75_000;
 export const EXIT_OK = 0;
 export const EXIT_CREDENTIALS = 1;
 export const EXIT_USAGE = 2;
+
+/** Retried STS and token-endpoint calls back off as random() * min(cap, base * 2^(n-1)) ("full jitter"). */
+export const RETRY_BASE_DELAY_MS = 100;
+export const RETRY_MAX_DELAY_MS = 3_000;
+/** Attempts per credential, the first included; the overall deadline (CREDENTIALS_DEADLINE_MS) also applies. */
+export const RETRY_MAX_ATTEMPTS = 8;
+/** Per-request limits for STS, so a hung endpoint becomes a retryable timeout rather than a hang. */
+export const STS_CONNECTION_TIMEOUT_MS = 3_000;
+export const STS_REQUEST_TIMEOUT_MS = 10_000;
+/** Limit for GitHub Actions' OIDC token request. */
+export const WEB_IDENTITY_TOKEN_REQUEST_TIMEOUT_MS = 10_000;
+
+/** IAM Identity Center (SSO): the scope that makes sso-oidc issue a refresh token. */
+export const SSO_ACCOUNT_ACCESS_SCOPE = 'sso:account:access';
+/** The clientName rolemap registers with sso-oidc. */
+export const SSO_CLIENT_NAME = 'rolemap';
+/** An SSO access token with less than this left is refreshed before use (the AWS SDK's window). */
+export const SSO_TOKEN_REFRESH_WINDOW_SECONDS = 300;
+/** `rolemap login` registers a new sso-oidc client when the cached one has less than this left. */
+export const SSO_REGISTRATION_RENEW_SECONDS = 86_400;
+/** RFC 8628: the poll interval when the server names none, and the increase on slow_down. */
+export const SSO_DEFAULT_POLL_INTERVAL_SECONDS = 5;
+export const SSO_SLOW_DOWN_INCREMENT_SECONDS = 5;
+/** Per-request limits for sso-oidc and the SSO portal. */
+export const SSO_CONNECTION_TIMEOUT_MS = 3_000;
+export const SSO_REQUEST_TIMEOUT_MS = 10_000;
+
+/** A lock waiter first pauses about this long, then longer each time, up to LOCK_POLL_MAX_MS (both jittered). */
+export const LOCK_POLL_MIN_MS = 10;
+export const LOCK_POLL_MAX_MS = 50;

@@ -1,0 +1,34 @@
+import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
+import { STS_CONNECTION_TIMEOUT_MS, STS_REQUEST_TIMEOUT_MS } from '../constants';
+import type { Logger } from '../log/logger';
+import { toSdkLogger } from './toSdkLogger';
+
+export interface CreateStsClientInit {
+  /** The loaded @aws-sdk/client-sts module (see loadSts). */
+  sts: typeof import('@aws-sdk/client-sts');
+  region: string;
+  logger: Logger;
+  /** Static base credentials or a provider. */
+  credentials: NonNullable<STSClientConfig['credentials']>;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * An STS client that makes exactly one attempt per call (withRetries is the only retry loop)
+ * and turns a hung connection or request into a TimeoutError. The endpoint is the SDK's own
+ * choice, which honours AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL.
+ */
+export function createStsClient(init: CreateStsClientInit): STSClient {
+  return new init.sts.STSClient({
+    region: init.region,
+    credentials: init.credentials,
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: init.connectionTimeoutMs ?? STS_CONNECTION_TIMEOUT_MS,
+      requestTimeout: init.requestTimeoutMs ?? STS_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+      logger: toSdkLogger(init.logger),
+    },
+  });
+}

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { CredentialRequest, Environment } from '../resolve/types';
+import { formatTokenSource, pickWebIdentityTokenSource } from './pickWebIdentityTokenSource';
+
+/** Enough of a token's digest to tell tokens apart in a cache key, without revealing it. */
+const TOKEN_DIGEST_HEX_LENGTH = 16;
+
+function digest(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, TOKEN_DIGEST_HEX_LENGTH);
+}
+
+function readTokenQuietly(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function describeWebIdentity(request: CredentialRequest, env: Environment): string {
+  const source = pickWebIdentityTokenSource(request.webIdentity.token, env);
+  if (source === undefined) return 'web-identity:none';
+  const prefix = `web-identity:${formatTokenSource(source)}`;
+  switch (source.kind) {
+    case 'github': {
+      // The token itself is not fetched on the hot path; one job run is one identity.
+      const run = ['GITHUB_REPOSITORY', 'GITHUB_RUN_ID', 'GITHUB_RUN_ATTEMPT', 'GITHUB_JOB'].map((name) => env[name] ?? '');
+      return `${prefix}:${run.join(':')}:${request.webIdentity.audience}`;
+    }
+    case 'env': {
+      const token = env[source.name]?.trim() ?? '';
+      return token === '' ? `${prefix}:none` : `${prefix}:${digest(token)}`;
+    }
+    case 'file': {
+      const token = readTokenQuietly(source.path);
+      return token === undefined || token === '' ? `${prefix}:none` : `${prefix}:${digest(token)}`;
+    }
+  }
+}
+
+/**
+ * A stable, non-secret name for the identity that will ask STS for `request`'s role: part of
+ * the cache key, and what error messages call the caller before an ARN is known.
+ * It follows the AWS SDK's precedence for `assume`: a profile (source_profile, AWS_PROFILE)
+ * wins over environment keys. Access key ids are not secret; secret keys and tokens never appear
+ * (env and file tokens are represented by a truncated sha256).
+ *
+ * Loads nothing heavy: it runs on the cache-hit path.
+ */
+export function describeBaseIdentity(request: CredentialRequest, env: Environment): string {
+  switch (request.auth) {
+    case 'web-identity':
+      return describeWebIdentity(request, env);
+    case 'sso':
+      return `sso:${request.sso?.startUrl ?? 'none'}`;
+    case 'delegate':
+      return 'delegate';
+    case 'assume': {
+      const profile = request.sourceProfile ?? env['AWS_PROFILE'];
+      if (profile !== undefined && profile !== '') return `profile:${profile}`;
+      const keyId = env['AWS_ACCESS_KEY_ID'];
+      if (keyId !== undefined && keyId !== '' && (env['AWS_SECRET_ACCESS_KEY'] ?? '') !== '') return `env:${keyId}`;
+      return 'profile:default';
+    }
+  }
+}

@@ -1,0 +1,146 @@
+import type { AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
+import { CredentialsError } from '../errors';
+import type { Logger } from '../log/logger';
+import type { CredentialRequest, Environment } from '../resolve/types';
+import { createStsClient } from './createStsClient';
+import { describeBaseIdentity } from './describeBaseIdentity';
+import { loadCredentialProviders, loadSts } from './loadSdk';
+import { stsRegionFor } from './stsRegionFor';
+import { toAwsCredentials } from './toAwsCredentials';
+import { toCredentialsError, type StsCallContext } from './toCredentialsError';
+import { toSdkLogger } from './toSdkLogger';
+import type { CredentialProvider } from './types';
+import { withRetries, type RetryOptions } from './withRetries';
+
+export interface FromAssumeRoleInit {
+  /** Backoff, clock and deadline for retries; tests pass a fast sleep and a small deadline. */
+  retry?: Omit<RetryOptions, 'onRetry'>;
+  request: CredentialRequest;
+  logger: Logger;
+  /**
+   * Read for the region and the base-identity descriptor; defaults to process.env. The SDK's
+   * credential chain always reads process.env, which the caller has already stripped of the
+   * credentials rolemap issued.
+   */
+  env?: Environment;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+/** How long naming the caller may take on the error path. */
+const CALLER_LOOKUP_TIMEOUT_MS = 3_000;
+
+const MAX_CHAIN_MESSAGE_LENGTH = 300;
+
+const NO_BASE_HINT =
+  'Configure base credentials: run `aws configure`, set AWS_PROFILE, or set source_profile in your rolemap config; ' +
+  'for IAM Identity Center use `auth: sso` and run `rolemap login`.';
+
+/**
+ * Credentials for `request.roleArn` by sts:AssumeRole (DESIGN section 5), with base credentials
+ * from the AWS SDK's default chain (`source_profile` / AWS_PROFILE, environment, SSO profile,
+ * container, instance metadata). Sends RoleSessionName, DurationSeconds and, where set,
+ * ExternalId, SourceIdentity and Tags. Throttling, 5xx, network errors and timeouts are retried
+ * within the deadline; anything else throws a CredentialsError naming the role and the caller.
+ */
+export function fromAssumeRole(init: FromAssumeRoleInit): CredentialProvider {
+  return async () => {
+    const { request, logger } = init;
+    const env = init.env ?? process.env;
+    const descriptor = describeBaseIdentity(request, env);
+    const [sts, providers] = await Promise.all([loadSts(), loadCredentialProviders()]);
+
+    const baseProvider = providers.fromNodeProviderChain({
+      ...(request.sourceProfile === undefined ? {} : { profile: request.sourceProfile }),
+      logger: toSdkLogger(logger),
+    });
+    let base: Awaited<ReturnType<typeof baseProvider>>;
+    try {
+      base = await baseProvider();
+    } catch (error) {
+      throw new CredentialsError(`No base credentials to assume ${request.roleArn} with (${descriptor}): ${chainFailure(error)}`, {
+        kind: 'no-base-credentials',
+        roleArn: request.roleArn,
+        baseIdentity: descriptor,
+        hint: NO_BASE_HINT,
+        cause: error,
+      });
+    }
+
+    const client = createStsClient({
+      sts,
+      region: stsRegionFor(request, env),
+      logger,
+      credentials: base,
+      ...(init.connectionTimeoutMs === undefined ? {} : { connectionTimeoutMs: init.connectionTimeoutMs }),
+      ...(init.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: init.requestTimeoutMs }),
+    });
+    const input: AssumeRoleCommandInput = {
+      RoleArn: request.roleArn,
+      RoleSessionName: request.sessionName,
+      DurationSeconds: request.durationSeconds,
+      ...(request.externalId === undefined ? {} : { ExternalId: request.externalId }),
+      ...(request.sourceIdentity === undefined ? {} : { SourceIdentity: request.sourceIdentity }),
+      ...(request.tags.length === 0 ? {} : { Tags: request.tags.map((tag) => ({ Key: tag.Key, Value: tag.Value })) }),
+    };
+    const context: StsCallContext = {
+      action: 'AssumeRole',
+      roleArn: request.roleArn,
+      baseIdentity: descriptor,
+      durationSeconds: request.durationSeconds,
+      sentExternalId: input.ExternalId !== undefined,
+      sentSourceIdentity: input.SourceIdentity !== undefined,
+      sentTags: input.Tags !== undefined,
+    };
+
+    try {
+      const response = await withRetries(
+        async ({ signal }) => {
+          logger.debug('sts:AssumeRole', { roleArn: request.roleArn, base: descriptor });
+          try {
+            return await client.send(new sts.AssumeRoleCommand(input), { abortSignal: signal });
+          } catch (error) {
+            throw await explain(error, context, client, sts);
+          }
+        },
+        {
+          ...init.retry,
+          onRetry: (error, attempt, delayMs) => logger.info(`sts:AssumeRole failed (${error.kind}), retrying in ${delayMs} ms`, { attempt }),
+        },
+      );
+      return toAwsCredentials(response, { roleArn: request.roleArn, baseIdentity: descriptor });
+    } finally {
+      client.destroy();
+    }
+  };
+}
+
+/** The SDK chain's own explanation, e.g. "Could not load credentials from any providers". */
+function chainFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : '';
+  if (message === '') return 'the AWS SDK credential chain found none';
+  return message.length > MAX_CHAIN_MESSAGE_LENGTH ? `${message.slice(0, MAX_CHAIN_MESSAGE_LENGTH)}...` : message;
+}
+
+/**
+ * Maps the error; when it is a refusal the caller can act on, first asks STS who the caller is
+ * (one GetCallerIdentity, only on this error path) so the message names an ARN, not a profile.
+ */
+async function explain(
+  error: unknown,
+  context: StsCallContext,
+  client: STSClient,
+  sts: typeof import('@aws-sdk/client-sts'),
+): Promise<CredentialsError> {
+  const mapped = toCredentialsError(error, context);
+  if (mapped.kind !== 'access-denied' && mapped.kind !== 'validation') return mapped;
+  try {
+    const caller = await client.send(new sts.GetCallerIdentityCommand({}), {
+      abortSignal: AbortSignal.timeout(CALLER_LOOKUP_TIMEOUT_MS),
+    });
+    if (caller.Arn === undefined) return mapped;
+    return toCredentialsError(error, { ...context, baseIdentity: caller.Arn });
+  } catch {
+    return mapped;
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The one place the AWS SDK is loaded. Nothing on the cache-hit path imports it; the credential
+ * kinds that need it call these when they run.
+ */
+
+/**
+ * @aws-sdk/core prints a NodeVersionSupportWarning (node < 22) through process.emitWarning when a
+ * client is first built. Terragrunt shows rolemap's stderr to the user on every call, so it is
+ * switched off with the variable the SDK itself honours, before any client exists.
+ */
+const SDK_NODE_WARNING_VARIABLE = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+
+function silenceSdkWarnings(): void {
+  process.env[SDK_NODE_WARNING_VARIABLE] = 'true';
+}
+
+/** Loads @aws-sdk/client-sts. */
+export async function loadSts(): Promise<typeof import('@aws-sdk/client-sts')> {
+  silenceSdkWarnings();
+  return import('@aws-sdk/client-sts');
+}
+
+/** Loads @aws-sdk/credential-providers (the default chain for base credentials). */
+export async function loadCredentialProviders(): Promise<typeof import('@aws-sdk/credential-providers')> {
+  silenceSdkWarnings();
+  return import('@aws-sdk/credential-providers');
+}

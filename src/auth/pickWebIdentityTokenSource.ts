@@ -1,0 +1,38 @@
+import type { WebIdentityTokenSource } from '../config/types';
+import type { Environment } from '../resolve/types';
+import { AUTO_TOKEN_FILE_VARIABLE, AUTO_TOKEN_VARIABLES } from './webIdentityAvailable';
+
+/** A token source with `auto` settled. */
+export type ConcreteTokenSource = Exclude<WebIdentityTokenSource, { kind: 'auto' }>;
+
+function present(value: string | undefined): value is string {
+  return value !== undefined && value !== '';
+}
+
+/**
+ * Settles `auto` from the environment alone: GitHub Actions when both ACTIONS_ID_TOKEN_REQUEST_URL
+ * and ACTIONS_ID_TOKEN_REQUEST_TOKEN are set, else the file named by AWS_WEB_IDENTITY_TOKEN_FILE,
+ * else ROLEMAP_WEB_IDENTITY_TOKEN, else GITLAB_OIDC_TOKEN. Returns undefined when none is there.
+ * An explicit source is returned as it is, present or not.
+ */
+export function pickWebIdentityTokenSource(source: WebIdentityTokenSource, env: Environment): ConcreteTokenSource | undefined {
+  if (source.kind !== 'auto') return source;
+  if (present(env['ACTIONS_ID_TOKEN_REQUEST_URL']) && present(env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'])) return { kind: 'github' };
+  const file = env[AUTO_TOKEN_FILE_VARIABLE];
+  if (present(file)) return { kind: 'file', path: file };
+  const name = AUTO_TOKEN_VARIABLES.find((variable) => present(env[variable]));
+  return name === undefined ? undefined : { kind: 'env', name };
+}
+
+/** How a token source is written in the mapping file: `github`, `env:NAME`, `file:PATH`. */
+export function formatTokenSource(source: WebIdentityTokenSource): string {
+  switch (source.kind) {
+    case 'github':
+    case 'auto':
+      return source.kind;
+    case 'env':
+      return `env:${source.name}`;
+    case 'file':
+      return `file:${source.path}`;
+  }
+}

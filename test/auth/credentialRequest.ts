@@ -1,0 +1,80 @@
+import type { CompiledMapping } from '../../src/config/types';
+import type { CredentialRequest } from '../../src/resolve/types';
+import type { LogLevel, Logger } from '../../src/log/logger';
+
+const POSITION = { file: '/repo/rolemap.yaml', line: 3, column: 5 };
+
+/** A resolved request for `roleName` in `accountId`, as the resolver would hand it over. */
+export function credentialRequest(overrides: Partial<CredentialRequest> & { accountId?: string; roleName?: string } = {}): CredentialRequest {
+  const accountId = overrides.accountId ?? '333333333333';
+  const roleName = overrides.roleName ?? 'terragrunt-apply';
+  const roleArn = overrides.roleArn ?? `arn:aws:iam::${accountId}:role/${roleName}`;
+  const glob = { glob: 'prod/**', regexSource: '^prod\\/.*$', regexFlags: '', literalSegments: 1, position: POSITION };
+  const webIdentity = overrides.webIdentity ?? { token: { kind: 'auto' as const }, audience: 'sts.amazonaws.com' };
+  const mapping: CompiledMapping = {
+    index: 0,
+    position: POSITION,
+    globs: [glob],
+    accountId,
+    accountName: 'prod',
+    partition: 'aws',
+    roles: { plan: { arn: roleArn, name: roleName }, apply: { arn: roleArn, name: roleName } },
+    settings: {
+      region: undefined,
+      durationSeconds: 3600,
+      sessionNameTemplate: 'rolemap-{user}',
+      auth: 'auto',
+      minTtlSeconds: 900,
+      externalId: undefined,
+      sourceIdentityTemplate: undefined,
+      tagTemplates: {},
+      envs: {},
+      webIdentity,
+    },
+  };
+  return {
+    configFile: '/repo/rolemap.yaml',
+    unitPath: 'prod/vpc',
+    mapping,
+    matchedGlob: glob,
+    mode: { mode: 'apply', source: 'flag', why: '--mode apply' },
+    accountId,
+    accountName: 'prod',
+    partition: 'aws',
+    roleArn,
+    roleName,
+    sessionName: 'rolemap-alice',
+    durationSeconds: 3600,
+    region: 'us-east-1',
+    auth: 'assume',
+    authWhy: 'auth: assume (mapping file)',
+    externalId: undefined,
+    sourceIdentity: undefined,
+    tags: [],
+    minTtlSeconds: 900,
+    envs: {},
+    webIdentity,
+    sso: undefined,
+    sourceProfile: undefined,
+    overrides: [],
+    userConfigFile: undefined,
+    ...overrides,
+  };
+}
+
+/** A Logger that keeps what it is told, for assertions (and never prints). */
+export function recordingLogger(): Logger & { records: Array<{ level: LogLevel; msg: string }> } {
+  const records: Array<{ level: LogLevel; msg: string }> = [];
+  const at = (level: LogLevel) => (msg: string): void => {
+    records.push({ level, msg });
+  };
+  return {
+    records,
+    trace: at('trace'),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    isEnabled: () => true,
+  };
+}
