@@ -55,6 +55,12 @@ export const MAPPING_FILE_NAME = 'rolemap.yaml';
  * those credentials are rolemap's own and must not be used as a base identity (that would chain).
  */
 export const ISSUED_MARKER_ENV = 'ROLEMAP_ISSUED_ACCESS_KEY_ID';
+/**
+ * Emitted beside the marker: the non-secret descriptor of the base identity the credentials were
+ * obtained with. Terragrunt replaces the user's AWS_* keys with rolemap's in a dependency fetch's
+ * environment, so once those are stripped the fetch still knows whose cache entries it may use.
+ */
+export const ISSUED_BASE_IDENTITY_ENV = 'ROLEMAP_BASE_IDENTITY';
 
 /** How long an AccessDenied-style failure is remembered, so parallel callers are not all refused by STS. */
 export const FAILURE_MEMORY_SECONDS = 60;

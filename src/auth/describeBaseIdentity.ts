@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { ISSUED_BASE_IDENTITY_ENV } from '../constants';
 import type { CredentialRequest, Environment } from '../resolve/types';
 import { formatTokenSource, pickWebIdentityTokenSource } from './pickWebIdentityTokenSource';
 
@@ -61,6 +62,9 @@ export function describeBaseIdentity(request: CredentialRequest, env: Environmen
       if (profile !== undefined && profile !== '') return `profile:${profile}`;
       const keyId = env['AWS_ACCESS_KEY_ID'];
       if (keyId !== undefined && keyId !== '' && (env['AWS_SECRET_ACCESS_KEY'] ?? '') !== '') return `env:${keyId}`;
+      // A dependency fetch whose env keys were rolemap's: the identity they were obtained with.
+      const inherited = env[ISSUED_BASE_IDENTITY_ENV];
+      if (inherited !== undefined && inherited !== '') return inherited;
       return 'profile:default';
     }
   }

@@ -4,6 +4,8 @@ import { singleFlight } from '../cache/singleFlight';
 import type { CacheKeyParts } from '../cache/types';
 import type { Logger } from '../log/logger';
 import type { CredentialRequest, Environment } from '../resolve/types';
+import { ISSUED_BASE_IDENTITY_ENV } from '../constants';
+import { CredentialsError } from '../errors';
 import { checkAccount } from './checkAccount';
 import { describeBaseIdentity } from './describeBaseIdentity';
 import type { AwsCredentials } from './types';
@@ -20,6 +22,8 @@ export interface ObtainCredentialsInit {
 export interface ObtainedCredentials {
   credentials: AwsCredentials;
   cacheHit: boolean;
+  /** The non-secret descriptor of who asked AWS (part of the cache key). */
+  baseIdentity: string;
 }
 
 /** Everything that changes the credential, none of it secret: the cache key's parts. */
@@ -51,11 +55,15 @@ export async function obtainCredentials(init: ObtainCredentialsInit): Promise<Ob
   const obtain = async (): Promise<AwsCredentials> => {
     logger.info('asking AWS', { roleArn: request.roleArn, auth: request.auth, base: parts.baseIdentity });
     const provider = await providerFor(init);
-    return checkAccount(request, await provider(), parts.baseIdentity);
+    try {
+      return checkAccount(request, await provider(), parts.baseIdentity);
+    } catch (error) {
+      throw explainInheritedBase(error, env);
+    }
   };
-  if (init.store === undefined) return { credentials: await obtain(), cacheHit: false };
+  if (init.store === undefined) return { credentials: await obtain(), cacheHit: false, baseIdentity: parts.baseIdentity };
   logger.trace('cache key', { key: cacheKey(parts) });
-  return singleFlight({
+  const result = await singleFlight({
     store: init.store,
     parts,
     minTtlSeconds: request.minTtlSeconds,
@@ -64,6 +72,7 @@ export async function obtainCredentials(init: ObtainCredentialsInit): Promise<Ob
     warn: (message) => logger.warn(message),
     onLockWait: () => logger.debug('another rolemap is obtaining this credential; waiting for it', { roleArn: request.roleArn }),
   });
+  return { ...result, baseIdentity: parts.baseIdentity };
 }
 
 async function providerFor(init: ObtainCredentialsInit): Promise<() => Promise<AwsCredentials>> {
@@ -76,4 +85,24 @@ async function providerFor(init: ObtainCredentialsInit): Promise<() => Promise<A
     case 'sso':
       return (await import('./sso/fromSso')).fromSso({ request, logger, env });
   }
+}
+
+/**
+ * In a dependency fetch whose base credentials were the user's environment keys, Terragrunt has
+ * replaced those keys with rolemap's; rolemap will not chain from them, so only a cached
+ * credential can answer. Say so, instead of a bare "no base credentials".
+ */
+function explainInheritedBase(error: unknown, env: Environment): unknown {
+  const inherited = env[ISSUED_BASE_IDENTITY_ENV];
+  if (!(error instanceof CredentialsError) || error.kind !== 'no-base-credentials' || inherited === undefined) return error;
+  return new CredentialsError(
+    `${error.message}. This call inherited credentials that rolemap issued to another unit (a dependency fetch), and rolemap never uses those as a base; the original base identity (${inherited}) is no longer in the environment.`,
+    {
+      kind: error.kind,
+      ...(error.roleArn === undefined ? {} : { roleArn: error.roleArn }),
+      baseIdentity: inherited,
+      hint: 'Give base credentials through a profile (AWS_PROFILE or source_profile) or SSO, which dependency fetches keep; environment keys are replaced by Terragrunt for them.',
+      cause: error,
+    },
+  );
 }

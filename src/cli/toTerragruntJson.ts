@@ -1,4 +1,4 @@
-import { ISSUED_MARKER_ENV } from '../constants';
+import { ISSUED_BASE_IDENTITY_ENV, ISSUED_MARKER_ENV } from '../constants';
 import type { AwsCredentials } from '../auth/types';
 import type { CredentialRequest } from '../resolve/types';
 
@@ -27,7 +27,7 @@ function baseEnvs(request: CredentialRequest): Record<string, string> {
  * Credentials rolemap obtained. The marker lets a later call (a dependency fetch inherits these
  * variables) recognise them as rolemap's own and never use them as a base identity.
  */
-export function credentialsJson(request: CredentialRequest, credentials: AwsCredentials): TerragruntJson {
+export function credentialsJson(request: CredentialRequest, credentials: AwsCredentials, baseIdentity: string): TerragruntJson {
   return {
     awsCredentials: {
       ACCESS_KEY_ID: credentials.accessKeyId,
@@ -38,6 +38,7 @@ export function credentialsJson(request: CredentialRequest, credentials: AwsCred
       ...baseEnvs(request),
       AWS_CREDENTIAL_EXPIRATION: credentials.expiration,
       [ISSUED_MARKER_ENV]: credentials.accessKeyId,
+      [ISSUED_BASE_IDENTITY_ENV]: baseIdentity,
     },
   };
 }

@@ -91,27 +91,53 @@ describe('dist/rolemap in every unit of examples/live (DESIGN section 1)', () =>
     }
   });
 
-  it('a dependency fetch that inherits the dependent unit credentials does not chain from them', async () => {
-    const dependent = await runRolemap([], { cwd: path.join(EXAMPLES_LIVE, 'prod/us-east-1/app'), env });
+  /** What Terragrunt gives a dependency fetch: its env plus what rolemap returned for the dependent unit. */
+  async function inheritedFrom(unit: string, base: Record<string, string>): Promise<Record<string, string>> {
+    const dependent = await runRolemap([], { cwd: path.join(EXAMPLES_LIVE, unit), env: base });
     const issued = parseTerragruntJson(dependent.stdout);
     const creds = issued['awsCredentials'] as Record<string, string>;
-    // What Terragrunt passes to the dependency fetch: its env plus what rolemap returned.
-    const inherited = {
-      ...env,
+    return {
+      ...base,
       ...(issued['envs'] as Record<string, string>),
       AWS_ACCESS_KEY_ID: creds['ACCESS_KEY_ID'] ?? '',
       AWS_SECRET_ACCESS_KEY: creds['SECRET_ACCESS_KEY'] ?? '',
       AWS_SESSION_TOKEN: creds['SESSION_TOKEN'] ?? '',
-      ROLEMAP_NO_CACHE: '1',
     };
+  }
+
+  it('a dependency fetch with env-key base credentials is answered from the cache, never by chaining', async () => {
+    const inherited = await inheritedFrom('prod/us-east-1/app', env);
+    await runRolemap([], { cwd: path.join(EXAMPLES_LIVE, 'shared/dns'), env }); // discovery filled the cache
+    emulator.resetCalls();
+    const fetch = await runRolemap([], { cwd: path.join(EXAMPLES_LIVE, 'shared/dns'), env: inherited });
+    expect({ code: fetch.code, stderr: fetch.stderr, assumeCalls: emulator.calls('AssumeRole') }).toStrictEqual({ code: 0, stderr: '', assumeCalls: 0 });
+    const json = parseTerragruntJson(fetch.stdout);
+    expect((json['envs'] as Record<string, string>)['ROLEMAP_BASE_IDENTITY']).toBe(`env:${SEED_DEVELOPER.accessKeyId}`);
+  });
+
+  it('a dependency fetch on a cache miss refuses to chain and says how to keep a base identity', async () => {
+    const inherited = { ...(await inheritedFrom('prod/us-east-1/app', env)), ROLEMAP_NO_CACHE: '1' };
+    emulator.resetCalls();
+    const fetch = await runRolemap([], { cwd: path.join(EXAMPLES_LIVE, 'shared/dns'), env: inherited });
+    expect({ code: fetch.code, stdout: fetch.stdout, assumeCalls: emulator.calls('AssumeRole') }).toStrictEqual({ code: 1, stdout: '', assumeCalls: 0 });
+    expect(fetch.stderr).toContain('rolemap never uses those as a base');
+    expect(fetch.stderr).toContain('AWS_PROFILE');
+  });
+
+  it('a dependency fetch with a profile as base assumes the role as the developer, not as the dependent role', async () => {
+    fs.mkdirSync(path.join(sandbox.home, '.aws'), { recursive: true });
+    fs.writeFileSync(
+      path.join(sandbox.home, '.aws/credentials'),
+      `[base]\naws_access_key_id = ${SEED_DEVELOPER.accessKeyId}\naws_secret_access_key = ${SEED_DEVELOPER.secretAccessKey}\n`,
+    );
+    const profileEnv: Record<string, string> = { ...sandbox.env, ...emulator.env(), AWS_PROFILE: 'base', ROLEMAP_NO_CACHE: '1' };
+    const inherited = await inheritedFrom('prod/us-east-1/app', profileEnv);
     emulator.resetCalls();
     const fetch = await runRolemap([], { cwd: path.join(EXAMPLES_LIVE, 'shared/dns'), env: inherited });
     expect(fetch.code).toBe(0);
-    parseTerragruntJson(fetch.stdout);
-    const [call] = emulator.callLog().filter((c) => c.action === 'AssumeRole');
-    expect({ role: call?.roleArn, caller: call?.callerArn }).toStrictEqual({
-      role: 'arn:aws:iam::444444444444:role/terragrunt-plan',
-      caller: SEED_DEVELOPER.arn,
-    });
+    const calls = emulator.callLog().filter((c) => c.action === 'AssumeRole');
+    expect(calls.map((c) => ({ role: c.roleArn, caller: c.callerArn }))).toStrictEqual([
+      { role: 'arn:aws:iam::444444444444:role/terragrunt-plan', caller: SEED_DEVELOPER.arn },
+    ]);
   });
 });

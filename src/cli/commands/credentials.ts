@@ -47,7 +47,7 @@ export async function terragruntJsonFor(options: CredentialsOptions, context: Co
   if (request.auth === 'delegate') {
     return delegateJson(request, await readDelegateToken(request, deps.env));
   }
-  const { credentials, cacheHit } = await obtainCredentials({
+  const { credentials, cacheHit, baseIdentity } = await obtainCredentials({
     request: { ...request, auth: request.auth },
     env: deps.env,
     store: context.cache?.store,
@@ -55,7 +55,7 @@ export async function terragruntJsonFor(options: CredentialsOptions, context: Co
     now: deps.now,
   });
   deps.logger.debug(cacheHit ? 'cache hit' : 'obtained new credentials', { roleArn: request.roleArn, expiration: credentials.expiration });
-  return credentialsJson(request, credentials);
+  return credentialsJson(request, credentials, baseIdentity);
 }
 
 /** `rolemap` / `rolemap credentials`: exactly one JSON object on stdout. */
