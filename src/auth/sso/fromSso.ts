@@ -1,0 +1,111 @@
+import { SSO_TOKEN_REFRESH_WINDOW_SECONDS } from '../../constants';
+import { ConfigError, CredentialsError } from '../../errors';
+import type { Logger } from '../../log/logger';
+import type { CredentialRequest, Environment } from '../../resolve/types';
+import type { AwsCredentials, CredentialProvider } from '../types';
+import { createSsoPortalClient } from './createSsoPortalClient';
+import { isRefreshable } from './isRefreshable';
+import { locateSsoToken } from './locateSsoToken';
+import { refreshSsoToken, type WithLock } from './refreshSsoToken';
+import { resolveHomeDir } from './resolveHomeDir';
+import { ssoLoginHint } from './ssoLoginHint';
+import { toSsoCredentialsError } from './toSsoCredentialsError';
+
+export interface FromSsoInit {
+  request: CredentialRequest;
+  env: Environment;
+  /** Epoch milliseconds; defaults to Date.now. */
+  now?: (() => number) | undefined;
+  /** Home directory holding `.aws/`; defaults to HOME from `env`. */
+  homeDir?: string | undefined;
+  logger?: Logger | undefined;
+  withLock?: WithLock | undefined;
+}
+
+/**
+ * The ARN rolemap reports for SSO credentials. The portal does not say which IAM role stands
+ * behind a permission set (its name ends in a random suffix) or which user name the session
+ * carries, so those two parts are `*`: arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Admin_*\/*
+ */
+function ssoPrincipalArn(request: CredentialRequest): string {
+  return `arn:${request.partition}:sts::${request.accountId}:assumed-role/AWSReservedSSO_${request.roleName}_*/*`;
+}
+
+/**
+ * IAM Identity Center credentials for the request's account and permission set (the role
+ * name), from the token `rolemap login` or `aws sso login` cached. An expiring token is
+ * refreshed when it carries a refresh token; otherwise the call fails with `sso-login-required`.
+ * It never starts a device authorization: that needs a person, and Terragrunt calls have none.
+ */
+export function fromSso(init: FromSsoInit): CredentialProvider {
+  return async (): Promise<AwsCredentials> => {
+    const { request, env } = init;
+    const sso = request.sso;
+    if (sso === undefined) {
+      throw new ConfigError(`auth: sso needs sso settings for ${request.roleArn}`, {
+        hint: 'add `sso: {start_url: ..., region: ...}` to the mapping file or to your rolemap config',
+      });
+    }
+    const now = init.now ?? Date.now;
+    const homeDir = init.homeDir ?? resolveHomeDir(env);
+    const loginHint = ssoLoginHint(sso);
+
+    const location = await locateSsoToken({ startUrl: sso.startUrl, env, homeDir });
+    let token = location.token;
+    if (token === undefined) {
+      throw new CredentialsError(`Not logged in to IAM Identity Center at ${sso.startUrl}`, {
+        kind: 'sso-login-required',
+        roleArn: request.roleArn,
+        baseIdentity: sso.startUrl,
+        hint: loginHint,
+      });
+    }
+    if (token.expiresAtMs - now() <= SSO_TOKEN_REFRESH_WINDOW_SECONDS * 1000 && isRefreshable(token, now())) {
+      token = await refreshSsoToken({ path: location.path, sso, env, now, logger: init.logger, withLock: init.withLock });
+    }
+    if (token.expiresAtMs <= now()) {
+      throw new CredentialsError(`The IAM Identity Center login for ${sso.startUrl} has expired`, {
+        kind: 'sso-login-required',
+        roleArn: request.roleArn,
+        baseIdentity: sso.startUrl,
+        hint: loginHint,
+      });
+    }
+
+    const { client, sdk } = await createSsoPortalClient(sso.region, env);
+    try {
+      const { roleCredentials: c } = await client.send(
+        new sdk.GetRoleCredentialsCommand({ accessToken: token.accessToken, accountId: request.accountId, roleName: request.roleName }),
+      );
+      if (
+        c?.accessKeyId === undefined ||
+        c.secretAccessKey === undefined ||
+        c.sessionToken === undefined ||
+        c.expiration === undefined
+      ) {
+        throw new CredentialsError(`IAM Identity Center returned incomplete credentials for ${request.roleArn}`, {
+          kind: 'malformed-response',
+          roleArn: request.roleArn,
+          baseIdentity: sso.startUrl,
+        });
+      }
+      return {
+        accessKeyId: c.accessKeyId,
+        secretAccessKey: c.secretAccessKey,
+        sessionToken: c.sessionToken,
+        expiration: new Date(c.expiration).toISOString(),
+        principalArn: ssoPrincipalArn(request),
+      };
+    } catch (error) {
+      throw toSsoCredentialsError(error, {
+        action: `get IAM Identity Center credentials for permission set ${request.roleName} in account ${request.accountId}`,
+        loginHint,
+        forbiddenHint: `check that permission set ${request.roleName} is assigned to you in account ${request.accountId} (the role name must be the permission set name)`,
+        roleArn: request.roleArn,
+        baseIdentity: sso.startUrl,
+      });
+    } finally {
+      client.destroy();
+    }
+  };
+}
