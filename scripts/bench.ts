@@ -1,0 +1,241 @@
+/**
+ * `npm run bench`: DESIGN section 8's budget, as ratios to `node -e 0` measured in the same run.
+ * Whole-process timings alternate with the `node -e 0` baseline so that machine noise hits both.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { compileMappingFile } from '../src/config/compileMappingFile';
+import { matchUnit } from '../src/resolve/matchUnit';
+import { SEED_DEVELOPER } from '../test/emulator/seed';
+
+const ROOT = path.resolve(__dirname, '..');
+const BIN = path.join(ROOT, 'dist/rolemap');
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 25);
+
+interface Timed {
+  ms: number;
+  code: number | null;
+  stdout: string;
+}
+
+function timed(args: string[], cwd: string, env: Record<string, string>): Promise<Timed> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0 && args[0] === BIN) process.stderr.write(`bench: rolemap exited ${code}: ${stderr}\n`);
+      resolve({ ms: performance.now() - start, code, stdout });
+    });
+  });
+}
+
+/**
+ * The emulator in its own process, as STS is: hosting it in this process would make it share an
+ * event loop with the spawning of hundreds of children, and its answers would be late.
+ */
+interface EmulatorProcess {
+  url: string;
+  calls(action: string): Promise<number>;
+  reset(): Promise<void>;
+  stop(): void;
+}
+
+async function startEmulatorProcess(): Promise<EmulatorProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/emulator.ts'), '--port', '0'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const match = /export AWS_ENDPOINT_URL_STS='([^']+)'/.exec(out);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`emulator exited ${code}`)));
+  });
+  const counts = async (): Promise<Record<string, number>> =>
+    ((await (await fetch(`${url}/_emulator/calls`)).json()) as { counts: Record<string, number> }).counts;
+  return {
+    url,
+    calls: async (action) => (await counts())[action] ?? 0,
+    reset: async () => {
+      await fetch(`${url}/_emulator/reset`, { method: 'POST' });
+    },
+    stop: () => child.kill(),
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** A live tree of `perAccount` units in each of `accounts`, with plan/apply roles. */
+function writeTree(root: string, accounts: string[], perAccount: number): string[] {
+  const mappings = accounts
+    .map(
+      (id, i) => `  - paths: ["acct${i}/**"]
+    account: "${id}"
+    role:
+      plan: terragrunt-plan
+      apply: terragrunt-apply`,
+    )
+    .join('\n');
+  fs.writeFileSync(
+    path.join(root, 'rolemap.yaml'),
+    `version: 1\ndefaults:\n  region: us-east-1\n  session_name: "bench-{mode}"\nmappings:\n${mappings}\n`,
+  );
+  const units: string[] = [];
+  accounts.forEach((_, i) => {
+    for (let u = 0; u < perAccount; u += 1) {
+      const unit = path.join(root, `acct${i}`, `unit${u}`);
+      fs.mkdirSync(unit, { recursive: true });
+      fs.writeFileSync(path.join(unit, 'terragrunt.hcl'), '');
+      units.push(unit);
+    }
+  });
+  return units;
+}
+
+function clearCredentials(cacheDir: string): void {
+  for (const name of fs.readdirSync(cacheDir)) if (!name.startsWith('compiled-')) fs.rmSync(path.join(cacheDir, name), { force: true });
+}
+
+async function inBatches<T>(items: T[], width: number, fn: (item: T) => Promise<Timed>): Promise<Timed[]> {
+  const results: Timed[] = [];
+  let next = 0;
+  const lanes = Array.from({ length: width }, async () => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      results.push(await fn(item));
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(BIN)) throw new Error('dist/rolemap is missing: run `npm run build` first');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rolemap-bench-'));
+  const emulator = await startEmulatorProcess();
+  const cacheDir = path.join(work, 'cache');
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: work,
+    USER: 'bench',
+    ROLEMAP_CACHE_DIR: cacheDir,
+    AWS_CONFIG_FILE: path.join(work, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(work, 'aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_STS: emulator.url,
+    AWS_ACCESS_KEY_ID: SEED_DEVELOPER.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: SEED_DEVELOPER.secretAccessKey,
+  };
+  const accounts = ['111111111111', '222222222222', '333333333333', '444444444444'];
+  const tree = path.join(work, 'live');
+  fs.mkdirSync(tree);
+  const units = writeTree(tree, accounts, 50);
+  const oneUnit = units[0] ?? tree;
+  const rows: string[][] = [];
+  try {
+    // Warm up: the compiled mapping file and one credential in the cache.
+    await timed([BIN], oneUnit, env);
+
+    const baseline: number[] = [];
+    const hit: number[] = [];
+    const miss: number[] = [];
+    for (let i = 0; i < RUNS; i += 1) {
+      baseline.push((await timed(['-e', '0'], work, env)).ms);
+      hit.push((await timed([BIN], oneUnit, env)).ms);
+    }
+    const missCallsBefore = (await emulator.calls('AssumeRole'));
+    for (let i = 0; i < RUNS; i += 1) {
+      clearCredentials(cacheDir);
+      baseline.push((await timed(['-e', '0'], work, env)).ms);
+      miss.push((await timed([BIN], oneUnit, env)).ms);
+    }
+    const missCalls = (await emulator.calls('AssumeRole')) - missCallsBefore;
+    const base = median(baseline);
+    const hitMs = median(hit);
+    rows.push(['node -e 0 (baseline)', `${base.toFixed(1)} ms`, '1.00x', '', '']);
+    rows.push(['cache hit, whole process', `${hitMs.toFixed(1)} ms`, `${(hitMs / base).toFixed(2)}x`, '<= 1.15x', hitMs / base <= 1.15 ? 'met' : 'MISSED']);
+    const missMs = median(miss);
+    rows.push([
+      `cache miss, one AssumeRole (${missCalls} calls in ${RUNS} runs)`,
+      `${missMs.toFixed(1)} ms`,
+      `${(missMs / base).toFixed(2)}x`,
+      '<= 1.6x',
+      missMs / base <= 1.6 ? 'met' : 'MISSED',
+    ]);
+
+    // run --all: 200 units x (plan + apply), every call at once, on a cold credential cache.
+    clearCredentials(cacheDir);
+    await emulator.reset();
+    const calls = units.flatMap((unit) => ['plan', 'apply'].map((mode) => ({ unit, mode })));
+    const allAtOnce = await Promise.all(calls.map((c) => timed([BIN], c.unit, { ...env, ROLEMAP_MODE: c.mode })));
+    const stsCalls = (await emulator.calls('AssumeRole'));
+    const failed = allAtOnce.filter((t) => t.code !== 0).length;
+    rows.push([
+      `run --all: ${calls.length} calls at once (200 units x plan/apply, 4 accounts)`,
+      `${stsCalls} STS calls`,
+      '',
+      `${accounts.length * 2} (one per role and mode)`,
+      stsCalls === accounts.length * 2 && failed === 0 ? 'met' : `MISSED (${failed} failed)`,
+    ]);
+    rows.push(['  a helper without a cache (2N + D calls, each asking STS)', `${calls.length} STS calls`, '', '', '']);
+    const concurrentMedian = median(allAtOnce.map((t) => t.ms));
+    rows.push([
+      `  median wall time per call, ${calls.length} processes on ${os.cpus().length} cores`,
+      `${concurrentMedian.toFixed(1)} ms`,
+      `${(concurrentMedian / hitMs).toFixed(2)}x hit`,
+      '',
+      'CPU-bound: see note',
+    ]);
+    // The same calls, warm, with as many at once as there are cores (Terragrunt --parallelism).
+    const paced = await inBatches(calls, os.cpus().length, (c) => timed([BIN], c.unit, { ...env, ROLEMAP_MODE: c.mode }));
+    const pacedMedian = median(paced.map((t) => t.ms));
+    rows.push([
+      `  median per call, ${os.cpus().length} at a time (one per core)`,
+      `${pacedMedian.toFixed(1)} ms`,
+      `${(pacedMedian / hitMs).toFixed(2)}x hit`,
+      '<= 1.3x hit',
+      pacedMedian / hitMs <= 1.3 ? 'met' : 'MISSED',
+    ]);
+
+    // Matching against 5,000 globs, in process, once compiled.
+    const big = Array.from({ length: 5000 }, (_, i) => `  - paths: ["team${i % 50}/svc${i}/**"]\n    account: "${accounts[i % 4]}"\n    role: terragrunt`).join('\n');
+    const compileStart = performance.now();
+    const config = compileMappingFile(`version: 1\nmappings:\n${big}\n`, path.join(work, 'big.yaml'));
+    const compileMs = performance.now() - compileStart;
+    const probes = Array.from({ length: 200 }, (_, i) => `team${i % 50}/svc${(i * 37) % 5000}/us-east-1/vpc`);
+    matchUnit(config, probes[0] ?? '');
+    const matchStart = performance.now();
+    let matched = 0;
+    for (const probe of probes) if (matchUnit(config, probe).status === 'matched') matched += 1;
+    const perMatch = (performance.now() - matchStart) / probes.length;
+    rows.push([`match one unit against 5,000 globs (compiled; ${matched}/${probes.length} matched)`, `${perMatch.toFixed(2)} ms`, '', '< 5 ms', perMatch < 5 ? 'met' : 'MISSED']);
+    rows.push(['  compiling that 5,000-glob file (once per file change)', `${compileMs.toFixed(0)} ms`, '', '', '']);
+  } finally {
+    emulator.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  const header = ['measure', 'value', 'ratio', 'target', 'status'];
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  process.stdout.write(`${[line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n')}\n`);
+  process.stdout.write(`\nmedians of ${RUNS} runs each; node ${process.version}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'})\n`);
+}
+
+void main();

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+
+import { errnoCode } from './errnoCode';
+import { readLockFile, type LockFileState } from './readLockFile';
+
+/**
+ * Removes the lock at `file`, but only if it is still the one that was judged stale (`judged`).
+ * Returns whether the lock may have changed, so acquiring is worth trying again at once.
+ *
+ * Reading and then deleting would race: between the two, another breaker may already have removed
+ * the stale lock and a third process taken a fresh one, which we would then delete. So the lock is
+ * first renamed aside (atomic: of several breakers only one gets it) and checked there; a fresh
+ * lock moved by mistake is put back.
+ */
+export function breakStaleLock(file: string, judged: LockFileState): boolean {
+  // The judgement may be old: a holder that released and exited looks "dead" to a waiter that
+  // read its lock just before, while the path may now hold a fresh lock. Under a `run --all`
+  // this happens often, so confirm first; the rename below then only races within microseconds.
+  const current = readLockFile(file);
+  if (current === undefined || !isSameLock(current, judged)) return true;
+  const aside = `${file}.breaking-${randomBytes(8).toString('hex')}`;
+  try {
+    fs.renameSync(file, aside);
+  } catch (error) {
+    // ENOENT: someone else broke or released it first.
+    return errnoCode(error) === 'ENOENT';
+  }
+  let moved: LockFileState | undefined;
+  try {
+    moved = readLockFile(aside);
+  } catch {
+    moved = undefined;
+  }
+  if (moved === undefined || !isSameLock(moved, judged)) {
+    // link() fails if yet another process took the path meanwhile; that holder then keeps it, and
+    // the owner of the moved lock finds it gone when releasing, which is harmless.
+    try {
+      fs.linkSync(aside, file);
+    } catch {
+      // See above.
+    }
+  }
+  try {
+    fs.unlinkSync(aside);
+  } catch {
+    // Gone already; `rolemap cache clear` removes any leftover.
+  }
+  return true;
+}
+
+function isSameLock(a: LockFileState, b: LockFileState): boolean {
+  if (a.owner !== undefined && b.owner !== undefined) return a.owner.token === b.owner.token;
+  return a.owner === undefined && b.owner === undefined && a.ino === b.ino && a.mtimeMs === b.mtimeMs;
+}

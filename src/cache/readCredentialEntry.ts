@@ -1,0 +1,22 @@
+import { cacheKey } from './cacheKey';
+import type { FileStore } from './createFileStore';
+import { isAwsCredentials } from './isAwsCredentials';
+import { isCacheKeyParts } from './isCacheKeyParts';
+import { isRecord } from './isRecord';
+import { CREDENTIALS_NAMESPACE, type CredentialEntry } from './types';
+
+/**
+ * The credential entry stored under `key`, whatever its expiry, or undefined when there is none or
+ * it is not a complete, well-typed entry for exactly that key (a partial entry is a miss).
+ */
+export function readCredentialEntry(store: FileStore, key: string): CredentialEntry | undefined {
+  const value = store.read(CREDENTIALS_NAMESPACE, key);
+  if (!isRecord(value)) return undefined;
+  const { version, parts, credentials, obtainedAt } = value;
+  if (version !== 1 || !isCacheKeyParts(parts) || !isAwsCredentials(credentials) || typeof obtainedAt !== 'string') {
+    return undefined;
+  }
+  // An entry copied or renamed onto another key's file must not answer for that key.
+  if (cacheKey(parts) !== key) return undefined;
+  return { version, parts, credentials, obtainedAt };
+}

@@ -1,0 +1,27 @@
+import * as path from 'node:path';
+
+import { UsageError } from '../errors';
+import type { Environment } from '../resolve/types';
+
+/**
+ * Where the cache lives: ROLEMAP_CACHE_DIR, else $XDG_CACHE_HOME/rolemap, else ~/.cache/rolemap.
+ * Only computes the path; `openCacheDir` creates and checks it.
+ *
+ * XDG_CACHE_HOME is ignored unless absolute, as the XDG Base Directory spec says. A relative
+ * ROLEMAP_CACHE_DIR is refused: Terragrunt runs rolemap from each unit's directory, so it would
+ * silently give every unit a cache of its own.
+ */
+export function resolveCacheDir(env: Environment, homedir: string): string {
+  const explicit = env['ROLEMAP_CACHE_DIR'];
+  if (explicit !== undefined && explicit !== '') {
+    if (!path.isAbsolute(explicit)) {
+      throw new UsageError(`ROLEMAP_CACHE_DIR must be an absolute path, not "${explicit}".`, {
+        hint: 'Set it to an absolute directory such as /home/me/.cache/rolemap, or unset it.',
+      });
+    }
+    return path.normalize(explicit);
+  }
+  const xdg = env['XDG_CACHE_HOME'];
+  if (xdg !== undefined && path.isAbsolute(xdg)) return path.join(xdg, 'rolemap');
+  return path.join(homedir, '.cache', 'rolemap');
+}

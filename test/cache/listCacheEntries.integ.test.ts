@@ -1,0 +1,111 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { cacheKey } from '../../src/cache/cacheKey';
+import { clearCache } from '../../src/cache/clearCache';
+import { listCacheEntries } from '../../src/cache/listCacheEntries';
+import { rememberFailure } from '../../src/cache/rememberFailure';
+import { writeCachedCredentials } from '../../src/cache/writeCachedCredentials';
+import { makeCredentials, makeParts, makeTempCache, NOW, type TempCache } from './fixtures/cacheFixtures';
+
+const SECRETS = ['SECRET-fixture-secret-access-key', 'TOKEN-fixture-session-token', 'SECRET-plan', 'TOKEN-plan'];
+
+describe('listCacheEntries', () => {
+  let cache: TempCache;
+  const deploy = makeParts();
+  const plan = makeParts({ roleArn: 'arn:aws:iam::111111111111:role/plan', sessionName: 'rolemap-plan', authKind: 'sso', baseIdentity: 'sso:alice' });
+  const denied = makeParts({ roleArn: 'arn:aws:iam::222222222222:role/admin', accountId: '222222222222' });
+
+  beforeEach(() => {
+    cache = makeTempCache();
+    writeCachedCredentials(cache.store, deploy, makeCredentials(), NOW);
+    writeCachedCredentials(
+      cache.store,
+      plan,
+      makeCredentials({ secretAccessKey: 'SECRET-plan', sessionToken: 'TOKEN-plan', expiration: '2029-12-31T23:00:00.000Z' }),
+      NOW,
+    );
+    rememberFailure(
+      cache.store,
+      cacheKey(denied),
+      { kind: 'access-denied', message: 'denied', hint: undefined, roleArn: denied.roleArn, baseIdentity: 'profile:dev', retryable: false },
+      NOW - 20_000,
+    );
+  });
+  afterEach(() => cache.cleanup());
+
+  it('lists valid, expired and failing entries, sorted by role, without secrets', () => {
+    const listed = listCacheEntries(cache.store, NOW);
+    expect(listed).toStrictEqual([
+      {
+        status: 'valid',
+        key: cacheKey(deploy).slice(0, 12),
+        roleArn: deploy.roleArn,
+        accountId: '111111111111',
+        sessionName: 'rolemap-alice',
+        authKind: 'assume',
+        baseIdentity: 'profile:dev',
+        expiration: '2030-01-01T01:00:00.000Z',
+        expiresInSeconds: 3600,
+      },
+      {
+        status: 'expired',
+        key: cacheKey(plan).slice(0, 12),
+        roleArn: plan.roleArn,
+        accountId: '111111111111',
+        sessionName: 'rolemap-plan',
+        authKind: 'sso',
+        baseIdentity: 'sso:alice',
+        expiration: '2029-12-31T23:00:00.000Z',
+        expiresInSeconds: -3600,
+      },
+      {
+        status: 'failing',
+        key: cacheKey(denied).slice(0, 12),
+        kind: 'access-denied',
+        roleArn: denied.roleArn,
+        baseIdentity: 'profile:dev',
+        expiresInSeconds: 40,
+      },
+    ]);
+    const text = JSON.stringify(listed);
+    expect(SECRETS.filter((secret) => text.includes(secret))).toStrictEqual([]);
+  });
+
+  it('lists an unusable entry as unreadable', () => {
+    fs.truncateSync(path.join(cache.dir, `credentials-${cacheKey(deploy)}.json`), 10);
+    expect(listCacheEntries(cache.store, NOW).filter((entry) => entry.status === 'unreadable')).toStrictEqual([
+      { status: 'unreadable', key: cacheKey(deploy).slice(0, 12) },
+    ]);
+  });
+});
+
+describe('clearCache', () => {
+  let cache: TempCache;
+
+  beforeEach(() => {
+    cache = makeTempCache();
+  });
+  afterEach(() => cache.cleanup());
+
+  it('removes entries, failures, locks and leftovers, and nothing else', () => {
+    const key = cacheKey(makeParts());
+    writeCachedCredentials(cache.store, makeParts(), makeCredentials(), NOW);
+    rememberFailure(cache.store, key, { kind: 'validation', message: 'bad', hint: undefined, roleArn: undefined, baseIdentity: undefined, retryable: false }, NOW);
+    cache.store.write('config', 'd'.repeat(64), { compiled: true });
+    const leftovers = [path.basename(cache.store.lockPath(key)), `lock-${key}.breaking-00ff`, `credentials-${key}.json.tmp-abcdef`];
+    for (const name of leftovers) fs.writeFileSync(path.join(cache.dir, name), '');
+    fs.writeFileSync(path.join(cache.dir, 'notes.txt'), 'mine');
+    fs.mkdirSync(path.join(cache.dir, `config-${'e'.repeat(64)}.json`));
+
+    expect(clearCache(cache.store)).toBe(6);
+    expect(fs.readdirSync(cache.dir).sort()).toStrictEqual([`config-${'e'.repeat(64)}.json`, 'notes.txt']);
+    expect(listCacheEntries(cache.store, NOW)).toStrictEqual([]);
+  });
+
+  it('counts nothing in an empty or missing directory', () => {
+    expect(clearCache(cache.store)).toBe(0);
+    fs.rmSync(cache.dir, { recursive: true });
+    expect(clearCache(cache.store)).toBe(0);
+  });
+});
