@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { findUnits } from '../../src/locate/findUnits';
 import { startEmulator, type Emulator } from '../emulator';
@@ -76,19 +77,23 @@ describe('dist/rolemap in every unit of examples/live (DESIGN section 1)', () =>
   });
 
   it('with auth: delegate prints awsRole only, with roleSessionName and an integer duration', async () => {
-    const delegated = path.join(sandbox.home, 'delegate.yaml');
-    const text = fs.readFileSync(path.join(EXAMPLES_LIVE, 'rolemap.yaml'), 'utf8').replace('auth: auto', 'auth: delegate');
-    fs.writeFileSync(delegated, text);
+    // A copy of the live tree whose mapping file says auth: delegate.
+    const live = path.join(sandbox.home, 'delegate-live');
+    fs.cpSync(EXAMPLES_LIVE, live, { recursive: true });
+    const text = fs.readFileSync(path.join(live, 'rolemap.yaml'), 'utf8');
+    fs.writeFileSync(path.join(live, 'rolemap.yaml'), text.replace('auth: auto', 'auth: delegate'));
+    emulator.resetCalls();
     for (const unit of UNITS) {
-      const run = await runRolemap(['--config', delegated, '--dir', path.join(EXAMPLES_LIVE, unit)], { cwd: sandbox.home, env });
+      const run = await runRolemap([], { cwd: path.join(live, unit), env });
       expect({ code: run.code, stderr: run.stderr }).toStrictEqual({ code: 0, stderr: '' });
       const json = parseTerragruntJson(run.stdout);
       expect(Object.keys(json).sort()).toStrictEqual(['awsRole', 'envs']);
       const role = json['awsRole'] as Record<string, unknown>;
       expect(role['roleARN']).toMatch(new RegExp(`^arn:aws:iam::${ACCOUNT_OF[unit.split('/')[0] ?? '']}:role/terragrunt`));
       expect(role['duration']).toBe(3600);
-      expect(role['roleSessionName']).toBe('rolemap-tester-plan');
+      expect(role['roleSessionName']).toBe(`rolemap-${os.userInfo().username}-plan`);
     }
+    expect(emulator.callCounts()).toStrictEqual({});
   });
 
   /** What Terragrunt gives a dependency fetch: its env plus what rolemap returned for the dependent unit. */

@@ -63,7 +63,7 @@ describe('resolveRequest: matching', () => {
   - paths: ["live/prod/us-east-1/**"]
     account: prod
     role: narrow
-  - paths: ["live/*/us-east-1/special/**"]
+  - paths: ["live/prod/*/special/db"]
     account: dev
     role: special
 `),
