@@ -25,3 +25,15 @@ export async function loadCredentialProviders(): Promise<typeof import('@aws-sdk
   silenceSdkWarnings();
   return import('@aws-sdk/credential-providers');
 }
+
+/** Loads @aws-sdk/client-sso (the IAM Identity Center portal). */
+export async function loadSso(): Promise<typeof import('@aws-sdk/client-sso')> {
+  silenceSdkWarnings();
+  return import('@aws-sdk/client-sso');
+}
+
+/** Loads @aws-sdk/client-sso-oidc (device authorization and token refresh). */
+export async function loadSsoOidc(): Promise<typeof import('@aws-sdk/client-sso-oidc')> {
+  silenceSdkWarnings();
+  return import('@aws-sdk/client-sso-oidc');
+}

@@ -1,5 +1,5 @@
-import { ROLE_ARN_PATTERN } from '../constants';
-import type { AllowRule, AuthKind, CompiledConfig, UserOverride } from '../config/types';
+import { resolveRole } from '../config/resolveRole';
+import type { AllowRule, AuthKind, CompiledConfig, Partition, RoleRef, UserOverride } from '../config/types';
 import { testGlob } from '../config/testGlob';
 import type { OverrideDecision } from './types';
 
@@ -7,11 +7,13 @@ export interface OverrideTarget {
   unitPath: string;
   accountId: string;
   accountName: string | undefined;
+  partition: Partition;
+  region: string | undefined;
 }
 
 export interface OverrideOutcome {
-  /** The role as the developer wrote it (name, path/name or ARN), when an applied override set one. */
-  role: string | undefined;
+  /** The role an applied override set, resolved in the unit's account. */
+  role: RoleRef | undefined;
   auth: AuthKind | undefined;
   decisions: OverrideDecision[];
 }
@@ -29,15 +31,20 @@ export function applyOverrides(
   const outcome: OverrideOutcome = { role: undefined, auth: undefined, decisions: [] };
   for (const override of overrides) {
     if (!targets(config, override, target)) continue;
-    const refusal = refusalReason(config, override, target);
+    const role = override.role === undefined ? undefined : resolveRole(override.role, target);
+    if (role !== undefined && !role.ok) {
+      outcome.decisions.push({ status: 'refused', index: override.index, position: override.position, why: `${role.message}; ${role.hint}` });
+      continue;
+    }
+    const refusal = refusalReason(config, role?.role, target);
     if (refusal !== undefined) {
       outcome.decisions.push({ status: 'refused', index: override.index, position: override.position, why: refusal });
       continue;
     }
     const changes: { role?: string; auth?: AuthKind } = {};
-    if (override.role !== undefined) {
-      changes.role = override.role;
-      outcome.role = override.role;
+    if (role !== undefined) {
+      changes.role = role.role.arn;
+      outcome.role = role.role;
     }
     if (override.auth !== undefined) {
       changes.auth = override.auth;
@@ -62,36 +69,23 @@ function targets(config: CompiledConfig, override: UserOverride, target: Overrid
   return pathOk && accountOk;
 }
 
-function roleNameOf(role: string): string {
-  const arn = ROLE_ARN_PATTERN.exec(role);
-  if (arn) return arn[4] ?? role;
-  return role.slice(role.lastIndexOf('/') + 1);
-}
-
-function permits(rule: AllowRule, override: UserOverride, target: OverrideTarget): boolean {
+/** Role patterns are matched against the role's name (the last segment of its path). */
+function permits(rule: AllowRule, role: RoleRef | undefined, target: OverrideTarget): boolean {
   const pathOk = rule.paths.length === 0 || rule.paths.some((g) => testGlob(g, target.unitPath));
   const accountOk = rule.accountIds.length === 0 || rule.accountIds.includes(target.accountId);
-  const role = override.role;
   const roleOk =
     role === undefined ||
     rule.rolePatterns.length === 0 ||
-    rule.rolePatterns.some((p) => new RegExp(p.regexSource, p.regexFlags).test(roleNameOf(role)));
+    rule.rolePatterns.some((p) => new RegExp(p.regexSource, p.regexFlags).test(role.name));
   return pathOk && accountOk && roleOk;
 }
 
-function refusalReason(config: CompiledConfig, override: UserOverride, target: OverrideTarget): string | undefined {
-  const role = override.role;
-  if (role !== undefined) {
-    const arn = ROLE_ARN_PATTERN.exec(role);
-    if (arn && arn[2] !== target.accountId) {
-      return `the override's role ${role} is in account ${arn[2] ?? '?'}, but ${target.unitPath} is in account ${target.accountId}`;
-    }
-  }
-  if (config.overridesAllow.some((rule) => permits(rule, override, target))) return undefined;
+function refusalReason(config: CompiledConfig, role: RoleRef | undefined, target: OverrideTarget): string | undefined {
+  if (config.overridesAllow.some((rule) => permits(rule, role, target))) return undefined;
   const account = target.accountName ?? target.accountId;
-  const roleText = role === undefined ? '' : ` with role ${roleNameOf(role)}`;
+  const roleText = role === undefined ? '' : ` with role ${role.name}`;
   if (config.overridesAllow.length === 0) {
     return `${config.file} has no overrides.allow section, so no override is allowed; ask for an entry covering path ${target.unitPath} or account ${account}`;
   }
-  return `no overrides.allow entry in ${config.file} covers path ${target.unitPath} in account ${account}${roleText}; it needs an entry such as {paths: ["${target.unitPath}"]} or {accounts: [${account}]${role === undefined ? '' : `, roles: ["${roleNameOf(role)}"]`}}`;
+  return `no overrides.allow entry in ${config.file} covers path ${target.unitPath} in account ${account}${roleText}; it needs an entry such as {paths: ["${target.unitPath}"]} or {accounts: [${account}]${role === undefined ? '' : `, roles: ["${role.name}"]`}}`;
 }

@@ -7,7 +7,6 @@ import { decideMode } from './decideMode';
 import { fillTemplate } from './fillTemplate';
 import { isCi } from './isCi';
 import { matchUnit } from './matchUnit';
-import { roleRefFor } from './roleRefFor';
 import { templateValues } from './templateValues';
 import type { ResolveInput, ResolveResult } from './types';
 
@@ -51,11 +50,10 @@ export function resolveRequest(input: ResolveInput): ResolveResult {
     unitPath,
     accountId: mapping.accountId,
     accountName: mapping.accountName,
+    partition: mapping.partition,
+    region: settings.region,
   });
-  const role =
-    overrides.role === undefined
-      ? mapping.roles[mode.mode]
-      : roleRefFor(overrides.role, mapping.accountId, mapping.partition);
+  const role = overrides.role ?? mapping.roles[mode.mode];
 
   const sso = userConfig?.sso ?? config.sso;
   const sourceProfile = userConfig?.sourceProfile;

@@ -384,3 +384,38 @@ describe('resolveRequest: auth', () => {
     expect(resolveMatched({ config: cfg, unitPath: 'live/x', env: { CI: 'true', AWS_WEB_IDENTITY_TOKEN_FILE: '/t' } }).auth).toBe('delegate');
   });
 });
+
+describe('resolveRequest: override roles', () => {
+  const allowAll = mappingYaml(
+    `
+  - paths: ["live/dev/**"]
+    account: dev
+    role: terragrunt
+`,
+    `overrides:
+  allow:
+    - paths: ["live/dev/**"]
+`,
+  );
+
+  it('refuses an override whose role ARN is in another account', () => {
+    const mine = userConfig(`version: 1
+overrides:
+  - paths: ["live/dev/**"]
+    role: arn:aws:iam::333333333333:role/Admin
+`);
+    const request = resolveMatched({ config: config(allowAll), userConfig: mine, unitPath: 'live/dev/vpc' });
+    expect([request.roleArn, request.overrides[0]?.status]).toStrictEqual(['arn:aws:iam::111111111111:role/terragrunt', 'refused']);
+    expect(request.overrides[0]?.why).toContain('333333333333');
+  });
+
+  it('resolves an override path/name role in the unit account', () => {
+    const mine = userConfig(`version: 1
+overrides:
+  - paths: ["live/dev/**"]
+    role: team/Admin
+`);
+    const request = resolveMatched({ config: config(allowAll), userConfig: mine, unitPath: 'live/dev/vpc' });
+    expect([request.roleArn, request.roleName]).toStrictEqual(['arn:aws:iam::111111111111:role/team/Admin', 'Admin']);
+  });
+});

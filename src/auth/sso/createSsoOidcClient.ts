@@ -2,6 +2,7 @@ import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 
 import { SSO_CONNECTION_TIMEOUT_MS, SSO_REQUEST_TIMEOUT_MS } from '../../constants';
 import type { Environment } from '../../resolve/types';
+import { loadSsoOidc } from '../loadSdk';
 import { resolveSsoEndpoint } from './resolveSsoEndpoint';
 
 /**
@@ -12,13 +13,11 @@ export async function createSsoOidcClient(
   region: string,
   env: Environment,
 ): Promise<{ client: SSOOIDCClient; sdk: typeof import('@aws-sdk/client-sso-oidc') }> {
-  // The same switch as src/auth/loadSdk.ts: the SDK's Node-version warning would reach Terragrunt's output.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
-  const sdk = await import('@aws-sdk/client-sso-oidc');
+  const sdk = await loadSsoOidc();
   const endpoint = resolveSsoEndpoint(env, 'SSO_OIDC');
   const client = new sdk.SSOOIDCClient({
     region,
-    requestHandler: { connectionTimeout: SSO_CONNECTION_TIMEOUT_MS, requestTimeout: SSO_REQUEST_TIMEOUT_MS },
+    requestHandler: { connectionTimeout: SSO_CONNECTION_TIMEOUT_MS, requestTimeout: SSO_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
     ...(endpoint === undefined ? {} : { endpoint }),
   });
   return { client, sdk };

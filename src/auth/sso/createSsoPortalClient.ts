@@ -2,6 +2,7 @@ import type { SSOClient } from '@aws-sdk/client-sso';
 
 import { SSO_CONNECTION_TIMEOUT_MS, SSO_REQUEST_TIMEOUT_MS } from '../../constants';
 import type { Environment } from '../../resolve/types';
+import { loadSso } from '../loadSdk';
 import { resolveSsoEndpoint } from './resolveSsoEndpoint';
 
 /**
@@ -12,13 +13,11 @@ export async function createSsoPortalClient(
   region: string,
   env: Environment,
 ): Promise<{ client: SSOClient; sdk: typeof import('@aws-sdk/client-sso') }> {
-  // The same switch as src/auth/loadSdk.ts: the SDK's Node-version warning would reach Terragrunt's output.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
-  const sdk = await import('@aws-sdk/client-sso');
+  const sdk = await loadSso();
   const endpoint = resolveSsoEndpoint(env, 'SSO');
   const client = new sdk.SSOClient({
     region,
-    requestHandler: { connectionTimeout: SSO_CONNECTION_TIMEOUT_MS, requestTimeout: SSO_REQUEST_TIMEOUT_MS },
+    requestHandler: { connectionTimeout: SSO_CONNECTION_TIMEOUT_MS, requestTimeout: SSO_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
     ...(endpoint === undefined ? {} : { endpoint }),
   });
   return { client, sdk };
