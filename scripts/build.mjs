@@ -57,9 +57,9 @@ await build({
       name: 'vendor-entries',
       setup(b) {
         b.onResolve({ filter: /^vendor:/ }, (args) => ({ path: args.path.slice('vendor:'.length), namespace: 'vendor' }));
-        // Re-export everything, and the CommonJS default too, so `import()` sees named exports.
+        // Each vendor entry re-exports its package's named exports (the SDK's ES builds have no default).
         b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({
-          contents: `export * from ${JSON.stringify(args.path)}; import * as all from ${JSON.stringify(args.path)}; export default (all.default ?? all);`,
+          contents: `export * from ${JSON.stringify(args.path)};`,
           resolveDir: process.cwd(),
         }));
       },

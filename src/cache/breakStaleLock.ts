@@ -1,5 +1,5 @@
+import { linkSync, renameSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 
 import { errnoCode } from './errnoCode';
 import { readLockFile, type LockFileState } from './readLockFile';
@@ -21,7 +21,7 @@ export function breakStaleLock(file: string, judged: LockFileState): boolean {
   if (current === undefined || !isSameLock(current, judged)) return true;
   const aside = `${file}.breaking-${randomBytes(8).toString('hex')}`;
   try {
-    fs.renameSync(file, aside);
+    renameSync(file, aside);
   } catch (error) {
     // ENOENT: someone else broke or released it first.
     return errnoCode(error) === 'ENOENT';
@@ -36,13 +36,13 @@ export function breakStaleLock(file: string, judged: LockFileState): boolean {
     // link() fails if yet another process took the path meanwhile; that holder then keeps it, and
     // the owner of the moved lock finds it gone when releasing, which is harmless.
     try {
-      fs.linkSync(aside, file);
+      linkSync(aside, file);
     } catch {
       // See above.
     }
   }
   try {
-    fs.unlinkSync(aside);
+    unlinkSync(aside);
   } catch {
     // Gone already; `rolemap cache clear` removes any leftover.
   }

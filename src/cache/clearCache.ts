@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { join } from 'node:path';
+import { readdirSync, unlinkSync, type Dirent } from 'node:fs';
 
 import { CacheError } from '../errors';
 import type { FileStore } from './createFileStore';
@@ -12,9 +12,9 @@ import { isCacheFileName } from './isCacheFileName';
  * Files that rolemap did not name are left alone. Returns how many files were removed.
  */
 export function clearCache(store: FileStore): number {
-  let entries: fs.Dirent[];
+  let entries: Dirent[];
   try {
-    entries = fs.readdirSync(store.dir, { withFileTypes: true });
+    entries = readdirSync(store.dir, { withFileTypes: true });
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return 0;
     throw new CacheError(`Could not list the cache directory ${store.dir} (${errnoCode(error) ?? 'unknown error'}).`, { cause: error });
@@ -22,9 +22,9 @@ export function clearCache(store: FileStore): number {
   let removed = 0;
   for (const entry of entries) {
     if (entry.isDirectory() || !isCacheFileName(entry.name)) continue;
-    const file = path.join(store.dir, entry.name);
+    const file = join(store.dir, entry.name);
     try {
-      fs.unlinkSync(file);
+      unlinkSync(file);
       removed += 1;
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') continue;

@@ -1,6 +1,6 @@
+import { join } from 'node:path';
+import { closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 
 import { CacheError } from '../errors';
 import { errnoCode } from './errnoCode';
@@ -9,8 +9,8 @@ const NAMESPACE_PATTERN = /^[a-z]+$/;
 /** Ids are sha256 hex digests; see isCacheFileName for why. */
 const ID_PATTERN = /^[0-9a-f]{64}$/;
 
-const READ_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
-const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 export type RefusalReason = 'symlink' | 'not-a-file' | 'not-owned' | 'writable' | 'unreadable' | 'corrupt';
 
@@ -56,7 +56,7 @@ export function createFileStore(init: FileStoreInit): FileStore {
     if (!NAMESPACE_PATTERN.test(namespace) || !ID_PATTERN.test(id)) {
       throw new CacheError(`Invalid cache entry name "${namespace}-${id}".`);
     }
-    return path.join(dir, `${namespace}-${id}.json`);
+    return join(dir, `${namespace}-${id}.json`);
   };
 
   const refuse = (file: string, reason: RefusalReason, why: string): undefined => {
@@ -71,7 +71,7 @@ export function createFileStore(init: FileStoreInit): FileStore {
       const file = fileOf(namespace, id);
       let fd: number;
       try {
-        fd = fs.openSync(file, READ_FLAGS);
+        fd = openSync(file, READ_FLAGS);
       } catch (error) {
         const code = errnoCode(error);
         if (code === 'ENOENT') return undefined;
@@ -81,7 +81,7 @@ export function createFileStore(init: FileStoreInit): FileStore {
         return refuse(file, 'unreadable', `${file} cannot be read (${code ?? 'unknown error'}).`);
       }
       try {
-        const stat = fs.fstatSync(fd);
+        const stat = fstatSync(fd);
         if (!stat.isFile()) return refuse(file, 'not-a-file', `${file} is not a regular file; rolemap ignores it. Delete it.`);
         if (stat.uid !== uid) {
           return refuse(file, 'not-owned', `${file} belongs to uid ${stat.uid}, not to you (uid ${uid}); rolemap ignores it. Delete it.`);
@@ -89,7 +89,7 @@ export function createFileStore(init: FileStoreInit): FileStore {
         if ((stat.mode & 0o022) !== 0) {
           return refuse(file, 'writable', `${file} can be written by group or others; rolemap ignores it. Delete it.`);
         }
-        const text = fs.readFileSync(fd, 'utf8');
+        const text = readFileSync(fd, 'utf8');
         try {
           return JSON.parse(text) as unknown;
         } catch {
@@ -98,7 +98,7 @@ export function createFileStore(init: FileStoreInit): FileStore {
       } catch (error) {
         return refuse(file, 'unreadable', `${file} cannot be read (${errnoCode(error) ?? 'unknown error'}).`);
       } finally {
-        fs.closeSync(fd);
+        closeSync(fd);
       }
     },
 
@@ -108,15 +108,15 @@ export function createFileStore(init: FileStoreInit): FileStore {
       const temp = `${file}.tmp-${randomBytes(6).toString('hex')}`;
       let created = false;
       try {
-        const fd = fs.openSync(temp, CREATE_FLAGS, 0o600);
+        const fd = openSync(temp, CREATE_FLAGS, 0o600);
         created = true;
         try {
-          fs.writeFileSync(fd, text);
-          fs.fsyncSync(fd);
+          writeFileSync(fd, text);
+          fsyncSync(fd);
         } finally {
-          fs.closeSync(fd);
+          closeSync(fd);
         }
-        fs.renameSync(temp, file);
+        renameSync(temp, file);
       } catch (error) {
         if (created) removeQuietly(temp);
         throw new CacheError(`Could not write the cache file ${file} (${errnoCode(error) ?? 'unknown error'}).`, {
@@ -130,7 +130,7 @@ export function createFileStore(init: FileStoreInit): FileStore {
     remove(namespace, id) {
       const file = fileOf(namespace, id);
       try {
-        fs.unlinkSync(file);
+        unlinkSync(file);
         return true;
       } catch (error) {
         if (errnoCode(error) === 'ENOENT') return false;
@@ -149,14 +149,14 @@ export function createFileStore(init: FileStoreInit): FileStore {
 
     lockPath(id) {
       if (!ID_PATTERN.test(id)) throw new CacheError(`Invalid cache lock name "${id}".`);
-      return path.join(dir, `lock-${id}`);
+      return join(dir, `lock-${id}`);
     },
   };
 }
 
 function readNames(dir: string): string[] {
   try {
-    return fs.readdirSync(dir);
+    return readdirSync(dir);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return [];
     throw new CacheError(`Could not list the cache directory ${dir} (${errnoCode(error) ?? 'unknown error'}).`, { cause: error });
@@ -165,7 +165,7 @@ function readNames(dir: string): string[] {
 
 function removeQuietly(file: string): void {
   try {
-    fs.unlinkSync(file);
+    unlinkSync(file);
   } catch {
     // Already gone, or `rolemap cache clear` will remove it.
   }
@@ -174,11 +174,11 @@ function removeQuietly(file: string): void {
 /** Makes the rename durable. Best effort: some file systems refuse to fsync a directory. */
 function syncDirectory(dir: string): void {
   try {
-    const fd = fs.openSync(dir, fs.constants.O_RDONLY);
+    const fd = openSync(dir, constants.O_RDONLY);
     try {
-      fs.fsyncSync(fd);
+      fsyncSync(fd);
     } finally {
-      fs.closeSync(fd);
+      closeSync(fd);
     }
   } catch {
     // The entry is written either way; only its survival of a power cut is less certain.

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 
 import { errnoCode } from './errnoCode';
 import { shellQuote } from './shellQuote';
@@ -23,13 +23,13 @@ export function openCacheDir(init: OpenCacheDirInit): OpenCacheDirResult {
   const { dir, uid } = init;
   let mkdirError: unknown;
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
     mkdirError = error;
   }
-  let stat: fs.Stats;
+  let stat: Stats;
   try {
-    stat = fs.lstatSync(dir);
+    stat = lstatSync(dir);
   } catch (error) {
     const code = errnoCode(mkdirError ?? error) ?? 'unknown error';
     return untrusted(dir, `rolemap cannot create the cache directory ${dir} (${code}). Fix its parent's permissions or set ROLEMAP_CACHE_DIR.`);

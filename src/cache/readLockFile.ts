@@ -1,11 +1,11 @@
-import * as fs from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs';
 
 import { CacheError } from '../errors';
 import { errnoCode } from './errnoCode';
 import { isRecord } from './isRecord';
 import type { LockOwner } from './types';
 
-const READ_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /** A lock file as found. `owner` is undefined while its creator is still writing it, or when it is garbage. */
 export interface LockFileState {
@@ -19,7 +19,7 @@ export interface LockFileState {
 export function readLockFile(file: string): LockFileState | undefined {
   let fd: number;
   try {
-    fd = fs.openSync(file, READ_FLAGS);
+    fd = openSync(file, READ_FLAGS);
   } catch (error) {
     const code = errnoCode(error);
     if (code === 'ENOENT') return undefined;
@@ -27,18 +27,18 @@ export function readLockFile(file: string): LockFileState | undefined {
     throw new CacheError(`Could not read the cache lock ${file} (${code ?? 'unknown error'}).`, { cause: error });
   }
   try {
-    const stat = fs.fstatSync(fd);
-    const text = stat.isFile() ? fs.readFileSync(fd, 'utf8') : '';
+    const stat = fstatSync(fd);
+    const text = stat.isFile() ? readFileSync(fd, 'utf8') : '';
     return { owner: parseOwner(text), ino: stat.ino, mtimeMs: stat.mtimeMs };
   } finally {
-    fs.closeSync(fd);
+    closeSync(fd);
   }
 }
 
 /** A symbolic link planted where a lock belongs: judged by its own age, like a lock without an owner. */
 function lstatState(file: string): LockFileState | undefined {
   try {
-    const stat = fs.lstatSync(file);
+    const stat = lstatSync(file);
     return { owner: undefined, ino: stat.ino, mtimeMs: stat.mtimeMs };
   } catch {
     return undefined;

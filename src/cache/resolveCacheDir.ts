@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import { isAbsolute, join, normalize } from 'node:path';
 
 import { UsageError } from '../errors';
 import type { Environment } from '../resolve/types';
@@ -14,14 +14,14 @@ import type { Environment } from '../resolve/types';
 export function resolveCacheDir(env: Environment, homedir: string): string {
   const explicit = env['ROLEMAP_CACHE_DIR'];
   if (explicit !== undefined && explicit !== '') {
-    if (!path.isAbsolute(explicit)) {
+    if (!isAbsolute(explicit)) {
       throw new UsageError(`ROLEMAP_CACHE_DIR must be an absolute path, not "${explicit}".`, {
         hint: 'Set it to an absolute directory such as /home/me/.cache/rolemap, or unset it.',
       });
     }
-    return path.normalize(explicit);
+    return normalize(explicit);
   }
   const xdg = env['XDG_CACHE_HOME'];
-  if (xdg !== undefined && path.isAbsolute(xdg)) return path.join(xdg, 'rolemap');
-  return path.join(homedir, '.cache', 'rolemap');
+  if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'rolemap');
+  return join(homedir, '.cache', 'rolemap');
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { closeSync, constants, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
 
 import { LOCK_POLL_MAX_MS, LOCK_POLL_MIN_MS } from '../constants';
 import { CacheError } from '../errors';
@@ -10,7 +10,7 @@ import { isLockStale } from './isLockStale';
 import { readLockFile, type LockFileState } from './readLockFile';
 import type { LockOwner } from './types';
 
-const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 export interface FileLockOptions<T> {
   /** Longest wait for another process's lock; then CacheError. */
@@ -38,7 +38,7 @@ export interface FileLockOptions<T> {
  */
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, options: FileLockOptions<T>): Promise<T> {
   const now = options.now ?? Date.now;
-  const hostname = options.hostname ?? os.hostname();
+  const hostname = options.hostname ?? osHostname();
   const pollMs = options.pollMs ?? LOCK_POLL_MAX_MS;
   const token = randomBytes(16).toString('hex');
   const deadline = now() + options.waitMs;
@@ -72,7 +72,7 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
 function createLockFile(lockPath: string, owner: LockOwner): boolean {
   let fd: number;
   try {
-    fd = fs.openSync(lockPath, CREATE_FLAGS, 0o600);
+    fd = openSync(lockPath, CREATE_FLAGS, 0o600);
   } catch (error) {
     if (errnoCode(error) === 'EEXIST') return false;
     throw new CacheError(`Could not create the cache lock ${lockPath} (${errnoCode(error) ?? 'unknown error'}).`, {
@@ -81,21 +81,21 @@ function createLockFile(lockPath: string, owner: LockOwner): boolean {
     });
   }
   try {
-    fs.writeSync(fd, JSON.stringify(owner));
+    writeSync(fd, JSON.stringify(owner));
   } catch (error) {
     // An ownerless lock would hold everyone off until it is staleMs old.
-    fs.closeSync(fd);
-    fs.rmSync(lockPath, { force: true });
+    closeSync(fd);
+    rmSync(lockPath, { force: true });
     throw new CacheError(`Could not write the cache lock ${lockPath} (${errnoCode(error) ?? 'unknown error'}).`, { cause: error });
   }
-  fs.closeSync(fd);
+  closeSync(fd);
   return true;
 }
 
 function releaseLockFile(lockPath: string, token: string): void {
   try {
     // Ours no longer if it was broken as stale and taken by another process meanwhile.
-    if (readLockFile(lockPath)?.owner?.token === token) fs.unlinkSync(lockPath);
+    if (readLockFile(lockPath)?.owner?.token === token) unlinkSync(lockPath);
   } catch {
     // A lock left behind is broken by the next caller: its pid no longer runs.
   }

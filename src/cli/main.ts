@@ -1,4 +1,6 @@
-import * as os from 'node:os';
+import { homedir, userInfo } from 'node:os';
+import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { stripIssuedCredentials } from '../auth/stripIssuedCredentials';
 import { UsageError } from '../errors';
 import { createLogger, isLogLevel, type FlushableLogger } from '../log/createLogger';
@@ -26,14 +28,15 @@ async function main(): Promise<number> {
     const deps = {
       env: process.env,
       cwd: process.cwd(),
-      homedir: os.homedir(),
+      homedir: homedir(),
       uid: process.getuid?.() ?? -1,
       osUser: osUserName(),
       now: Date.now,
       logger,
       output: stdoutOutput((chunk) => stdoutChunks.push(chunk)),
       notify: (message: string) => process.stderr.write(message.endsWith('\n') ? message : `${message}\n`),
-      stderrIsTTY: process.stderr.isTTY === true,
+      // isatty(2) rather than process.stderr.isTTY, which would build the stderr stream on every run.
+      stderrIsTTY: isatty(2),
     };
     await run(command, deps, () => openCache(deps));
     await logger.flush();
@@ -65,16 +68,29 @@ function loggerFromEnv(env: NodeJS.ProcessEnv): FlushableLogger {
 
 function osUserName(): string {
   try {
-    return os.userInfo().username;
+    return userInfo().username;
   } catch {
     // Containers may run as a uid with no passwd entry.
     return process.env['USER'] ?? `uid-${process.getuid?.() ?? 'unknown'}`;
   }
 }
 
+/**
+ * Writes straight to file descriptor 1: creating process.stdout would load Node's stream and
+ * socket machinery, a noticeable share of a cache hit. A pipe that is non-blocking and full
+ * (EAGAIN) falls back to the stream, which waits for room.
+ */
 function writeStdout(text: string): Promise<void> {
-  if (text === '') return Promise.resolve();
-  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+  const bytes = Buffer.from(text, 'utf8');
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(1, bytes, written);
+    return Promise.resolve();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return Promise.reject(error);
+    const rest = bytes.subarray(written);
+    return new Promise((resolve, reject) => process.stdout.write(rest, (e) => (e ? reject(e) : resolve())));
+  }
 }
 
 void main().then((code) => {

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { VERSION } from '../constants';
 import { ConfigError } from '../errors';
@@ -57,9 +57,9 @@ function isStoredCompiled(value: unknown): value is StoredCompiled {
   );
 }
 
-function statFile(file: string): fs.Stats {
+function statFile(file: string): Stats {
   try {
-    return fs.statSync(file);
+    return statSync(file);
   } catch (error) {
     throw new ConfigError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`, {
       hint: 'Check that the file exists and that you may read it.',
@@ -70,7 +70,7 @@ function statFile(file: string): fs.Stats {
 
 function readText(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     throw new ConfigError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`, {
       hint: 'Check that the file exists and that you may read it.',

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
 import { MAPPING_FILE_NAME } from '../constants';
 import { ConfigError } from '../errors';
 
@@ -15,15 +15,15 @@ export interface MappingFileLocation {
  * @throws ConfigError when an explicit file does not exist or nothing is found.
  */
 export function findMappingFile(unitDir: string, configFlag: string | undefined, envConfig: string | undefined): MappingFileLocation {
-  if (configFlag !== undefined) return { file: mustExist(path.resolve(configFlag), '--config'), source: '--config' };
+  if (configFlag !== undefined) return { file: mustExist(resolve(configFlag), '--config'), source: '--config' };
   if (envConfig !== undefined && envConfig !== '') {
-    return { file: mustExist(path.resolve(envConfig), 'ROLEMAP_CONFIG'), source: 'ROLEMAP_CONFIG' };
+    return { file: mustExist(resolve(envConfig), 'ROLEMAP_CONFIG'), source: 'ROLEMAP_CONFIG' };
   }
   let dir = unitDir;
   for (;;) {
-    const candidate = path.join(dir, MAPPING_FILE_NAME);
-    if (fs.statSync(candidate, { throwIfNoEntry: false })?.isFile()) return { file: candidate, source: 'walk-up' };
-    const parent = path.dirname(dir);
+    const candidate = join(dir, MAPPING_FILE_NAME);
+    if (statSync(candidate, { throwIfNoEntry: false })?.isFile()) return { file: candidate, source: 'walk-up' };
+    const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
@@ -33,7 +33,7 @@ export function findMappingFile(unitDir: string, configFlag: string | undefined,
 }
 
 function mustExist(file: string, via: string): string {
-  if (fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
+  if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
   throw new ConfigError(`The mapping file ${file} given by ${via} does not exist or is not a file.`, {
     hint: `Check the path given by ${via}.`,
   });

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { join } from 'node:path';
+import { readdirSync, type Dirent } from 'node:fs';
 import { TERRAGRUNT_CACHE_SEGMENT } from '../constants';
 
 const UNIT_FILE = 'terragrunt.hcl';
@@ -15,16 +15,16 @@ const SKIPPED = new Set([TERRAGRUNT_CACHE_SEGMENT, '.git', 'node_modules', '.ter
 export function findUnits(root: string): string[] {
   const units: string[] = [];
   const walk = (dir: string, relative: string): void => {
-    let entries: fs.Dirent[];
+    let entries: Dirent[];
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
     if (relative !== '' && entries.some((e) => e.isFile() && e.name === UNIT_FILE)) units.push(relative);
     for (const entry of entries) {
       if (entry.isDirectory() && !SKIPPED.has(entry.name)) {
-        walk(path.join(dir, entry.name), relative === '' ? entry.name : `${relative}/${entry.name}`);
+        walk(join(dir, entry.name), relative === '' ? entry.name : `${relative}/${entry.name}`);
       }
     }
   };

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../errors';
 import type { Environment } from '../resolve/types';
@@ -12,7 +12,7 @@ export function findUserConfig(env: Environment, homedir: string): string | unde
   const explicit = env['ROLEMAP_USER_CONFIG'];
   if (explicit !== undefined && explicit !== '') {
     const file = path.resolve(explicit);
-    if (fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
+    if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
     throw new ConfigError(`ROLEMAP_USER_CONFIG names ${file}, which does not exist.`, {
       hint: 'Create the file, or unset ROLEMAP_USER_CONFIG to use ~/.config/rolemap/config.yaml.',
     });
@@ -21,5 +21,5 @@ export function findUserConfig(env: Environment, homedir: string): string | unde
   // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
   const base = xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(homedir, '.config');
   const file = path.join(base, 'rolemap', 'config.yaml');
-  return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ? file : undefined;
+  return statSync(file, { throwIfNoEntry: false })?.isFile() ? file : undefined;
 }

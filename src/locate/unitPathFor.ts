@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../errors';
 import { cutAtTerragruntCache } from './cutAtTerragruntCache';
@@ -22,7 +22,7 @@ export function unitPathFor(unitDir: string, mappingFile: string): string {
 
 function realDir(dir: string): string {
   try {
-    return fs.realpathSync(dir);
+    return realpathSync(dir);
   } catch (error) {
     throw new ConfigError(`The directory ${dir} does not exist.`, {
       hint: 'Pass an existing unit directory with --dir, or run rolemap from inside the unit.',

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import { resolve } from 'node:path';
 import { compileUserConfig } from '../../config/compileUserConfig';
 import type { SsoSettings } from '../../config/types';
 import { UsageError } from '../../errors';
@@ -30,7 +30,7 @@ export async function ssoSettingsFor(flags: SsoFlags, context: CommandContext): 
     }
     if (fromFiles === undefined) {
       try {
-        const location = findMappingFile(path.resolve(flags.dir ?? deps.cwd), flags.config, deps.env['ROLEMAP_CONFIG']);
+        const location = findMappingFile(resolve(flags.dir ?? deps.cwd), flags.config, deps.env['ROLEMAP_CONFIG']);
         fromFiles = (await loadMappingFile(location.file, { compiledStore: context.cache?.compiledStore, logger: deps.logger })).sso;
       } catch (error) {
         // Without flags, a missing mapping file only matters if nothing else names the portal.
