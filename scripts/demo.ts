@@ -122,15 +122,18 @@ async function main(): Promise<void> {
     for (const o of outcomes) rows.push([o.phase, o.kind, o.unit, o.account, o.role, o.mode, o.cache, String(o.code)]);
     process.stdout.write(`${table(rows)}\n\n`);
 
-    const perRole = new Map<string, { calls: number; callers: Set<string> }>();
+    // One row per role and session name: the example's session_name holds {mode}, so dev's single
+    // role is assumed once for plan and once for apply.
+    const perRole = new Map<string, { arn: string; session: string; calls: number; callers: Set<string> }>();
     for (const call of emulator.callLog().filter((c) => c.action === 'AssumeRole')) {
-      const entry = perRole.get(call.roleArn ?? '?') ?? { calls: 0, callers: new Set<string>() };
+      const id = `${call.roleArn ?? '?'} ${call.sessionName ?? '?'}`;
+      const entry = perRole.get(id) ?? { arn: call.roleArn ?? '?', session: call.sessionName ?? '?', calls: 0, callers: new Set<string>() };
       entry.calls += 1;
       entry.callers.add(call.callerArn ?? '?');
-      perRole.set(call.roleArn ?? '?', entry);
+      perRole.set(id, entry);
     }
-    const stsRows = [['ROLE ARN', 'STS AssumeRole CALLS', 'CALLED AS']];
-    for (const [arn, { calls, callers }] of [...perRole].sort()) stsRows.push([arn, String(calls), [...callers].join(', ')]);
+    const stsRows = [['ROLE ARN', 'SESSION NAME', 'AssumeRole CALLS', 'CALLED AS']];
+    for (const [, e] of [...perRole].sort()) stsRows.push([e.arn, e.session, String(e.calls), [...e.callers].join(', ')]);
     process.stdout.write(`${table(stsRows)}\n\n`);
     const failures = outcomes.filter((o) => o.code !== 0);
     process.stdout.write(
