@@ -16,8 +16,15 @@ import { run } from './run';
  * failure to an exit code and one message on stderr. Nothing reaches stdout on failure,
  * because commands write their output only once, at the end, when they have succeeded.
  */
+/**
+ * Commands whose report is the point even when they fail (validate --units lists what is not
+ * covered, then exits 2). Every other command, above all credentials, prints nothing on failure.
+ */
+const REPORT_ON_FAILURE: ReadonlySet<string> = new Set(['validate']);
+
 async function main(): Promise<number> {
   let logger: FlushableLogger | undefined;
+  let commandName: string | undefined;
   const stdoutChunks: string[] = [];
   try {
     // Done first and in place: the AWS SDK's default chain reads process.env itself.
@@ -25,6 +32,7 @@ async function main(): Promise<number> {
     logger = loggerFromEnv(process.env);
     if (removed) logger.debug('ignoring credentials that rolemap issued to an earlier call (dependency fetch)');
     const command = parseArgs(process.argv.slice(2));
+    commandName = command.name;
     const deps = {
       env: process.env,
       cwd: process.cwd(),
@@ -44,6 +52,7 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     await logger?.flush();
+    if (commandName !== undefined && REPORT_ON_FAILURE.has(commandName)) await writeStdout(stdoutChunks.join(''));
     process.stderr.write(formatError(error));
     return exitCodeFor(error);
   }

@@ -67,7 +67,7 @@ export function parseArgs(argv: readonly string[]): Command {
 
   for (const option of Object.keys(values)) {
     if (!ALLOWED[name].includes(option)) {
-      throw new UsageError(`rolemap ${name} does not take --${option}.`, { hint: `Run \`rolemap ${name} --help\`.` });
+      throw new UsageError(`The ${name} command does not take --${option}.`, { hint: `Run \`rolemap ${name} --help\`.` });
     }
   }
   const mode = parseMode(values.mode);
@@ -99,7 +99,7 @@ export function parseArgs(argv: readonly string[]): Command {
     case 'cache': {
       const [action, ...extra] = rest;
       if (action !== 'list' && action !== 'clear') {
-        throw new UsageError(`rolemap cache needs list or clear${action === undefined ? '' : `, not "${action}"`}.`, {
+        throw new UsageError(`The cache command needs list or clear${action === undefined ? '' : `, not "${action}"`}.`, {
           hint: 'Run `rolemap cache list` or `rolemap cache clear`.',
         });
       }
@@ -116,7 +116,7 @@ function parseMode(value: string | undefined): Mode | undefined {
 
 function noMorePositionals(command: string, extra: readonly string[]): void {
   if (extra.length > 0) {
-    throw new UsageError(`rolemap ${command} got unexpected arguments: ${extra.join(' ')}.`, {
+    throw new UsageError(`The ${command} command got unexpected arguments: ${extra.join(' ')}.`, {
       hint: `Run \`rolemap ${command} --help\`.`,
     });
   }

@@ -16,8 +16,9 @@ export function unresolvedError(result: Unresolved): ConfigError {
   const tied = result.candidates
     .map((c) => `mapping #${c.mapping.index + 1} at ${c.mapping.position.file}:${c.mapping.position.line} (glob ${c.glob.glob})`)
     .join(' and ');
+  const segments = result.candidates[0]?.literalSegments ?? 0;
   return new ConfigError(
-    `The unit ${result.unitPath} matches ${tied} equally (${result.candidates[0]?.literalSegments ?? 0} literal segments each), and they give different accounts, roles or settings.`,
+    `The unit ${result.unitPath} matches ${tied} equally (${segments} literal ${segments === 1 ? 'segment' : 'segments'} each), and they give different accounts, roles or settings.`,
     {
       hint: 'Make one glob more specific (more literal path segments) so it wins, or make the mappings agree.',
     },

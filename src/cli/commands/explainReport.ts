@@ -1,11 +1,67 @@
 import type { CacheState } from '../../auth/inspectCachedCredentials';
+import type { MappingFileLocation } from '../../locate/findMappingFile';
 import type { ResolvedUnit } from '../../locate/resolveUnit';
+import type { ModeDecision, OverrideDecision } from '../../resolve/types';
+
+interface ReportBase {
+  mappingFile: string;
+  mappingFileFoundBy: MappingFileLocation['source'];
+  unitDir: string;
+  unitPath: string;
+  mode: ModeDecision;
+}
+
+/** A mapping that matched the unit, with the specificity of its best matching glob. */
+export interface ReportCandidate {
+  /** 1-based number of the mapping in `mappings`. */
+  mapping: number;
+  /** file:line of the mapping. */
+  at: string;
+  glob: string;
+  specificity: number;
+}
+
+export interface ReportOverride {
+  status: OverrideDecision['status'];
+  at: string;
+  changes?: { role?: string; auth?: string };
+  why: string;
+}
 
 /**
- * Everything `explain` says, as one JSON-able object: a projection of the same resolution the
- * credentials command uses, so the two can never disagree. Holds no secret.
+ * Everything `explain` says, as one JSON-able object (the shape `explain --json` prints). It
+ * holds no secret: not even the external id, only whether one is set.
  */
-export function explainReport(resolved: ResolvedUnit, cache: CacheState): Record<string, unknown> {
+export type ExplainReport =
+  | (ReportBase & {
+      status: 'unmatched';
+      nearest: Array<{ glob: string; at: string }>;
+      outcome: string;
+    })
+  | (ReportBase & { status: 'ambiguous'; candidates: ReportCandidate[] })
+  | (ReportBase & {
+      status: 'matched';
+      candidates: Array<ReportCandidate & { winner: boolean }>;
+      winner: { mapping: number; at: string; why: string };
+      account: { id: string; name: string | null };
+      roleArn: string;
+      sessionName: string;
+      durationSeconds: number;
+      region: string | null;
+      auth: { kind: string; why: string };
+      sourceIdentity: string | null;
+      externalIdSet: boolean;
+      tags: Array<{ Key: string; Value: string }>;
+      userConfig: string | null;
+      overrides: ReportOverride[];
+      cache: CacheState;
+    });
+
+/**
+ * A projection of the same resolution the credentials command uses, so the two can never
+ * disagree about a unit.
+ */
+export function explainReport(resolved: ResolvedUnit, cache: CacheState): ExplainReport {
   const { result } = resolved;
   const base = {
     mappingFile: resolved.location.file,
@@ -61,7 +117,7 @@ export function explainReport(resolved: ResolvedUnit, cache: CacheState): Record
     auth: { kind: request.auth, why: request.authWhy },
     sourceIdentity: request.sourceIdentity ?? null,
     externalIdSet: request.externalId !== undefined,
-    tags: request.tags,
+    tags: request.tags.map((t) => ({ Key: t.Key, Value: t.Value })),
     userConfig: request.userConfigFile ?? null,
     overrides: request.overrides.map((o) => ({
       status: o.status,
@@ -73,25 +129,100 @@ export function explainReport(resolved: ResolvedUnit, cache: CacheState): Record
   };
 }
 
-/** The report as lines for a human. */
-export function explainText(report: Record<string, unknown>): string {
-  return `${renderValue(report, '')}\n`;
+/** Width of the label column of the text report. */
+const LABEL_WIDTH = 16;
+
+const FOUND_BY: Readonly<Record<MappingFileLocation['source'], string>> = {
+  'walk-up': 'found walking up from the unit',
+  '--config': 'given by --config',
+  ROLEMAP_CONFIG: 'given by ROLEMAP_CONFIG',
+};
+
+/**
+ * The report as a human reads it: one labelled line per fact, continuation lines indented under
+ * the value, ending in a newline.
+ * @example
+ * mapping file    /src/live/rolemap.yaml  (found walking up from the unit)
+ * unit            prod/us-east-1/app  (dir /src/live/prod/us-east-1/app)
+ * candidates      #3 prod/**  specificity 1  at /src/live/rolemap.yaml:39  <- winner: the only mapping whose glob prod/** matches
+ */
+export function explainText(report: ExplainReport): string {
+  const lines: string[] = [];
+  const add = (label: string, ...values: string[]): void => {
+    values.forEach((value, i) => lines.push(`${(i === 0 ? label : '').padEnd(LABEL_WIDTH)}${value}`.trimEnd()));
+  };
+  add('mapping file', `${report.mappingFile}  (${FOUND_BY[report.mappingFileFoundBy]})`);
+  add('unit', `${report.unitPath}  (dir ${report.unitDir})`);
+
+  if (report.status === 'unmatched') {
+    add('result', 'NO MAPPING MATCHES this unit');
+    add('nearest globs', ...(report.nearest.length === 0 ? ['none (the file has no mappings)'] : columns(report.nearest.map((n) => [n.glob, `at ${n.at}`]))));
+    add('mode', modeText(report.mode));
+    add('outcome', report.outcome, `to cover it, add a mapping whose paths match ${report.unitPath}`);
+    return `${lines.join('\n')}\n`;
+  }
+  if (report.status === 'ambiguous') {
+    add('result', `AMBIGUOUS: ${report.candidates.length} mappings tie on specificity and give different accounts, roles or settings`);
+    add('candidates', ...columns(report.candidates.map((c) => [`#${c.mapping} ${c.glob}`, `specificity ${c.specificity}`, `at ${c.at}`])));
+    add('mode', modeText(report.mode));
+    add('outcome', 'error (exit 2)', 'make one glob more specific (more literal path segments) so it wins, or make the mappings agree');
+    return `${lines.join('\n')}\n`;
+  }
+
+  add(
+    'candidates',
+    ...columns(report.candidates.map((c) => [`#${c.mapping} ${c.glob}`, `specificity ${c.specificity}`, `at ${c.at}`])).map((line, i) =>
+      report.candidates[i]?.winner === true ? `${line}  <- winner: ${report.winner.why}` : line,
+    ),
+  );
+  add('mode', modeText(report.mode));
+  add('account', `${report.account.id}${report.account.name === null ? '' : ` (${report.account.name})`}`);
+  add('role', report.roleArn);
+  add(
+    'session name',
+    `${report.sessionName}   duration ${report.durationSeconds}s   region ${report.region ?? '(the AWS SDK default)'}`,
+  );
+  if (report.sourceIdentity !== null) add('source identity', report.sourceIdentity);
+  if (report.externalIdSet) add('external id', 'set (not shown)');
+  if (report.tags.length > 0) add('session tags', report.tags.map((t) => `${t.Key}=${t.Value}`).join(', '));
+  add('auth', `${report.auth.kind}  (${report.auth.why})`);
+  add('your config', report.userConfig ?? 'none read');
+  add('overrides', ...(report.overrides.length === 0 ? ['none'] : report.overrides.map(overrideText)));
+  add('cache', cacheText(report.cache));
+  return `${lines.join('\n')}\n`;
 }
 
-function renderValue(value: unknown, indent: string): string {
-  if (Array.isArray(value)) {
-    if (value.length === 0) return 'none';
-    return value.map((item) => `\n${indent}  - ${renderValue(item, `${indent}    `).trimStart()}`).join('');
+function modeText(mode: ModeDecision): string {
+  return `${mode.mode}  (${mode.why})`;
+}
+
+function overrideText(override: ReportOverride): string {
+  const changes = Object.entries(override.changes ?? {})
+    .map(([key, value]) => `${key} -> ${value}`)
+    .join(', ');
+  return `${override.status.padEnd(8)} ${override.at}${changes === '' ? '' : `  ${changes}`}  (${override.why})`;
+}
+
+function cacheText(cache: CacheState): string {
+  switch (cache.status) {
+    case 'hit':
+      return `hit, ${cache.expiresInSeconds}s left`;
+    case 'expiring':
+      return `expiring, ${cache.expiresInSeconds}s left, under min_ttl: the next call obtains a fresh credential`;
+    case 'miss':
+      return 'miss: the next call obtains a credential';
+    case 'remembered-failure':
+      return `a recent failure is remembered, so the next call fails fast: ${cache.message}`;
+    case 'disabled':
+      return `off (${cache.why})`;
+    case 'not-applicable':
+      return 'not used (auth: delegate; Terragrunt assumes the role itself)';
   }
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value)
-      .map(([key, v]) => {
-        const rendered = renderValue(v, `${indent}  `);
-        const nested = typeof v === 'object' && v !== null && !Array.isArray(v);
-        return `\n${indent}${key}:${nested ? rendered : ` ${rendered}`}`;
-      })
-      .join('')
-      .replace(/^\n/, indent === '' ? '' : '\n');
-  }
-  return value === null ? '-' : String(value);
+}
+
+/** Rows of cells, each cell padded to its column's widest, joined by two spaces. */
+function columns(rows: ReadonlyArray<readonly string[]>): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '));
 }

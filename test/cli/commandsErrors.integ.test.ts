@@ -1,0 +1,117 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { makeSandbox, runRolemap, type Sandbox } from './runRolemap';
+
+/** Mappings #1 and #2 start on lines 6 and 9; both match a/x with one literal segment. */
+const MAPPING_YAML = `version: 1
+accounts:
+  dev: "111111111111"
+  prod: "333333333333"
+mappings:
+  - paths: ["a/*"]
+    account: dev
+    role: r1
+  - paths: ["*/x"]
+    account: prod
+    role: r2
+  - paths: ["b/**"]
+    account: dev
+    role: r3
+`;
+
+describe('how dist/rolemap fails on a unit it cannot resolve (no AWS call is needed to know)', () => {
+  let sandbox: Sandbox;
+  let root: string;
+  let file: string;
+
+  beforeAll(() => {
+    sandbox = makeSandbox();
+    root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rolemap-errors-')));
+    file = path.join(root, 'rolemap.yaml');
+    fs.writeFileSync(file, MAPPING_YAML);
+    for (const dir of ['a/x', 'c/d', 'empty/c/d']) fs.mkdirSync(path.join(root, dir), { recursive: true });
+    fs.writeFileSync(path.join(root, 'empty/rolemap.yaml'), MAPPING_YAML.replace('version: 1\n', 'version: 1\nunmatched: empty\n'));
+  });
+  afterAll(() => {
+    sandbox.cleanup();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it.each([[[] as string[]], [['credentials']], [['env']]])('%j in a unit no mapping matches: exit 2, the mapping file and nearest globs on stderr', async (args) => {
+    const run = await runRolemap(args, { cwd: path.join(root, 'c/d'), env: sandbox.env });
+    expect(run).toStrictEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        `rolemap: No mapping in ${file} matches the unit c/d.\n` +
+        `  hint: The nearest globs are: */x (${file}:9), a/* (${file}:6), b/** (${file}:12). ` +
+        'Add a mapping whose paths cover this unit, or set `unmatched: empty` at the top of the file to give such units no credentials.\n',
+    });
+  });
+
+  it('with unmatched: empty, prints exactly {} and exits 0', async () => {
+    const run = await runRolemap([], { cwd: path.join(root, 'empty/c/d'), env: sandbox.env });
+    expect(run).toStrictEqual({ code: 0, stdout: '{}\n', stderr: '' });
+  });
+
+  it('in an ambiguous unit: exit 2, naming both mappings with file:line', async () => {
+    const run = await runRolemap([], { cwd: path.join(root, 'a/x'), env: sandbox.env });
+    expect(run).toStrictEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        `rolemap: The unit a/x matches mapping #1 at ${file}:6 (glob a/*) and mapping #2 at ${file}:9 (glob */x) equally ` +
+        '(1 literal segment each), and they give different accounts, roles or settings.\n' +
+        '  hint: Make one glob more specific (more literal path segments) so it wins, or make the mappings agree.\n',
+    });
+  });
+
+  it('explain still answers for both, exit 0, and --json says why', async () => {
+    const [unmatched, ambiguous] = await Promise.all([
+      runRolemap(['explain', '--json'], { cwd: path.join(root, 'c/d'), env: sandbox.env }),
+      runRolemap(['explain', '--json'], { cwd: path.join(root, 'a/x'), env: sandbox.env }),
+    ]);
+    const pick = (stdout: string): unknown => {
+      const report = JSON.parse(stdout) as Record<string, unknown>;
+      return { status: report['status'], nearest: report['nearest'], candidates: report['candidates'], outcome: report['outcome'] };
+    };
+    expect([unmatched.code, ambiguous.code, pick(unmatched.stdout), pick(ambiguous.stdout)]).toStrictEqual([
+      0,
+      0,
+      {
+        status: 'unmatched',
+        nearest: [
+          { glob: '*/x', at: `${file}:9` },
+          { glob: 'a/*', at: `${file}:6` },
+          { glob: 'b/**', at: `${file}:12` },
+        ],
+        candidates: undefined,
+        outcome: 'error (exit 2)',
+      },
+      {
+        status: 'ambiguous',
+        nearest: undefined,
+        candidates: [
+          { mapping: 1, at: `${file}:6`, glob: 'a/*', specificity: 1 },
+          { mapping: 2, at: `${file}:9`, glob: '*/x', specificity: 1 },
+        ],
+        outcome: undefined,
+      },
+    ]);
+  });
+
+  it('a directory outside every mapping file: exit 2, says where it looked', async () => {
+    const outside = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rolemap-nofile-')));
+    try {
+      const run = await runRolemap([], { cwd: outside, env: sandbox.env });
+      expect({ code: run.code, stdout: run.stdout, first: run.stderr.split('\n')[0] }).toStrictEqual({
+        code: 2,
+        stdout: '',
+        first: `rolemap: No rolemap.yaml found in ${outside} or any directory above it.`,
+      });
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
