@@ -62,7 +62,9 @@ export function loadMappingFile(file: string, init: Pick<ResolveUnitInit, 'compi
 }
 
 /** The developer's config, or undefined in CI (where it is never read) or when there is none. */
-async function loadUserConfig(init: ResolveUnitInit): Promise<CompiledUserConfig | undefined> {
+export async function loadUserConfig(
+  init: Pick<ResolveUnitInit, 'env' | 'homedir' | 'compiledStore' | 'logger'>,
+): Promise<CompiledUserConfig | undefined> {
   if (isCi(init.env)) return undefined;
   const file = findUserConfig(init.env, init.homedir);
   if (file === undefined) return undefined;

@@ -1,11 +1,8 @@
 import { resolve } from 'node:path';
-import { compileUserConfig } from '../../config/compileUserConfig';
 import type { SsoSettings } from '../../config/types';
 import { UsageError } from '../../errors';
 import { findMappingFile } from '../../locate/findMappingFile';
-import { findUserConfig } from '../../locate/findUserConfig';
-import { loadMappingFile } from '../../locate/resolveUnit';
-import { loadCompiled } from '../../config/loadCompiled';
+import { loadMappingFile, loadUserConfig } from '../../locate/resolveUnit';
 import type { CommandContext } from '../CommandContext';
 
 export interface SsoFlags {
@@ -23,15 +20,12 @@ export async function ssoSettingsFor(flags: SsoFlags, context: CommandContext): 
   const { deps } = context;
   let fromFiles: SsoSettings | undefined;
   if (flags.startUrl === undefined || flags.region === undefined) {
-    const userFile = findUserConfig(deps.env, deps.homedir);
-    if (userFile !== undefined) {
-      const user = await loadCompiled({ file: userFile, store: context.cache?.compiledStore, compile: async (t, f) => compileUserConfig(t, f) });
-      fromFiles = user.sso;
-    }
+    const compiledStore = context.cache?.compiledStore;
+    fromFiles = (await loadUserConfig({ env: deps.env, homedir: deps.homedir, compiledStore, logger: deps.logger }))?.sso;
     if (fromFiles === undefined) {
       try {
         const location = findMappingFile(resolve(flags.dir ?? deps.cwd), flags.config, deps.env['ROLEMAP_CONFIG']);
-        fromFiles = (await loadMappingFile(location.file, { compiledStore: context.cache?.compiledStore, logger: deps.logger })).sso;
+        fromFiles = (await loadMappingFile(location.file, { compiledStore, logger: deps.logger })).sso;
       } catch (error) {
         // Without flags, a missing mapping file only matters if nothing else names the portal.
         if (flags.startUrl === undefined) throw error;
