@@ -1,8 +1,17 @@
 /**
- * `npm run emulator [-- --port N]`: runs the local AWS emulator until Ctrl-C and prints the
- * environment a shell needs to point the AWS SDK (and rolemap) at it.
+ * `npm run emulator [-- --port N]`: runs the local AWS emulator (STS, GitHub OIDC, and IAM
+ * Identity Center's SSO-OIDC and portal) until Ctrl-C and prints the environment a shell needs
+ * to point the AWS SDK (and rolemap) at it.
  */
-import { SEED_DEVELOPER, SEED_REGION, startEmulator } from '../test/emulator';
+import { SEED_ACCOUNTS, SEED_DEVELOPER, SEED_REGION, SEED_ROLE_NAMES, startEmulator } from '../test/emulator';
+import { createSsoService, type SsoControl } from '../test/emulator/sso';
+
+/** Any start URL works; this one matches the examples in the README. */
+const START_URL = 'https://acme.awsapps.com/start';
+
+/** Permission sets the emulated SSO user may use in every seeded workload account. */
+const PERMISSION_SETS = ['AdministratorAccess', 'ReadOnlyAccess', ...SEED_ROLE_NAMES];
+const WORKLOAD_ACCOUNTS = [SEED_ACCOUNTS.dev, SEED_ACCOUNTS.stage, SEED_ACCOUNTS.prod, SEED_ACCOUNTS.shared];
 
 function portFrom(argv: readonly string[]): number {
   const index = argv.findIndex((arg) => arg === '--port' || arg.startsWith('--port='));
@@ -18,13 +27,31 @@ function portFrom(argv: readonly string[]): number {
 }
 
 async function main(): Promise<void> {
-  const emulator = await startEmulator({ port: portFrom(process.argv.slice(2)) });
-  const { ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN, ...endpoints } = emulator.env();
+  let sso: SsoControl | undefined;
+  const emulator = await startEmulator({
+    port: portFrom(process.argv.slice(2)),
+    services: [
+      (ctx) => {
+        const service = createSsoService(ctx);
+        sso = service.control;
+        return service;
+      },
+    ],
+  });
+  if (sso === undefined) throw new Error('the SSO service was not started');
+  // A person approves on the verification page (GET /device?user_code=...), as with the real
+  // service; polls alone never approve.
+  sso.approveAfterPolls(Number.MAX_SAFE_INTEGER);
+  for (const account of WORKLOAD_ACCOUNTS) for (const permissionSet of PERMISSION_SETS) sso.assign(account, permissionSet);
+
+  const { ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO, ...endpoints } =
+    emulator.env();
   const exports = (vars: Record<string, string>): string[] =>
     Object.entries(vars).map(([name, value]) => `export ${name}='${value}'`);
   const lines = [
     `# rolemap AWS emulator listening on ${emulator.url} (Ctrl-C to stop)`,
     `# control API: GET ${emulator.url}/_emulator/calls, POST ${emulator.url}/_emulator/{reset,faults,roles/trust,clock,token}`,
+    `#   SSO device codes are approved by opening GET ${emulator.url}/device?user_code=XXXX-XXXX`,
     '# paste into your shell (the seeded developer user, arn:aws:iam::999999999999:user/developer):',
     ...exports({
       ...endpoints,
@@ -34,6 +61,15 @@ async function main(): Promise<void> {
     }),
     '# to act as a GitHub Actions job (OIDC web identity), also:',
     ...exports({ ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN }),
+    '# to try rolemap login (IAM Identity Center), also:',
+    ...exports({ AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO }),
+    `#   ./dist/rolemap login --start-url ${START_URL} --region ${SEED_REGION} --no-browser`,
+    `# it prints a URL (${emulator.url}/device?user_code=XXXX-XXXX): open it in a browser, or`,
+    "# curl it, to approve the code; rolemap then polls once a second and saves the token.",
+    `# Permission sets ${PERMISSION_SETS.join(', ')} are assigned in`,
+    `# accounts ${WORKLOAD_ACCOUNTS.join(', ')}. To use them, put in your rolemap config`,
+    `# (ROLEMAP_USER_CONFIG): sso: {start_url: ${START_URL}, region: ${SEED_REGION}}, and an override`,
+    '# with auth: sso and role: <permission set> (auth: auto picks SSO only when AWS_ACCESS_KEY_ID is unset).',
     '',
   ];
   process.stdout.write(lines.join('\n'));

@@ -13,6 +13,10 @@
  *   one is then refused with invalid_grant.
  * - A refresh leaves the previous access token valid until it expires, as the real service does.
  * - Logout invalidates the access token and the refresh token of the same sign-in.
+ * - The verification page, GET /device?user_code=CODE (the verificationUriComplete that
+ *   StartDeviceAuthorization returns), stands in for the person who approves in a browser: it
+ *   approves that code at once, whatever `approveAfterPolls` says. It is not an AWS API, so it is
+ *   not counted in the call log. `npm run emulator` relies on it.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 
@@ -66,9 +70,12 @@ interface Client {
 
 interface DeviceCode {
   clientId: string;
+  userCode: string;
   expiresAtMs: number;
   polls: number;
   used: boolean;
+  /** Approved on the verification page. */
+  approved: boolean;
 }
 
 interface Session {
@@ -93,6 +100,10 @@ function secret(prefix: string, bytes = 32): string {
 function upperAlnum(length: number): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   return Array.from(randomBytes(length), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+function page(status: number, text: string): EmulatorResponse {
+  return { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `${text}\n` };
 }
 
 function json(status: number, body: Json | undefined, extraHeaders: Record<string, string> = {}): EmulatorResponse {
@@ -247,7 +258,14 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
     }
     const deviceCode = secret('dc');
     const userCode = `${upperAlnum(4)}-${upperAlnum(4)}`;
-    deviceCodes.set(deviceCode, { clientId: client.id, expiresAtMs: ctx.now() + deviceCodeTtlSeconds * 1000, polls: 0, used: false });
+    deviceCodes.set(deviceCode, {
+      clientId: client.id,
+      userCode,
+      expiresAtMs: ctx.now() + deviceCodeTtlSeconds * 1000,
+      polls: 0,
+      used: false,
+      approved: false,
+    });
     const verificationUri = `http://${header(req, 'host') ?? '127.0.0.1'}/device`;
     return json(200, {
       deviceCode,
@@ -276,7 +294,7 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
     if (slowDownPolls.has(code.polls)) {
       return oidcError('SlowDownException', 400, 'slow_down', 'Client is polling too quickly');
     }
-    if (code.polls <= approveAfter) {
+    if (!code.approved && code.polls <= approveAfter) {
       return oidcError('AuthorizationPendingException', 400, 'authorization_pending', 'Authorization is still pending');
     }
     code.used = true;
@@ -354,6 +372,20 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
     'POST /logout': { action: 'Logout', handle: logout },
   };
 
+  /** The browser page a person approves the code on; here, opening it approves. */
+  function verificationPage(req: EmulatorRequest): EmulatorResponse {
+    const userCode = req.query.get('user_code');
+    if (userCode === null || userCode === '') {
+      return page(400, 'Open the complete URL that `rolemap login` shows: it ends in ?user_code=XXXX-XXXX.');
+    }
+    const code = [...deviceCodes.values()].find((c) => c.userCode === userCode.toUpperCase());
+    if (code === undefined || code.used || code.expiresAtMs <= ctx.now()) {
+      return page(404, `No pending login with the code ${userCode}: it expired or was used. Run \`rolemap login\` again.`);
+    }
+    code.approved = true;
+    return page(200, `Approved the code ${userCode} for ${defaultUser}. Return to your terminal.`);
+  }
+
   function withBody(req: EmulatorRequest, fn: (body: Json) => EmulatorResponse): EmulatorResponse {
     const body = parseBody(req);
     return body === undefined ? badRequest() : fn(body);
@@ -363,6 +395,7 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
     name: 'sso',
     control,
     async handle(req) {
+      if (req.method === 'GET' && req.path === '/device') return verificationPage(req);
       const route = routes[`${req.method} ${req.path}`];
       // CreateTokenWithIAM shares /token but is marked by ?aws_iam=t; it is not emulated.
       if (route === undefined || req.query.has('aws_iam')) return undefined;
