@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ISSUED_BASE_IDENTITY_ENV } from '../constants';
+import { normaliseStartUrl } from './sso/normaliseStartUrl';
 import type { CredentialRequest, Environment } from '../resolve/types';
 import { formatTokenSource, pickWebIdentityTokenSource } from './pickWebIdentityTokenSource';
 
@@ -54,7 +55,7 @@ export function describeBaseIdentity(request: CredentialRequest, env: Environmen
     case 'web-identity':
       return describeWebIdentity(request, env);
     case 'sso':
-      return `sso:${request.sso?.startUrl ?? 'none'}`;
+      return request.sso === undefined ? 'sso:none' : ssoBaseIdentity(request.sso.startUrl);
     case 'delegate':
       return 'delegate';
     case 'assume': {
@@ -68,4 +69,9 @@ export function describeBaseIdentity(request: CredentialRequest, env: Environmen
       return 'profile:default';
     }
   }
+}
+
+/** The base identity of credentials obtained through an SSO session: its portal, normalised. */
+export function ssoBaseIdentity(startUrl: string): string {
+  return `sso:${normaliseStartUrl(startUrl)}`;
 }
