@@ -218,7 +218,11 @@ async function main(): Promise<void> {
     const compileStart = performance.now();
     const config = compileMappingFile(`version: 1\nmappings:\n${big}\n`, path.join(work, 'big.yaml'));
     const compileMs = performance.now() - compileStart;
-    const probes = Array.from({ length: 200 }, (_, i) => `team${i % 50}/svc${(i * 37) % 5000}/us-east-1/vpc`);
+    // Units spread over the file, each covered by one mapping (an unmatched unit is an error path).
+    const probes = Array.from({ length: 200 }, (_, i) => {
+      const svc = (i * 25) % 5000;
+      return `team${svc % 50}/svc${svc}/us-east-1/vpc`;
+    });
     matchUnit(config, probes[0] ?? '');
     const matchStart = performance.now();
     let matched = 0;

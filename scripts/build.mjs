@@ -1,32 +1,47 @@
 // Bundles rolemap into dist/ with esbuild; dist/ runs with no node_modules.
 //
-// dist/rolemap is one CommonJS bundle of rolemap's own code: CommonJS because Node starts it
-// without its ES module loader, which alone costs more than the whole cache-hit budget.
-// Third-party libraries that only the slow path needs (the AWS SDK, yaml, minimatch, pino) are
-// bundled separately under dist/vendor/ as ES modules with shared chunks, and loaded with
-// import() when used. They hold none of rolemap's classes, so `instanceof` stays sound.
+//   dist/rolemap        CommonJS bundle of what a cache hit runs (CommonJS: Node starts it without
+//                       its ES module loader, which alone costs more than the hit budget)
+//   dist/lib/*.cjs      rolemap's slow-path modules (config compiler, auth kinds, other commands),
+//                       one CommonJS file per module that the code loads with import(); the
+//                       hot bundle require()s them on demand
+//   dist/lib/errors.cjs the error classes, one copy shared by all of the above, so that
+//                       `instanceof` holds across files
+//   dist/vendor/        third-party code: the AWS SDK as ES modules with shared chunks (imported on
+//                       a cache miss), yaml, minimatch and pino as CommonJS files
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 
-/**
- * The AWS SDK: ES modules with shared chunks (the clients share most of their code), imported
- * with import() on a cache miss only. Every lazily imported SDK package must be listed here.
- */
+/** The AWS SDK packages rolemap imports (always with import(), never statically). */
 const VENDOR_ESM = {
   '@aws-sdk/client-sts': 'client-sts',
   '@aws-sdk/client-sso': 'client-sso',
   '@aws-sdk/client-sso-oidc': 'client-sso-oidc',
   '@aws-sdk/credential-providers': 'credential-providers',
 };
-/**
- * Libraries of the config compiler and the logger: one CommonJS file each, required from inside
- * modules that esbuild initialises lazily (they are reached through import()), so a cache hit
- * neither reads nor compiles them.
- */
+/** Libraries of the config compiler and the logger. */
 const VENDOR_CJS = { yaml: 'yaml', minimatch: 'minimatch', pino: 'pino' };
 
+/** rolemap modules loaded with import(): each becomes dist/lib/<name>.cjs. */
+const LIBS = [
+  'src/config/compileMappingFile.ts',
+  'src/config/compileUserConfig.ts',
+  'src/auth/fromAssumeRole.ts',
+  'src/auth/fromWebIdentity.ts',
+  'src/auth/sso/fromSso.ts',
+  'src/auth/readWebIdentityToken.ts',
+  'src/cli/commands/env.ts',
+  'src/cli/commands/explain.ts',
+  'src/cli/commands/validate.ts',
+  'src/cli/commands/cache.ts',
+  'src/cli/commands/login.ts',
+  'src/cli/commands/logout.ts',
+].map((file) => resolve(file));
+const ERRORS = resolve('src/errors.ts');
+
 rmSync('dist', { recursive: true, force: true });
-mkdirSync('dist/vendor', { recursive: true });
+mkdirSync('dist/lib', { recursive: true });
 
 const common = {
   bundle: true,
@@ -39,10 +54,50 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
-const vendorSources = Object.fromEntries(Object.entries(VENDOR_ESM).map(([specifier, name]) => [name, specifier]));
+const libName = (file) => basename(file, '.ts');
+
+/**
+ * Resolves imports between the pieces above. `from` is where the importing output file lives,
+ * relative to dist/ ('.' for dist/rolemap, 'lib' for dist/lib/*.cjs).
+ */
+function linkPieces(from, { allowStaticLibs }) {
+  const up = from === '.' ? './' : '../';
+  const here = from === '.' ? './lib/' : './';
+  return {
+    name: 'link-pieces',
+    setup(b) {
+      const vendor = new RegExp(
+        `^(${[...Object.keys(VENDOR_ESM), ...Object.keys(VENDOR_CJS)].map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`,
+      );
+      b.onResolve({ filter: vendor }, (args) => {
+        const cjs = VENDOR_CJS[args.path];
+        if (cjs !== undefined) return { path: `${up}vendor/${cjs}.cjs`, external: true };
+        if (args.kind !== 'dynamic-import') {
+          throw new Error(`${args.path} is imported statically by ${args.importer}; load it with await import()`);
+        }
+        if (from === '.') throw new Error(`${args.path} is reachable from the hot bundle through ${args.importer}; move that code into a lib`);
+        return { path: `${up}vendor/${VENDOR_ESM[args.path]}.mjs`, external: true };
+      });
+      b.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const target = resolve(args.resolveDir, args.path);
+        const file = target.endsWith('.ts') ? target : `${target}.ts`;
+        if (file === ERRORS && args.importer !== ERRORS) return { path: `${here}errors.cjs`, external: true };
+        if (LIBS.includes(file) && args.kind === 'dynamic-import' && resolve(args.importer) !== file) {
+          return { path: `${here}${libName(file)}.cjs`, external: true };
+        }
+        if (LIBS.includes(file) && !allowStaticLibs && args.kind !== 'entry-point') {
+          throw new Error(`${file} is a lib but ${args.importer} imports it statically`);
+        }
+        return undefined;
+      });
+    },
+  };
+}
+
+// The AWS SDK: ES modules with shared chunks.
 await build({
   ...common,
-  entryPoints: Object.entries(vendorSources).map(([name, specifier]) => ({ in: `vendor:${specifier}`, out: name })),
+  entryPoints: Object.entries(VENDOR_ESM).map(([specifier, name]) => ({ in: `vendor:${specifier}`, out: name })),
   outdir: 'dist/vendor',
   format: 'esm',
   splitting: true,
@@ -57,7 +112,6 @@ await build({
       name: 'vendor-entries',
       setup(b) {
         b.onResolve({ filter: /^vendor:/ }, (args) => ({ path: args.path.slice('vendor:'.length), namespace: 'vendor' }));
-        // Each vendor entry re-exports its package's named exports (the SDK's ES builds have no default).
         b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({
           contents: `export * from ${JSON.stringify(args.path)};`,
           resolveDir: process.cwd(),
@@ -71,31 +125,28 @@ for (const [specifier, name] of Object.entries(VENDOR_CJS)) {
   await build({ ...common, entryPoints: [specifier], outfile: `dist/vendor/${name}.cjs`, format: 'cjs', mainFields: ['main', 'module'] });
 }
 
+await build({ ...common, entryPoints: [ERRORS], outfile: 'dist/lib/errors.cjs', format: 'cjs' });
+
+for (const lib of LIBS) {
+  await build({
+    ...common,
+    entryPoints: [lib],
+    outfile: `dist/lib/${libName(lib)}.cjs`,
+    format: 'cjs',
+    // import() stays import() here: it loads both the CommonJS libs and the ES module SDK.
+    plugins: [linkPieces('lib', { allowStaticLibs: true })],
+  });
+}
+
 await build({
   ...common,
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/rolemap',
   format: 'cjs',
+  // import() of a lib or of pino becomes require(): no ES module loader on the hot path.
+  supported: { 'dynamic-import': false },
   banner: { js: '#!/usr/bin/env node' },
-  plugins: [
-    {
-      name: 'vendor-imports',
-      setup(b) {
-        const names = [...Object.keys(VENDOR_ESM), ...Object.keys(VENDOR_CJS)];
-        const filter = new RegExp(`^(${names.map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
-        b.onResolve({ filter }, (args) => {
-          const cjs = VENDOR_CJS[args.path];
-          if (cjs !== undefined) return { path: `./vendor/${cjs}.cjs`, external: true };
-          if (args.kind !== 'dynamic-import') {
-            throw new Error(`${args.path} is imported statically by ${args.importer}; load it with await import() so the hot path stays light`);
-          }
-          return { path: `./vendor/${VENDOR_ESM[args.path]}.mjs`, external: true };
-        });
-      },
-    },
-  ],
+  plugins: [linkPieces('.', { allowStaticLibs: false })],
 });
 chmodSync('dist/rolemap', 0o755);
-// A marker so a reader of dist/ knows what it is, and `node dist/rolemap` needs nothing else.
 writeFileSync('dist/package.json', JSON.stringify({ type: 'commonjs', private: true }) + '\n');
-

@@ -15,5 +15,6 @@ export interface RunDeps {
   output: Output;
   /** Messages for the human at the terminal (login's URL and code); stderr. */
   notify: (message: string) => void;
-  stderrIsTTY: boolean;
+  /** Whether stderr is a terminal; a function because only login asks, and asking loads Node's tty module. */
+  stderrIsTTY: () => boolean;
 }

@@ -1,6 +1,5 @@
 import { homedir, userInfo } from 'node:os';
 import { writeSync } from 'node:fs';
-import { isatty } from 'node:tty';
 import { stripIssuedCredentials } from '../auth/stripIssuedCredentials';
 import { UsageError } from '../errors';
 import { createLogger, isLogLevel, type FlushableLogger } from '../log/createLogger';
@@ -43,8 +42,7 @@ async function main(): Promise<number> {
       logger,
       output: stdoutOutput((chunk) => stdoutChunks.push(chunk)),
       notify: (message: string) => process.stderr.write(message.endsWith('\n') ? message : `${message}\n`),
-      // isatty(2) rather than process.stderr.isTTY, which would build the stderr stream on every run.
-      stderrIsTTY: isatty(2),
+      stderrIsTTY: () => process.stderr.isTTY === true,
     };
     await run(command, deps, () => openCache(deps));
     await logger.flush();

@@ -1,9 +1,6 @@
 import { VERSION } from '../constants';
 import type { CacheHandle, CommandContext } from './CommandContext';
 import { runCredentials } from './commands/credentials';
-import { runEnv } from './commands/env';
-import { runExplain } from './commands/explain';
-import { runValidate } from './commands/validate';
 import { helpText } from './helpText';
 import type { Command } from './parseArgs';
 import type { RunDeps } from './RunDeps';
@@ -29,12 +26,13 @@ export async function run(command: Command, deps: RunDeps, openCache: () => Open
   switch (command.name) {
     case 'credentials':
       return runCredentials(command, context);
+    // The other commands are loaded when used: Terragrunt only ever runs `credentials`.
     case 'env':
-      return runEnv(command, context);
+      return (await import('./commands/env')).runEnv(command, context);
     case 'explain':
-      return runExplain(command, context);
+      return (await import('./commands/explain')).runExplain(command, context);
     case 'validate':
-      return runValidate(command, context);
+      return (await import('./commands/validate')).runValidate(command, context);
     case 'cache':
       return (await import('./commands/cache')).runCache(command, context);
     case 'login':

@@ -12,7 +12,7 @@ export async function runLogin(options: SsoFlags & { noBrowser: boolean }, conte
     noBrowser: options.noBrowser,
     env: deps.env,
     notify: deps.notify,
-    isTTY: deps.stderrIsTTY,
+    isTTY: deps.stderrIsTTY(),
     homeDir: deps.homedir,
   });
   deps.notify(
