@@ -19,6 +19,7 @@ const VENDOR_ESM = {
   '@aws-sdk/client-sso': 'client-sso',
   '@aws-sdk/client-sso-oidc': 'client-sso-oidc',
   '@aws-sdk/credential-providers': 'credential-providers',
+  '@aws-sdk/credential-provider-env': 'credential-provider-env',
 };
 /** Libraries of the config compiler and the logger. */
 const VENDOR_CJS = { yaml: 'yaml', minimatch: 'minimatch', pino: 'pino' };

@@ -59,16 +59,41 @@ export function describeBaseIdentity(request: CredentialRequest, env: Environmen
     case 'delegate':
       return 'delegate';
     case 'assume': {
-      const profile = request.sourceProfile ?? env['AWS_PROFILE'];
-      if (profile !== undefined && profile !== '') return `profile:${profile}`;
-      const keyId = env['AWS_ACCESS_KEY_ID'];
-      if (keyId !== undefined && keyId !== '' && (env['AWS_SECRET_ACCESS_KEY'] ?? '') !== '') return `env:${keyId}`;
-      // A dependency fetch whose env keys were rolemap's: the identity they were obtained with.
-      const inherited = env[ISSUED_BASE_IDENTITY_ENV];
-      if (inherited !== undefined && inherited !== '') return inherited;
-      return 'profile:default';
+      const source = assumeBaseSource(request, env);
+      switch (source.kind) {
+        case 'profile':
+          return `profile:${source.profile}`;
+        case 'environment':
+          return `env:${source.accessKeyId}`;
+        case 'chain': {
+          // A dependency fetch whose env keys were rolemap's: the identity they were obtained with.
+          const inherited = env[ISSUED_BASE_IDENTITY_ENV];
+          return inherited !== undefined && inherited !== '' ? inherited : 'profile:default';
+        }
+      }
     }
   }
+}
+
+/** Where `assume` takes its base credentials from. */
+export type AssumeBaseSource =
+  | { kind: 'profile'; profile: string }
+  | { kind: 'environment'; accessKeyId: string }
+  | { kind: 'chain' };
+
+/**
+ * The AWS SDK default chain's own precedence: a profile (source_profile, AWS_PROFILE) wins; else
+ * environment keys; else the rest of the chain (container, instance metadata, the default profile).
+ * Decided once here, so the cache key names the identity that is actually used.
+ */
+export function assumeBaseSource(request: CredentialRequest, env: Environment): AssumeBaseSource {
+  const profile = request.sourceProfile ?? env['AWS_PROFILE'];
+  if (profile !== undefined && profile !== '') return { kind: 'profile', profile };
+  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+  if (accessKeyId !== undefined && accessKeyId !== '' && (env['AWS_SECRET_ACCESS_KEY'] ?? '') !== '') {
+    return { kind: 'environment', accessKeyId };
+  }
+  return { kind: 'chain' };
 }
 
 /** The base identity of credentials obtained through an SSO session: its portal, normalised. */

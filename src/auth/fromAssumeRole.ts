@@ -3,8 +3,8 @@ import { CredentialsError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { CredentialRequest, Environment } from '../resolve/types';
 import { createStsClient } from './createStsClient';
-import { describeBaseIdentity } from './describeBaseIdentity';
-import { loadCredentialProviders, loadSts } from './loadSdk';
+import { assumeBaseSource, describeBaseIdentity } from './describeBaseIdentity';
+import { loadCredentialProviders, loadEnvironmentProvider, loadSts } from './loadSdk';
 import { stsRegionFor } from './stsRegionFor';
 import { toAwsCredentials } from './toAwsCredentials';
 import { toCredentialsError, type StsCallContext } from './toCredentialsError';
@@ -48,12 +48,7 @@ export function fromAssumeRole(init: FromAssumeRoleInit): CredentialProvider {
     const { request, logger } = init;
     const env = init.env ?? process.env;
     const descriptor = describeBaseIdentity(request, env);
-    const [sts, providers] = await Promise.all([loadSts(), loadCredentialProviders()]);
-
-    const baseProvider = providers.fromNodeProviderChain({
-      ...(request.sourceProfile === undefined ? {} : { profile: request.sourceProfile }),
-      logger: toSdkLogger(logger),
-    });
+    const [sts, baseProvider] = await Promise.all([loadSts(), baseCredentialsProvider(request, env, logger)]);
     let base: Awaited<ReturnType<typeof baseProvider>>;
     try {
       base = await baseProvider();
@@ -143,4 +138,22 @@ async function explain(
   } catch {
     return mapped;
   }
+}
+
+/**
+ * The SDK's provider for base credentials. With environment keys and no profile, the default
+ * chain would answer from the environment anyway; its fromEnv alone avoids loading the rest of
+ * the chain (ini files, SSO, processes, metadata services), most of a cache miss's start-up.
+ */
+type BaseProvider = ReturnType<typeof import('@aws-sdk/credential-provider-env').fromEnv>;
+
+async function baseCredentialsProvider(request: CredentialRequest, env: Environment, logger: Logger): Promise<BaseProvider> {
+  const sdkLogger = toSdkLogger(logger);
+  if (assumeBaseSource(request, env).kind === 'environment') {
+    return (await loadEnvironmentProvider()).fromEnv({ logger: sdkLogger });
+  }
+  return (await loadCredentialProviders()).fromNodeProviderChain({
+    ...(request.sourceProfile === undefined ? {} : { profile: request.sourceProfile }),
+    logger: sdkLogger,
+  });
 }

@@ -20,6 +20,12 @@ export async function loadSts(): Promise<typeof import('@aws-sdk/client-sts')> {
   return import('@aws-sdk/client-sts');
 }
 
+/** Loads @aws-sdk/credential-provider-env: environment keys alone, without the rest of the chain. */
+export async function loadEnvironmentProvider(): Promise<typeof import('@aws-sdk/credential-provider-env')> {
+  silenceSdkWarnings();
+  return import('@aws-sdk/credential-provider-env');
+}
+
 /** Loads @aws-sdk/credential-providers (the default chain for base credentials). */
 export async function loadCredentialProviders(): Promise<typeof import('@aws-sdk/credential-providers')> {
   silenceSdkWarnings();
