@@ -62,15 +62,21 @@ export class YamlReader {
     const lineCounter = new LineCounter();
     const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
     const reader = new YamlReader(file, doc, lineCounter);
+    // After one syntax error the parser's later complaints are mostly its consequences (a missing
+    // "]" yields one per following line), so only the first is reported, with a count of the rest.
+    const syntaxErrors = [];
     for (const error of [...doc.errors, ...doc.warnings]) {
       const at = error.pos[0];
-      const message =
-        error.code === 'DUPLICATE_KEY'
-          ? `duplicate key "${keyTextAt(text, at)}"`
-          : error.code === 'MULTIPLE_DOCS'
-            ? 'the file holds more than one YAML document'
-            : `YAML syntax error: ${error.message}`;
-      reader.report(at, message, YAML_ERROR_HINTS[error.code] ?? DEFAULT_YAML_HINT);
+      if (error.code === 'DUPLICATE_KEY') reader.report(at, `duplicate key "${keyTextAt(text, at)}"`, YAML_ERROR_HINTS[error.code] ?? DEFAULT_YAML_HINT);
+      else if (error.code === 'MULTIPLE_DOCS') reader.report(at, 'the file holds more than one YAML document', YAML_ERROR_HINTS[error.code] ?? DEFAULT_YAML_HINT);
+      else syntaxErrors.push(error);
+    }
+    syntaxErrors.sort((a, b) => a.pos[0] - b.pos[0]);
+    const [first] = syntaxErrors;
+    if (first !== undefined) {
+      const rest = syntaxErrors.length - 1;
+      const more = rest === 0 ? '' : ` (and ${rest} more after it, most likely caused by this one)`;
+      reader.report(first.pos[0], `YAML syntax error: ${first.message}${more}`, YAML_ERROR_HINTS[first.code] ?? DEFAULT_YAML_HINT);
     }
     reader.throwIfProblems();
     return reader;
