@@ -1,12 +1,12 @@
 import type { AwsCredentials } from '../auth/types';
-import { LOCK_STALE_MS, LOCK_WAIT_MS } from '../constants';
+import { FAILURE_MEMORY_SECONDS, LOCK_STALE_MS, LOCK_WAIT_MS } from '../constants';
 import { CacheError, CredentialsError, type CredentialsErrorKind, type CredentialsErrorOptions } from '../errors';
 import { cacheKey } from './cacheKey';
 import type { FileStore } from './createFileStore';
 import { readCachedCredentials } from './readCachedCredentials';
 import { readRememberedFailure } from './readRememberedFailure';
 import { rememberFailure } from './rememberFailure';
-import type { CacheKeyParts, LockOwner, RememberedFailure } from './types';
+import type { CacheKeyParts, FailureRecord, LockOwner, RememberedFailure } from './types';
 import { withFileLock } from './withFileLock';
 import { writeCachedCredentials } from './writeCachedCredentials';
 
@@ -56,7 +56,7 @@ export async function singleFlight(init: SingleFlightInit): Promise<SingleFlight
     const credentials = readCachedCredentials(store, key, options);
     if (credentials !== undefined) return { credentials, cacheHit: true };
     const failure = readRememberedFailure(store, key, now(), waitingSince);
-    if (failure !== undefined) throw toCredentialsError(failure);
+    if (failure !== undefined) throw toCredentialsError(failure, now());
     return undefined;
   };
 
@@ -118,9 +118,18 @@ async function obtainSharingFailure(init: SingleFlightInit, key: string, now: ()
   }
 }
 
-function toCredentialsError(failure: RememberedFailure): CredentialsError {
+/**
+ * The remembered failure as an error. One shared with every caller says that it is a replay, so
+ * a user who has just fixed the trust policy knows why it still fails and how not to wait.
+ */
+function toCredentialsError(failure: FailureRecord, now: number): CredentialsError {
   const options: CredentialsErrorOptions = { kind: failure.kind, retryable: failure.retryable };
-  if (failure.hint !== undefined) options.hint = failure.hint;
+  const replay =
+    failure.audience === 'everyone'
+      ? `(rolemap remembered this answer from ${Math.max(0, Math.round((now - failure.failedAt) / 1000))}s ago and asks STS again ${FAILURE_MEMORY_SECONDS}s after it; run \`rolemap cache clear\` to ask at once.)`
+      : undefined;
+  const hint = [failure.hint, replay].filter((part) => part !== undefined).join(' ');
+  if (hint !== '') options.hint = hint;
   if (failure.roleArn !== undefined) options.roleArn = failure.roleArn;
   if (failure.baseIdentity !== undefined) options.baseIdentity = failure.baseIdentity;
   return new CredentialsError(failure.message, options);

@@ -45,7 +45,13 @@ describe('singleFlight', () => {
       const obtain = jest.fn(async () => makeCredentials());
       const second = await callAt(NOW + 1000, obtain);
       expect(second).toBeInstanceOf(CredentialsError);
-      expect(visible(second)).toStrictEqual(visible(first));
+      // The same error, with a note that it is a replay and how to skip the wait.
+      expect(visible(second)).toStrictEqual({
+        ...(visible(first) as object),
+        hint:
+          'Check the trust policy of the role. (rolemap remembered this answer from 1s ago and asks STS again 60s after it; ' +
+          'run `rolemap cache clear` to ask at once.)',
+      });
       expect(obtain).not.toHaveBeenCalled();
     },
   );
