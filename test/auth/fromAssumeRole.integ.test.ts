@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromAssumeRole } from '../../src/auth/fromAssumeRole';
-import { CredentialsError } from '../../src/errors';
 import { SEED_DEVELOPER, seedRoleArn, startEmulator, type Emulator } from '../emulator';
 import { credentialRequest, recordingLogger } from './credentialRequest';
 import { isolateAwsEnv, type IsolatedEnv } from './isolatedEnv';
+import { credentialsFailure } from './credentialsFailure';
 
 const APPLY = seedRoleArn('333333333333', 'terragrunt-apply');
 const DEVELOPER = SEED_DEVELOPER.arn;
@@ -17,15 +17,6 @@ const fast = { sleep: async (ms: number) => void slept.push(ms), random: () => 0
 
 function developerKeys(): Record<string, string> {
   return { AWS_ACCESS_KEY_ID: SEED_DEVELOPER.accessKeyId, AWS_SECRET_ACCESS_KEY: SEED_DEVELOPER.secretAccessKey };
-}
-
-async function failure(promise: Promise<unknown>): Promise<CredentialsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof CredentialsError)) throw new Error(`expected a CredentialsError, got ${String(error)}`);
-  return error;
 }
 
 // A fresh emulator per test: tests change trust policies and queue faults.
@@ -95,7 +86,7 @@ describe('fromAssumeRole', () => {
   it('fails with access-denied naming the role and the caller ARN, without retrying', async () => {
     Object.assign(process.env, developerKeys());
     emulator.updateRole(APPLY, { principals: [] });
-    const error = await failure(fromAssumeRole({ request: credentialRequest(), logger: recordingLogger(), retry: fast })());
+    const error = await credentialsFailure(fromAssumeRole({ request: credentialRequest(), logger: recordingLogger(), retry: fast })());
     expect([error.kind, error.retryable, error.roleArn, error.baseIdentity]).toStrictEqual(['access-denied', false, APPLY, DEVELOPER]);
     expect(error.message.startsWith(`Could not assume ${APPLY} as ${DEVELOPER}: AccessDenied`)).toBe(true);
     expect(error.hint).toContain(`trust policy of ${APPLY} allows ${DEVELOPER} sts:AssumeRole`);
@@ -108,7 +99,7 @@ describe('fromAssumeRole', () => {
     Object.assign(process.env, developerKeys());
     emulator.updateRole(APPLY, { allowTagSession: false });
     const request = credentialRequest({ sourceIdentity: 'alice', tags: [{ Key: 'team', Value: 'infra' }] });
-    const error = await failure(fromAssumeRole({ request, logger: recordingLogger(), retry: fast })());
+    const error = await credentialsFailure(fromAssumeRole({ request, logger: recordingLogger(), retry: fast })());
     expect(error.kind).toBe('access-denied');
     expect(error.hint).toContain('sts:AssumeRole, sts:SetSourceIdentity, sts:TagSession');
   });
@@ -126,7 +117,7 @@ describe('fromAssumeRole', () => {
   it('retries server errors and gives up after maxAttempts, saying so', async () => {
     Object.assign(process.env, developerKeys());
     emulator.faults.failNext(5, 503, 'AssumeRole');
-    const error = await failure(
+    const error = await credentialsFailure(
       fromAssumeRole({ request: credentialRequest(), logger: recordingLogger(), retry: { ...fast, maxAttempts: 3 } })(),
     );
     expect([error.kind, error.retryable]).toStrictEqual(['server', true]);
@@ -137,7 +128,7 @@ describe('fromAssumeRole', () => {
   it('turns a hung STS into retried timeouts and fails within the deadline', async () => {
     Object.assign(process.env, developerKeys());
     emulator.faults.hangNext(50, 'AssumeRole');
-    const error = await failure(
+    const error = await credentialsFailure(
       fromAssumeRole({ request: credentialRequest(), logger: recordingLogger(), requestTimeoutMs: 200, retry: { ...fast, deadlineMs: 1500 } })(),
     );
     expect([error.kind, error.retryable]).toStrictEqual(['timeout', true]);
@@ -154,7 +145,7 @@ describe('fromAssumeRole', () => {
       AWS_SECRET_ACCESS_KEY: first.secretAccessKey,
       AWS_SESSION_TOKEN: first.sessionToken,
     });
-    const error = await failure(
+    const error = await credentialsFailure(
       fromAssumeRole({ request: credentialRequest({ durationSeconds: 7200 }), logger: recordingLogger(), retry: fast })(),
     );
     const chainedBase = 'arn:aws:sts::111111111111:assumed-role/terragrunt/rolemap-alice';
@@ -168,7 +159,7 @@ describe('fromAssumeRole', () => {
   });
 
   it('fails with no-base-credentials and a hint when there are none', async () => {
-    const error = await failure(fromAssumeRole({ request: credentialRequest(), logger: recordingLogger(), retry: fast })());
+    const error = await credentialsFailure(fromAssumeRole({ request: credentialRequest(), logger: recordingLogger(), retry: fast })());
     expect([error.kind, error.retryable, error.roleArn, error.baseIdentity]).toStrictEqual([
       'no-base-credentials',
       false,

@@ -2,10 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromWebIdentity } from '../../src/auth/fromWebIdentity';
 import type { WebIdentityTokenSource } from '../../src/config/types';
-import { CredentialsError } from '../../src/errors';
 import { GITLAB_ISSUER, SEED_GITHUB_SUBJECT, seedRoleArn, startEmulator, type Emulator } from '../emulator';
 import { credentialRequest, recordingLogger } from './credentialRequest';
 import { isolateAwsEnv, type IsolatedEnv } from './isolatedEnv';
+import { credentialsFailure } from './credentialsFailure';
 
 const PLAN = seedRoleArn('222222222222', 'terragrunt-plan');
 const SESSION_ARN = 'arn:aws:sts::222222222222:assumed-role/terragrunt-plan/rolemap-alice';
@@ -27,15 +27,6 @@ function webRequest(token: WebIdentityTokenSource, audience = 'sts.amazonaws.com
 function githubEnv(): void {
   const { ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN } = emulator.env();
   Object.assign(process.env, { ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN });
-}
-
-async function failure(promise: Promise<unknown>): Promise<CredentialsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof CredentialsError)) throw new Error(`expected a CredentialsError, got ${String(error)}`);
-  return error;
 }
 
 beforeEach(async () => {
@@ -116,7 +107,7 @@ describe('fromWebIdentity', () => {
   it('fails with access-denied and an OIDC sub hint when the trust policy does not accept the sub', async () => {
     githubEnv();
     emulator.github.setSubject('repo:evil/fork:pull_request');
-    const error = await failure(fromWebIdentity({ request: webRequest({ kind: 'github' }), logger: recordingLogger(), retry: fast })());
+    const error = await credentialsFailure(fromWebIdentity({ request: webRequest({ kind: 'github' }), logger: recordingLogger(), retry: fast })());
     expect([error.kind, error.retryable, error.roleArn, error.baseIdentity]).toStrictEqual([
       'access-denied',
       false,
@@ -130,7 +121,7 @@ describe('fromWebIdentity', () => {
 
   it('fails with expired-token for an expired token, without retrying', async () => {
     process.env['MY_TOKEN'] = emulator.issueToken({ sub: 'repo:acme/infra:pull_request', expiresIn: -60 });
-    const error = await failure(
+    const error = await credentialsFailure(
       fromWebIdentity({ request: webRequest({ kind: 'env', name: 'MY_TOKEN' }), logger: recordingLogger(), retry: fast })(),
     );
     expect([error.kind, error.retryable]).toStrictEqual(['expired-token', false]);
@@ -139,7 +130,7 @@ describe('fromWebIdentity', () => {
   });
 
   it('fails with no-web-identity-token naming what auto looked for, calling nothing', async () => {
-    const error = await failure(fromWebIdentity({ request: webRequest({ kind: 'auto' }), logger: recordingLogger(), retry: fast })());
+    const error = await credentialsFailure(fromWebIdentity({ request: webRequest({ kind: 'auto' }), logger: recordingLogger(), retry: fast })());
     expect([error.kind, error.retryable]).toStrictEqual(['no-web-identity-token', false]);
     expect(error.message).toBe(
       'No web identity token found (web_identity.token: auto looked for ACTIONS_ID_TOKEN_REQUEST_URL + ACTIONS_ID_TOKEN_REQUEST_TOKEN, AWS_WEB_IDENTITY_TOKEN_FILE, ROLEMAP_WEB_IDENTITY_TOKEN, GITLAB_OIDC_TOKEN)',
@@ -167,7 +158,7 @@ describe('fromWebIdentity', () => {
   it('fails without retrying when GitHub refuses the request token', async () => {
     githubEnv();
     process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] = 'not-the-token';
-    const error = await failure(fromWebIdentity({ request: webRequest({ kind: 'github' }), logger: recordingLogger(), retry: fast })());
+    const error = await credentialsFailure(fromWebIdentity({ request: webRequest({ kind: 'github' }), logger: recordingLogger(), retry: fast })());
     expect([error.kind, error.retryable, error.message]).toStrictEqual([
       'access-denied',
       false,

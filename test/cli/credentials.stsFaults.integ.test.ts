@@ -69,7 +69,10 @@ describe('dist/rolemap credentials when STS misbehaves (DESIGN sections 5 and 6)
     // FAILURE_MEMORY_SECONDS (src/cache/singleFlight.ts LASTING_FAILURES), so it is answered
     // without asking STS again; what matters to the user is that it never prints credentials.
     const second = await runRolemap([], { cwd, env });
-    expect({ code: second.code, stdout: second.stdout, stderr: second.stderr }).toStrictEqual({ code: 1, stdout: '', stderr: first.stderr });
+    expect({ code: second.code, stdout: second.stdout }).toStrictEqual({ code: 1, stdout: '' });
+    // The same message, marked as a replay of the remembered answer.
+    expect(second.stderr).toMatch(/^rolemap: Refusing credentials for .* not in the mapped account 333333333333\./);
+    expect(second.stderr).toContain('rolemap remembered this answer from');
     expect(listCacheFiles(sandbox.cacheDir).credentials).toStrictEqual([]);
 
     // Once STS behaves and the remembered failure is gone (as it is after a minute), the next

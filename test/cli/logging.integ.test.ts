@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { startEmulator, type Emulator } from '../emulator';
 import { SEED_DEVELOPER } from '../emulator/seed';
 import { EXAMPLES_LIVE, makeSandbox, parseTerragruntJson, runRolemap, type Sandbox } from './runRolemap';
+import { developerEnv } from './fixtures/developerEnv';
 
 const UNIT = path.join(EXAMPLES_LIVE, 'prod/us-east-1/app');
 const TEXT_LINE = /^rolemap (TRACE|DEBUG|INFO|WARN|ERROR|FATAL) \S/;
@@ -22,14 +23,8 @@ describe('rolemap logging (ROLEMAP_LOG_LEVEL, ROLEMAP_LOG_FORMAT) through dist/r
   beforeAll(async () => {
     emulator = await startEmulator();
     sandbox = makeSandbox();
-    env = {
-      ...sandbox.env,
-      ...emulator.env(),
-      AWS_ACCESS_KEY_ID: SEED_DEVELOPER.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: SEED_DEVELOPER.secretAccessKey,
-      // Every run asks the emulator, so every run has something to log.
-      ROLEMAP_NO_CACHE: '1',
-    };
+    // Every run asks the emulator, so every run has something to log.
+    env = developerEnv(sandbox, emulator, { ROLEMAP_NO_CACHE: '1' });
   });
   afterAll(async () => {
     sandbox.cleanup();

@@ -5,6 +5,7 @@ import { findUnits } from '../../src/locate/findUnits';
 import { startEmulator, type Emulator } from '../emulator';
 import { SEED_DEVELOPER } from '../emulator/seed';
 import { EXAMPLES_LIVE, makeSandbox, parseTerragruntJson, runRolemap, type Sandbox } from './runRolemap';
+import { developerEnv } from './fixtures/developerEnv';
 
 const UNITS = findUnits(EXAMPLES_LIVE);
 const ACCOUNT_OF: Readonly<Record<string, string>> = {
@@ -22,12 +23,7 @@ describe('dist/rolemap in every unit of examples/live (DESIGN section 1)', () =>
   beforeAll(async () => {
     emulator = await startEmulator();
     sandbox = makeSandbox();
-    env = {
-      ...sandbox.env,
-      ...emulator.env(),
-      AWS_ACCESS_KEY_ID: SEED_DEVELOPER.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: SEED_DEVELOPER.secretAccessKey,
-    };
+    env = developerEnv(sandbox, emulator);
   });
   afterAll(async () => {
     sandbox.cleanup();

@@ -1,5 +1,5 @@
 import type { OidcIssuer } from './oidcIssuer';
-import type { CallContext, CallDetails } from './callLog';
+import type { CallContext } from './callLog';
 import type { EmulatorRequest, EmulatorResponse, Service } from './types';
 
 /** Path of the emulated ACTIONS_ID_TOKEN_REQUEST_URL. */

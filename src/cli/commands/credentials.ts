@@ -1,15 +1,11 @@
 import { obtainCredentials } from '../../auth/obtainCredentials';
 import { readDelegateToken } from '../../auth/readDelegateToken';
-import { resolveUnit } from '../../locate/resolveUnit';
+import { resolveCommandUnit, type UnitOptions } from '../resolveCommandUnit';
 import type { CommandContext } from '../CommandContext';
 import { credentialsJson, delegateJson, type TerragruntJson } from '../toTerragruntJson';
 import { unresolvedError } from '../unresolvedError';
 
-export interface CredentialsOptions {
-  dir: string | undefined;
-  mode: 'plan' | 'apply' | undefined;
-  config: string | undefined;
-}
+export type CredentialsOptions = UnitOptions;
 
 /**
  * Resolves the unit and obtains what Terragrunt should get. Returns the JSON, or undefined for a
@@ -17,16 +13,7 @@ export interface CredentialsOptions {
  */
 export async function terragruntJsonFor(options: CredentialsOptions, context: CommandContext): Promise<TerragruntJson | undefined> {
   const { deps } = context;
-  const resolved = await resolveUnit({
-    dir: options.dir ?? deps.cwd,
-    configFlag: options.config,
-    modeFlag: options.mode,
-    env: deps.env,
-    homedir: deps.homedir,
-    osUser: deps.osUser,
-    compiledStore: context.cache?.compiledStore,
-    logger: deps.logger,
-  });
+  const resolved = await resolveCommandUnit(options, context);
   const { result } = resolved;
   if (result.status === 'unmatched' && result.emptyAllowed) {
     deps.logger.info('no mapping matches this unit; unmatched: empty, so no credentials', { unit: result.unitPath });

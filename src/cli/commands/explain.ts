@@ -1,5 +1,5 @@
 import { inspectCachedCredentials, type CacheState } from '../../auth/inspectCachedCredentials';
-import { resolveUnit } from '../../locate/resolveUnit';
+import { resolveCommandUnit } from '../resolveCommandUnit';
 import type { CommandContext } from '../CommandContext';
 import { explainReport, explainText } from './explainReport';
 
@@ -13,16 +13,7 @@ export interface ExplainOptions {
 /** `rolemap explain`: how a unit resolves, with no AWS call and no secret. */
 export async function runExplain(options: ExplainOptions, context: CommandContext): Promise<void> {
   const { deps } = context;
-  const resolved = await resolveUnit({
-    dir: options.dir ?? deps.cwd,
-    configFlag: options.config,
-    modeFlag: options.mode,
-    env: deps.env,
-    homedir: deps.homedir,
-    osUser: deps.osUser,
-    compiledStore: context.cache?.compiledStore,
-    logger: deps.logger,
-  });
+  const resolved = await resolveCommandUnit(options, context);
   let cache: CacheState = { status: 'not-applicable' };
   if (resolved.result.status === 'matched' && resolved.result.request.auth !== 'delegate') {
     cache =
