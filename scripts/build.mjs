@@ -38,6 +38,7 @@ const LIBS = [
   'src/cli/commands/cache.ts',
   'src/cli/commands/login.ts',
   'src/cli/commands/logout.ts',
+  'src/cli/helpText.ts',
 ].map((file) => resolve(file));
 const ERRORS = resolve('src/errors.ts');
 

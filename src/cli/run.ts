@@ -1,7 +1,6 @@
 import { VERSION } from '../constants';
 import type { CacheHandle, CommandContext } from './CommandContext';
 import { runCredentials } from './commands/credentials';
-import { helpText } from './helpText';
 import type { Command } from './parseArgs';
 import type { RunDeps } from './RunDeps';
 
@@ -17,7 +16,7 @@ export async function run(command: Command, deps: RunDeps, openCache: () => Open
       deps.output.text(VERSION);
       return;
     case 'help':
-      deps.output.text(helpText(command.topic));
+      deps.output.text((await import('./helpText')).helpText(command.topic));
       return;
     default:
   }
