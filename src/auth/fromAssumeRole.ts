@@ -140,13 +140,13 @@ async function explain(
   }
 }
 
+type BaseProvider = ReturnType<typeof import('@aws-sdk/credential-provider-env').fromEnv>;
+
 /**
  * The SDK's provider for base credentials. With environment keys and no profile, the default
  * chain would answer from the environment anyway; its fromEnv alone avoids loading the rest of
  * the chain (ini files, SSO, processes, metadata services), most of a cache miss's start-up.
  */
-type BaseProvider = ReturnType<typeof import('@aws-sdk/credential-provider-env').fromEnv>;
-
 async function baseCredentialsProvider(request: CredentialRequest, env: Environment, logger: Logger): Promise<BaseProvider> {
   const sdkLogger = toSdkLogger(logger);
   if (assumeBaseSource(request, env).kind === 'environment') {

@@ -66,6 +66,13 @@ export function resolveRequest(input: ResolveInput): ResolveResult {
     sourceProfile,
   });
 
+  if (auth.auth === 'sso' && sso === undefined) {
+    throw new ConfigError(`The unit ${unitPath} uses auth: sso, but neither ${config.file} nor your rolemap config says which IAM Identity Center to use.`, {
+      position: mapping.position,
+      hint: 'Add `sso: {start_url: https://YOUR.awsapps.com/start, region: REGION}` at the top of the mapping file or to your ~/.config/rolemap/config.yaml.',
+    });
+  }
+
   const values = templateValues({
     env,
     osUser: input.osUser,

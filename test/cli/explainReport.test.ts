@@ -46,6 +46,9 @@ overrides:
   - paths: ["dev/**"]
     role: DevAdmin
     auth: sso
+# The override's auth: sso needs a portal; a profile keeps auth: auto on assume elsewhere.
+sso: {start_url: https://acme.awsapps.com/start, region: us-east-1}
+source_profile: base
 `;
 
 interface FixtureOptions {
@@ -91,7 +94,7 @@ describe('explainReport', () => {
       sessionName: 'rolemap-alice-plan',
       durationSeconds: 3600,
       region: 'us-east-1',
-      auth: { kind: 'assume', why: 'auth: auto, base credentials from the AWS default credential chain' },
+      auth: { kind: 'assume', why: 'auth: auto, base credentials from source_profile base' },
       sourceIdentity: null,
       externalIdSet: false,
       tags: [],

@@ -261,6 +261,7 @@ describe('resolveRequest: developer overrides', () => {
 
   const mine = userConfig(`version: 1
 mode: apply
+sso: {start_url: https://acme.awsapps.com/start, region: us-east-1}
 overrides:
   - paths: ["live/dev/**"]
     role: AdministratorAccess
@@ -417,5 +418,41 @@ overrides:
 `);
     const request = resolveMatched({ config: config(allowAll), userConfig: mine, unitPath: 'live/dev/vpc' });
     expect([request.roleArn, request.roleName]).toStrictEqual(['arn:aws:iam::111111111111:role/team/Admin', 'Admin']);
+  });
+});
+
+describe('resolveRequest: auth: sso without sso settings', () => {
+  it('is a configuration error at the mapping, before any AWS call', () => {
+    const cfg = config(
+      mappingYaml(`
+  - paths: ["live/**"]
+    account: dev
+    role: AdministratorAccess
+    auth: sso
+`),
+    );
+    expect(() => resolve({ config: cfg, unitPath: 'live/x' })).toThrow(ConfigError);
+    try {
+      resolve({ config: cfg, unitPath: 'live/x' });
+    } catch (error) {
+      expect((error as ConfigError).position?.line).toBe(11);
+      expect((error as ConfigError).hint).toContain('start_url');
+    }
+  });
+
+  it('is fine when the developer config supplies them', () => {
+    const cfg = config(
+      mappingYaml(`
+  - paths: ["live/**"]
+    account: dev
+    role: AdministratorAccess
+    auth: sso
+`),
+    );
+    const mine = userConfig('version: 1\nsso: {start_url: https://acme.awsapps.com/start, region: eu-west-1}\n');
+    expect(resolveMatched({ config: cfg, userConfig: mine, unitPath: 'live/x' }).sso).toStrictEqual({
+      startUrl: 'https://acme.awsapps.com/start',
+      region: 'eu-west-1',
+    });
   });
 });
