@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ISSUED_BASE_IDENTITY_ENV } from '../constants';
 import { normaliseStartUrl } from './sso/normaliseStartUrl';
@@ -9,6 +8,9 @@ import { formatTokenSource, pickWebIdentityTokenSource } from './pickWebIdentity
 const TOKEN_DIGEST_HEX_LENGTH = 16;
 
 function digest(token: string): string {
+  // Web identity tokens are secrets, so they get a real hash. node:crypto is loaded here only: it
+  // costs more to load than the rest of a cache hit, which the other auth kinds need not pay.
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   return createHash('sha256').update(token).digest('hex').slice(0, TOKEN_DIGEST_HEX_LENGTH);
 }
 

@@ -27,8 +27,8 @@ export function inspectCachedCredentials(init: InspectCachedCredentialsInit): Ca
   const key = cacheKey(cacheKeyParts(init.request, init.env));
   const failure = readRememberedFailure(init.store, key, init.now);
   if (failure !== undefined) return { status: 'remembered-failure', message: failure.message };
-  const entry = readCredentialEntry(init.store, key);
-  if (entry === undefined) return { status: 'miss' };
+  const entry = readCredentialEntry(init.store, key.id);
+  if (entry === undefined || cacheKey(entry.parts).text !== key.text) return { status: 'miss' };
   const expiresInSeconds = Math.floor((Date.parse(entry.credentials.expiration) - init.now) / 1000);
   if (expiresInSeconds <= init.request.minTtlSeconds) return { status: 'expiring', expiresInSeconds };
   return { status: 'hit', expiresInSeconds };

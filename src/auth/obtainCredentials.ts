@@ -62,7 +62,7 @@ export async function obtainCredentials(init: ObtainCredentialsInit): Promise<Ob
     }
   };
   if (init.store === undefined) return { credentials: await obtain(), cacheHit: false, baseIdentity: parts.baseIdentity };
-  logger.trace('cache key', { key: cacheKey(parts) });
+  logger.trace('cache key', { key: cacheKey(parts).id });
   const result = await singleFlight({
     store: init.store,
     parts,

@@ -1,8 +1,8 @@
 import { linkSync, renameSync, unlinkSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 
 import { errnoCode } from './errnoCode';
 import { readLockFile, type LockFileState } from './readLockFile';
+import { uniqueSuffix } from './uniqueSuffix';
 
 /**
  * Removes the lock at `file`, but only if it is still the one that was judged stale (`judged`).
@@ -19,7 +19,7 @@ export function breakStaleLock(file: string, judged: LockFileState): boolean {
   // this happens often, so confirm first; the rename below then only races within microseconds.
   const current = readLockFile(file);
   if (current === undefined || !isSameLock(current, judged)) return true;
-  const aside = `${file}.breaking-${randomBytes(8).toString('hex')}`;
+  const aside = `${file}.breaking-${uniqueSuffix()}`;
   try {
     renameSync(file, aside);
   } catch (error) {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 
 import { CacheError } from '../errors';
 import { errnoCode } from './errnoCode';
+import { uniqueSuffix } from './uniqueSuffix';
 
 const NAMESPACE_PATTERN = /^[a-z]+$/;
 /** Ids are sha256 hex digests; see isCacheFileName for why. */
@@ -105,7 +105,7 @@ export function createFileStore(init: FileStoreInit): FileStore {
     write(namespace, id, value) {
       const file = fileOf(namespace, id);
       const text = JSON.stringify(value);
-      const temp = `${file}.tmp-${randomBytes(6).toString('hex')}`;
+      const temp = `${file}.tmp-${uniqueSuffix()}`;
       let created = false;
       try {
         const fd = openSync(temp, CREATE_FLAGS, 0o600);

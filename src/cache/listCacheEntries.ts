@@ -2,7 +2,7 @@ import { FAILURE_MEMORY_SECONDS } from '../constants';
 import type { CredentialsErrorKind } from '../errors';
 import type { FileStore } from './createFileStore';
 import { readCredentialEntry } from './readCredentialEntry';
-import { readRememberedFailure } from './readRememberedFailure';
+import { readFailureRecord } from './readRememberedFailure';
 import { CREDENTIALS_NAMESPACE, FAILURE_NAMESPACE } from './types';
 
 /** Enough of a key to tell entries apart in a listing. */
@@ -65,8 +65,9 @@ export function listCacheEntries(
     });
   }
   for (const key of store.list(FAILURE_NAMESPACE)) {
-    const failure = readRememberedFailure(store, key, now);
-    if (failure === undefined || failure.audience !== 'everyone') continue;
+    const failure = readFailureRecord(store, key);
+    const ageMs = failure === undefined ? -1 : now - failure.failedAt;
+    if (failure === undefined || failure.audience !== 'everyone' || ageMs < 0 || ageMs >= FAILURE_MEMORY_SECONDS * 1000) continue;
     listings.push({
       status: 'failing',
       key: key.slice(0, SHORT_KEY_LENGTH),

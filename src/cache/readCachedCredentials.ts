@@ -1,4 +1,5 @@
 import type { AwsCredentials } from '../auth/types';
+import { cacheKey, type CacheKey } from './cacheKey';
 import type { FileStore } from './createFileStore';
 import { readCredentialEntry } from './readCredentialEntry';
 
@@ -16,14 +17,18 @@ export interface ReadCachedCredentialsOptions {
   obtainedSince?: number;
 }
 
-/** Cached credentials for `key` with more than `minTtlSeconds` left, or undefined (a miss). */
+/**
+ * Cached credentials for exactly `key` with more than `minTtlSeconds` left, or undefined (a miss).
+ * The entry's own key must equal `key` in full, not just share its file name: this is what keeps
+ * credentials for one role from ever answering for another.
+ */
 export function readCachedCredentials(
   store: FileStore,
-  key: string,
+  key: CacheKey,
   options: ReadCachedCredentialsOptions,
 ): AwsCredentials | undefined {
-  const entry = readCredentialEntry(store, key);
-  if (entry === undefined) return undefined;
+  const entry = readCredentialEntry(store, key.id);
+  if (entry === undefined || cacheKey(entry.parts).text !== key.text) return undefined;
   const leftMs = Date.parse(entry.credentials.expiration) - options.now;
   if (leftMs > options.minTtlSeconds * 1000) return entry.credentials;
   const fresh = options.obtainedSince !== undefined && Date.parse(entry.obtainedAt) >= options.obtainedSince;

@@ -1,5 +1,6 @@
 import { FAILURE_MEMORY_SECONDS } from '../constants';
 import type { CredentialsErrorKind } from '../errors';
+import type { CacheKey } from './cacheKey';
 import type { FileStore } from './createFileStore';
 import { isOptionalString } from './isOptionalString';
 import { isRecord } from './isRecord';
@@ -22,20 +23,20 @@ const KINDS: Readonly<Record<CredentialsErrorKind, true>> = {
 };
 
 /**
- * The failure remembered for `key`, if it still applies: less than FAILURE_MEMORY_SECONDS old, and
- * either meant for everyone or, when `waitingSince` is given, recorded after the caller began
- * waiting (so the caller was waiting on that very attempt).
+ * The failure remembered for exactly `key`, if it still applies: less than FAILURE_MEMORY_SECONDS
+ * old, and either meant for everyone or, when `waitingSince` is given, recorded after the caller
+ * began waiting (so the caller was waiting on that very attempt).
  */
 export function readRememberedFailure(
   store: FileStore,
-  key: string,
+  key: CacheKey,
   /** Epoch milliseconds. */
   now: number,
   /** Epoch milliseconds at which the caller started waiting for another process's attempt. */
   waitingSince?: number,
 ): FailureRecord | undefined {
-  const record = toFailureRecord(store.read(FAILURE_NAMESPACE, key));
-  if (record === undefined) return undefined;
+  const record = readFailureRecord(store, key.id);
+  if (record === undefined || record.key !== key.text) return undefined;
   const ageMs = now - record.failedAt;
   // A record from the future (a clock stepped back) is ignored rather than kept until the clock catches up.
   if (ageMs < 0 || ageMs >= FAILURE_MEMORY_SECONDS * 1000) return undefined;
@@ -43,11 +44,14 @@ export function readRememberedFailure(
   return waitingSince !== undefined && record.failedAt >= waitingSince ? record : undefined;
 }
 
-function toFailureRecord(value: unknown): FailureRecord | undefined {
+/** The well-formed failure record in the file named `id`, whatever its age or key, for listings. */
+export function readFailureRecord(store: FileStore, id: string): FailureRecord | undefined {
+  const value = store.read(FAILURE_NAMESPACE, id);
   if (!isRecord(value)) return undefined;
-  const { version, kind, message, hint, roleArn, baseIdentity, retryable, failedAt, audience } = value;
+  const { version, key, kind, message, hint, roleArn, baseIdentity, retryable, failedAt, audience } = value;
   if (
     version !== 1 ||
+    typeof key !== 'string' ||
     typeof kind !== 'string' ||
     !isKind(kind) ||
     typeof message !== 'string' ||
@@ -61,7 +65,7 @@ function toFailureRecord(value: unknown): FailureRecord | undefined {
   ) {
     return undefined;
   }
-  return { version, kind, message, hint, roleArn, baseIdentity, retryable, failedAt, audience };
+  return { version, key, kind, message, hint, roleArn, baseIdentity, retryable, failedAt, audience };
 }
 
 function isKind(kind: string): kind is CredentialsErrorKind {

@@ -1,3 +1,4 @@
+import type { CacheKey } from './cacheKey';
 import type { FileStore } from './createFileStore';
 import { FAILURE_NAMESPACE, type FailureAudience, type FailureRecord, type RememberedFailure } from './types';
 
@@ -9,7 +10,7 @@ import { FAILURE_NAMESPACE, type FailureAudience, type FailureRecord, type Remem
  */
 export function rememberFailure(
   store: FileStore,
-  key: string,
+  key: CacheKey,
   failure: RememberedFailure,
   /** Epoch milliseconds. */
   now: number,
@@ -17,6 +18,7 @@ export function rememberFailure(
 ): void {
   const record: FailureRecord = {
     version: 1,
+    key: key.text,
     kind: failure.kind,
     message: failure.message,
     hint: failure.hint,
@@ -26,5 +28,5 @@ export function rememberFailure(
     failedAt: now,
     audience,
   };
-  store.write(FAILURE_NAMESPACE, key, record);
+  store.write(FAILURE_NAMESPACE, key.id, record);
 }

@@ -1,7 +1,7 @@
 import type { AwsCredentials } from '../auth/types';
 import { FAILURE_MEMORY_SECONDS, LOCK_STALE_MS, LOCK_WAIT_MS } from '../constants';
 import { CacheError, CredentialsError, type CredentialsErrorKind, type CredentialsErrorOptions } from '../errors';
-import { cacheKey } from './cacheKey';
+import { cacheKey, type CacheKey } from './cacheKey';
 import type { FileStore } from './createFileStore';
 import { readCachedCredentials } from './readCachedCredentials';
 import { readRememberedFailure } from './readRememberedFailure';
@@ -64,7 +64,7 @@ export async function singleFlight(init: SingleFlightInit): Promise<SingleFlight
   if (cached !== undefined) return cached;
 
   return withFileLock(
-    store.lockPath(key),
+    store.lockPath(key.id),
     async () => {
       // The previous holder may have finished between our look and our taking the lock.
       const answered = lookUp(startedAt);
@@ -93,7 +93,7 @@ export async function singleFlight(init: SingleFlightInit): Promise<SingleFlight
  * callers waiting on this attempt (otherwise each would retry in turn, holding the rest off,
  * when STS is unreachable); only lasting ones are shared with later callers.
  */
-async function obtainSharingFailure(init: SingleFlightInit, key: string, now: () => number): Promise<AwsCredentials> {
+async function obtainSharingFailure(init: SingleFlightInit, key: CacheKey, now: () => number): Promise<AwsCredentials> {
   try {
     return await init.obtain();
   } catch (error) {

@@ -51,9 +51,11 @@ export interface RememberedFailure {
  */
 export type FailureAudience = 'everyone' | 'waiters';
 
-/** The content of `failure-<key>.json`. */
+/** The content of `failure-<key id>.json`. */
 export interface FailureRecord extends RememberedFailure {
   version: 1;
+  /** The full key text (CacheKey.text) the failure answers for. */
+  key: string;
   /** Epoch milliseconds. */
   failedAt: number;
   audience: FailureAudience;
@@ -65,6 +67,6 @@ export interface LockOwner {
   hostname: string;
   /** Epoch milliseconds. */
   createdAt: number;
-  /** Random; only the process that wrote it knows it, so only it releases the lock. */
+  /** Unique to the process that wrote it, so only it releases the lock. */
   token: string;
 }

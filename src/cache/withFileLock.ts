@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 
@@ -9,6 +8,7 @@ import { errnoCode } from './errnoCode';
 import { isLockStale } from './isLockStale';
 import { readLockFile, type LockFileState } from './readLockFile';
 import type { LockOwner } from './types';
+import { uniqueSuffix } from './uniqueSuffix';
 
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
@@ -40,7 +40,7 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
   const now = options.now ?? Date.now;
   const hostname = options.hostname ?? osHostname();
   const pollMs = options.pollMs ?? LOCK_POLL_MAX_MS;
-  const token = randomBytes(16).toString('hex');
+  const token = uniqueSuffix();
   const deadline = now() + options.waitMs;
   let pauses = 0;
   let told = false;

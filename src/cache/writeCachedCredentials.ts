@@ -4,7 +4,7 @@ import type { FileStore } from './createFileStore';
 import { CREDENTIALS_NAMESPACE, type CacheKeyParts, type CredentialEntry } from './types';
 
 /**
- * Stores credentials under the key of `parts`, atomically, and returns that key.
+ * Stores credentials under the key of `parts`, atomically, and returns that key's file id.
  * Throws CacheError; callers warn and carry on, since the credentials themselves are good.
  */
 export function writeCachedCredentials(
@@ -14,7 +14,7 @@ export function writeCachedCredentials(
   /** Epoch milliseconds. */
   now: number,
 ): string {
-  const key = cacheKey(parts);
+  const { id } = cacheKey(parts);
   // Copied field by field so that nothing but these (non-secret) parts and the credential reach the disk,
   // even when the caller passes a wider object.
   const entry: CredentialEntry = {
@@ -41,6 +41,6 @@ export function writeCachedCredentials(
     },
     obtainedAt: new Date(now).toISOString(),
   };
-  store.write(CREDENTIALS_NAMESPACE, key, entry);
-  return key;
+  store.write(CREDENTIALS_NAMESPACE, id, entry);
+  return id;
 }

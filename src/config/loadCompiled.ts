@@ -1,11 +1,11 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { cacheId } from '../cache/cacheId';
 import { VERSION } from '../constants';
 import { ConfigError } from '../errors';
 
 /** Where compiled configs are kept between runs; undefined when the cache is not trusted. */
 export interface CompiledStore {
-  /** `id` is the sha256 hex of the config file's path. */
+  /** `id` is derived from the config file's path (see cacheId); the entry's identity names the path in full. */
   read(id: string): unknown;
   write(id: string, value: unknown): void;
 }
@@ -33,8 +33,8 @@ interface StoredCompiled {
 export async function loadCompiled<T>(init: LoadCompiledInit<T>): Promise<T> {
   const { file, store } = init;
   const stat = statFile(file);
-  const identity = `${VERSION}:${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
-  const id = createHash('sha256').update(file).digest('hex');
+  const identity = `${VERSION}:${file}:${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+  const id = cacheId(file);
 
   const stored = store?.read(id);
   if (isStoredCompiled(stored) && stored.identity === identity) return stored.compiled as T;

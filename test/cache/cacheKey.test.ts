@@ -3,8 +3,10 @@ import type { CacheKeyParts } from '../../src/cache/types';
 import { makeParts } from './fixtures/cacheFixtures';
 
 describe('cacheKey', () => {
-  it('is a sha256 hex digest', () => {
-    expect(cacheKey(makeParts())).toMatch(/^[0-9a-f]{64}$/);
+  it('names files with 64 hex digits, and keeps the full key text', () => {
+    const key = cacheKey(makeParts());
+    expect(key.id).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.parse(key.text)).toContain(makeParts().roleArn);
   });
 
   it('does not depend on the order of fields or of tags', () => {
@@ -22,7 +24,7 @@ describe('cacheKey', () => {
       accountId: tagged.accountId,
       partition: tagged.partition,
     };
-    expect(cacheKey(reordered)).toBe(cacheKey(tagged));
+    expect(cacheKey(reordered)).toStrictEqual(cacheKey(tagged));
   });
 
   it.each<[string, Partial<CacheKeyParts>]>([
@@ -39,13 +41,13 @@ describe('cacheKey', () => {
     ['durationSeconds', { durationSeconds: 900 }],
     ['endpoint', { endpoint: 'http://127.0.0.1:4566' }],
   ])('changes when %s changes', (_field, change) => {
-    expect(cacheKey(makeParts(change))).not.toBe(cacheKey(makeParts()));
+    expect(cacheKey(makeParts(change)).id).not.toBe(cacheKey(makeParts()).id);
   });
 
   it.each<[string, CacheKeyParts['tags'], CacheKeyParts['tags']]>([
     ['a tag value', [{ Key: 'team', Value: 'a' }], [{ Key: 'team', Value: 'b' }]],
     ['a value moved to another key', [{ Key: 'a', Value: 'x' }, { Key: 'b', Value: 'y' }], [{ Key: 'a', Value: 'y' }, { Key: 'b', Value: 'x' }]],
   ])('changes when %s changes', (_what, tagsA, tagsB) => {
-    expect(cacheKey(makeParts({ tags: tagsA }))).not.toBe(cacheKey(makeParts({ tags: tagsB })));
+    expect(cacheKey(makeParts({ tags: tagsA })).id).not.toBe(cacheKey(makeParts({ tags: tagsB })).id);
   });
 });

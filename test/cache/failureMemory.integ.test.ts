@@ -106,6 +106,12 @@ describe('readRememberedFailure', () => {
   });
   afterEach(() => cache.cleanup());
 
+  it('does not answer for another key that shares the file name (an id collision)', () => {
+    rememberFailure(cache.store, key, failure, NOW);
+    const other = cacheKey(makeParts({ roleArn: 'arn:aws:iam::111111111111:role/other' }));
+    expect(readRememberedFailure(cache.store, { id: key.id, text: other.text }, NOW)).toBeUndefined();
+  });
+
   it.each<[string, number, number | undefined, boolean]>([
     ['everyone, fresh', 0, undefined, true],
     ['everyone, one second before expiry', FAILURE_MEMORY_SECONDS * 1000 - 1000, undefined, true],
@@ -114,7 +120,7 @@ describe('readRememberedFailure', () => {
   ])('for %s: found is %s', (_case, age, waitingSince, found) => {
     rememberFailure(cache.store, key, failure, NOW);
     const read = readRememberedFailure(cache.store, key, NOW + age, waitingSince);
-    expect(read).toStrictEqual(found ? { ...failure, version: 1, failedAt: NOW, audience: 'everyone' } : undefined);
+    expect(read).toStrictEqual(found ? { ...failure, version: 1, key: key.text, failedAt: NOW, audience: 'everyone' } : undefined);
   });
 
   it.each<[string, number | undefined, boolean]>([
@@ -127,7 +133,7 @@ describe('readRememberedFailure', () => {
   });
 
   it('treats a record of the wrong shape as none', () => {
-    cache.store.write('failure', key, { version: 1, kind: 'no-such-kind', message: 'x', retryable: false, failedAt: NOW, audience: 'everyone' });
+    cache.store.write('failure', key.id, { version: 1, key: key.text, kind: 'no-such-kind', message: 'x', retryable: false, failedAt: NOW, audience: 'everyone' });
     expect(readRememberedFailure(cache.store, key, NOW)).toBeUndefined();
   });
 });

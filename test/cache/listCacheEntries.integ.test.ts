@@ -39,7 +39,7 @@ describe('listCacheEntries', () => {
     expect(listed).toStrictEqual([
       {
         status: 'valid',
-        key: cacheKey(deploy).slice(0, 12),
+        key: cacheKey(deploy).id.slice(0, 12),
         roleArn: deploy.roleArn,
         accountId: '111111111111',
         sessionName: 'rolemap-alice',
@@ -50,7 +50,7 @@ describe('listCacheEntries', () => {
       },
       {
         status: 'expired',
-        key: cacheKey(plan).slice(0, 12),
+        key: cacheKey(plan).id.slice(0, 12),
         roleArn: plan.roleArn,
         accountId: '111111111111',
         sessionName: 'rolemap-plan',
@@ -61,7 +61,7 @@ describe('listCacheEntries', () => {
       },
       {
         status: 'failing',
-        key: cacheKey(denied).slice(0, 12),
+        key: cacheKey(denied).id.slice(0, 12),
         kind: 'access-denied',
         roleArn: denied.roleArn,
         baseIdentity: 'profile:dev',
@@ -73,9 +73,9 @@ describe('listCacheEntries', () => {
   });
 
   it('lists an unusable entry as unreadable', () => {
-    fs.truncateSync(path.join(cache.dir, `credentials-${cacheKey(deploy)}.json`), 10);
+    fs.truncateSync(path.join(cache.dir, `credentials-${cacheKey(deploy).id}.json`), 10);
     expect(listCacheEntries(cache.store, NOW).filter((entry) => entry.status === 'unreadable')).toStrictEqual([
-      { status: 'unreadable', key: cacheKey(deploy).slice(0, 12) },
+      { status: 'unreadable', key: cacheKey(deploy).id.slice(0, 12) },
     ]);
   });
 });
@@ -93,7 +93,7 @@ describe('clearCache', () => {
     writeCachedCredentials(cache.store, makeParts(), makeCredentials(), NOW);
     rememberFailure(cache.store, key, { kind: 'validation', message: 'bad', hint: undefined, roleArn: undefined, baseIdentity: undefined, retryable: false }, NOW);
     cache.store.write('config', 'd'.repeat(64), { compiled: true });
-    const leftovers = [path.basename(cache.store.lockPath(key)), `lock-${key}.breaking-00ff`, `credentials-${key}.json.tmp-abcdef`];
+    const leftovers = [path.basename(cache.store.lockPath(key.id)), `lock-${key.id}.breaking-00ff`, `credentials-${key.id}.json.tmp-abcdef`];
     for (const name of leftovers) fs.writeFileSync(path.join(cache.dir, name), '');
     fs.writeFileSync(path.join(cache.dir, 'notes.txt'), 'mine');
     fs.mkdirSync(path.join(cache.dir, `config-${'e'.repeat(64)}.json`));

@@ -20,12 +20,12 @@ describe('readCachedCredentials', () => {
   afterEach(() => cache.cleanup());
 
   function entryFile(): string {
-    return path.join(cache.dir, `credentials-${key}.json`);
+    return path.join(cache.dir, `credentials-${key.id}.json`);
   }
 
   it('returns what writeCachedCredentials stored, in a 0600 file in a 0700 directory', () => {
     const credentials = makeCredentials();
-    expect(writeCachedCredentials(cache.store, parts, credentials, NOW)).toBe(key);
+    expect(writeCachedCredentials(cache.store, parts, credentials, NOW)).toBe(key.id);
     expect(readCachedCredentials(cache.store, key, { minTtlSeconds: MIN_TTL, now: NOW })).toStrictEqual(credentials);
     expect(fs.statSync(entryFile()).mode & 0o777).toBe(0o600);
     expect(fs.statSync(cache.dir).mode & 0o777).toBe(0o700);
@@ -68,12 +68,21 @@ describe('readCachedCredentials', () => {
     ['parts of another key', (entry) => ({ ...entry, parts: { ...parts, roleArn: 'arn:aws:iam::111111111111:role/other' } })],
     ['no obtainedAt', (entry) => ({ ...entry, obtainedAt: undefined })],
   ])('misses on an entry with %s', (_case, spoil) => {
-    cache.store.write(CREDENTIALS_NAMESPACE, key, spoil(validEntry()));
+    cache.store.write(CREDENTIALS_NAMESPACE, key.id, spoil(validEntry()));
     expect(readCachedCredentials(cache.store, key, { minTtlSeconds: MIN_TTL, now: NOW })).toBeUndefined();
   });
 
   it('hits on the untouched valid entry that the table above spoils', () => {
-    cache.store.write(CREDENTIALS_NAMESPACE, key, validEntry());
+    cache.store.write(CREDENTIALS_NAMESPACE, key.id, validEntry());
+    expect(readCachedCredentials(cache.store, key, { minTtlSeconds: MIN_TTL, now: NOW })).toStrictEqual(makeCredentials());
+  });
+
+  it('never answers for another key that shares the file name (an id collision)', () => {
+    // File ids are a fast, non-cryptographic hash; a collision must cost a miss, never credentials
+    // for the wrong role. Simulated here: the prod role's key text, with the dev entry's file id.
+    const prod = cacheKey(makeParts({ roleArn: 'arn:aws:iam::333333333333:role/admin', accountId: '333333333333' }));
+    writeCachedCredentials(cache.store, parts, makeCredentials(), NOW);
+    expect(readCachedCredentials(cache.store, { id: key.id, text: prod.text }, { minTtlSeconds: MIN_TTL, now: NOW })).toBeUndefined();
     expect(readCachedCredentials(cache.store, key, { minTtlSeconds: MIN_TTL, now: NOW })).toStrictEqual(makeCredentials());
   });
 

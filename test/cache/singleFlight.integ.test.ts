@@ -59,7 +59,7 @@ describe('singleFlight', () => {
       { credentials: makeCredentials(), cacheHit: true },
       1,
     ]);
-    expect(fs.readdirSync(cache.dir)).toStrictEqual([`credentials-${key}.json`]);
+    expect(fs.readdirSync(cache.dir)).toStrictEqual([`credentials-${key.id}.json`]);
   });
 
   it('obtains again when the cached credential has less than min_ttl left', async () => {
@@ -108,7 +108,7 @@ describe('singleFlight', () => {
   });
 
   it('throws CacheError naming the lock when another process holds it too long', async () => {
-    fs.writeFileSync(cache.store.lockPath(key), JSON.stringify({ pid: process.pid, hostname: os.hostname(), createdAt: Date.now(), token: 't' }));
+    fs.writeFileSync(cache.store.lockPath(key.id), JSON.stringify({ pid: process.pid, hostname: os.hostname(), createdAt: Date.now(), token: 't' }));
     const obtain = jest.fn(async () => makeCredentials());
     await expect(singleFlight({ store: cache.store, parts, minTtlSeconds: 900, obtain, lockWaitMs: 100 })).rejects.toBeInstanceOf(CacheError);
     expect(obtain).not.toHaveBeenCalled();
@@ -132,14 +132,14 @@ describe('singleFlight', () => {
     }, 120_000);
 
     it('makes 20 parallel processes facing a dead process\'s lock share one obtain', async () => {
-      fs.writeFileSync(cache.store.lockPath(key), JSON.stringify({ pid: deadPid(), hostname: os.hostname(), createdAt: Date.now(), token: 'dead' }));
+      fs.writeFileSync(cache.store.lockPath(key.id), JSON.stringify({ pid: deadPid(), hostname: os.hostname(), createdAt: Date.now(), token: 'dead' }));
       const { results, obtains } = await runChildren(20);
       expect(obtains).toHaveLength(1);
       expect(new Set(results.map((r) => JSON.stringify(r.credentials))).size).toBe(1);
     }, 120_000);
 
     it('completes after the lock holder is killed with SIGKILL', async () => {
-      const holder = spawn(process.execPath, ['--import', 'tsx', HOLDER, cache.store.lockPath(key)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+      const holder = spawn(process.execPath, ['--import', 'tsx', HOLDER, cache.store.lockPath(key.id)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
       await new Promise<void>((resolve, reject) => {
         holder.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve());
         holder.on('exit', (code) => reject(new Error(`holder exited early (${code})`)));
