@@ -1,7 +1,10 @@
 // Bundles rolemap into dist/ with esbuild; dist/ runs with no node_modules.
 //
-//   dist/rolemap        CommonJS bundle of what a cache hit runs (CommonJS: Node starts it without
+//   dist/rolemap        the executable: starts dist/rolemap.cjs with dist/rolemap.codecache
+//   dist/rolemap.cjs    CommonJS bundle of what a cache hit runs (CommonJS: Node starts it without
 //                       its ES module loader, which alone costs more than the hit budget)
+//   dist/rolemap.codecache
+//                       V8's code cache of rolemap.cjs, trained on a cache hit at build time
 //   dist/lib/*.cjs      rolemap's slow-path modules (config compiler, auth kinds, other commands),
 //                       one CommonJS file per module that the code loads with import(); the
 //                       hot bundle require()s them on demand
@@ -10,6 +13,7 @@
 //   dist/vendor/        third-party code: the AWS SDK as ES modules with shared chunks (imported on
 //                       a cache miss), yaml, minimatch and pino as CommonJS files
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 
@@ -143,12 +147,18 @@ for (const lib of LIBS) {
 await build({
   ...common,
   entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/rolemap',
+  outfile: 'dist/rolemap.cjs',
   format: 'cjs',
   // import() of a lib or of pino becomes require(): no ES module loader on the hot path.
   supported: { 'dynamic-import': false },
-  banner: { js: '#!/usr/bin/env node' },
   plugins: [linkPieces('.', { allowStaticLibs: false })],
 });
+
+// The executable: starts dist/rolemap.cjs with the code cache trained below.
+await build({ ...common, entryPoints: ['src/launch.ts'], outfile: 'dist/rolemap', format: 'cjs', banner: { js: '#!/usr/bin/env node' } });
 chmodSync('dist/rolemap', 0o755);
+
+// dist/rolemap.codecache: V8's code cache of dist/rolemap.cjs after a cache hit.
+const trained = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/trainCodeCache.ts'], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (trained.status !== 0) throw new Error('training the code cache failed (see above)');
 writeFileSync('dist/package.json', JSON.stringify({ type: 'commonjs', private: true }) + '\n');
