@@ -1,4 +1,4 @@
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cacheId } from '../cache/cacheId';
 import { VERSION } from '../constants';
 import { ConfigError } from '../errors';
@@ -26,20 +26,25 @@ interface StoredCompiled {
 
 /**
  * Loads a config file in its compiled form. The compiled form is kept in the cache keyed by the
- * file's identity (device, inode, size, mtime, ctime) and rolemap's version, so an unchanged
- * file is never parsed again: a cache hit then loads neither the YAML parser nor the glob library.
+ * file's path and content and rolemap's version, so an unchanged file is never parsed again: a
+ * cache hit then loads neither the YAML parser nor the glob library.
+ *
+ * Keyed by content, not by size and timestamps: filesystems with coarse timestamps (FAT, some
+ * network mounts) can keep all of them across an edit, and a stale compiled mapping would hand
+ * out credentials for the wrong account. Reading and hashing a mapping file costs far less than
+ * parsing it.
  * @throws ConfigError when the file cannot be read or is invalid.
  */
 export async function loadCompiled<T>(init: LoadCompiledInit<T>): Promise<T> {
   const { file, store } = init;
-  const stat = statFile(file);
-  const identity = `${VERSION}:${file}:${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+  const text = readText(file);
+  const identity = `${VERSION}:${file}:${text.length}:${cacheId(text)}`;
   const id = cacheId(file);
 
   const stored = store?.read(id);
   if (isStoredCompiled(stored) && stored.identity === identity) return stored.compiled as T;
 
-  const compiled = await init.compile(readText(file), file);
+  const compiled = await init.compile(text, file);
   try {
     store?.write(id, { identity, compiled } satisfies StoredCompiled);
   } catch (error) {
@@ -55,17 +60,6 @@ function isStoredCompiled(value: unknown): value is StoredCompiled {
     typeof (value as { identity?: unknown }).identity === 'string' &&
     typeof (value as { compiled?: unknown }).compiled === 'object'
   );
-}
-
-function statFile(file: string): Stats {
-  try {
-    return statSync(file);
-  } catch (error) {
-    throw new ConfigError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`, {
-      hint: 'Check that the file exists and that you may read it.',
-      cause: error,
-    });
-  }
 }
 
 function readText(file: string): string {
