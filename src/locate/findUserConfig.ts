@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import * as path from 'node:path';
+import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { ConfigError } from '../errors';
 import type { Environment } from '../resolve/types';
 
@@ -11,7 +11,7 @@ import type { Environment } from '../resolve/types';
 export function findUserConfig(env: Environment, homedir: string): string | undefined {
   const explicit = env['ROLEMAP_USER_CONFIG'];
   if (explicit !== undefined && explicit !== '') {
-    const file = path.resolve(explicit);
+    const file = resolvePath(explicit);
     if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
     throw new ConfigError(`ROLEMAP_USER_CONFIG names ${file}, which does not exist.`, {
       hint: 'Create the file, or unset ROLEMAP_USER_CONFIG to use ~/.config/rolemap/config.yaml.',
@@ -19,7 +19,7 @@ export function findUserConfig(env: Environment, homedir: string): string | unde
   }
   const xdg = env['XDG_CONFIG_HOME'];
   // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
-  const base = xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(homedir, '.config');
-  const file = path.join(base, 'rolemap', 'config.yaml');
+  const base = xdg !== undefined && isAbsolute(xdg) ? xdg : join(homedir, '.config');
+  const file = join(base, 'rolemap', 'config.yaml');
   return statSync(file, { throwIfNoEntry: false })?.isFile() ? file : undefined;
 }

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import type { CompiledConfig, CompiledUserConfig, Mode } from '../config/types';
 import { loadCompiled, type CompiledStore } from '../config/loadCompiled';
 import type { Logger } from '../log/logger';
@@ -35,7 +35,7 @@ export interface ResolvedUnit {
  * compiled forms, computes the unit path, then hands everything to the pure resolver.
  */
 export async function resolveUnit(init: ResolveUnitInit): Promise<ResolvedUnit> {
-  const unitDir = path.resolve(init.dir);
+  const unitDir = resolvePath(init.dir);
   const location = findMappingFile(unitDir, init.configFlag, init.env['ROLEMAP_CONFIG']);
   const config = await loadMappingFile(location.file, init);
   const userConfig = await loadUserConfig(init);

@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import * as path from 'node:path';
+import { dirname, isAbsolute, relative as relativePath, sep } from 'node:path';
 import { ConfigError } from '../errors';
 import { cutAtTerragruntCache } from './cutAtTerragruntCache';
 
@@ -9,15 +9,15 @@ import { cutAtTerragruntCache } from './cutAtTerragruntCache';
  * @throws ConfigError when the unit lies outside the mapping file's directory.
  */
 export function unitPathFor(unitDir: string, mappingFile: string): string {
-  const unitReal = realDir(cutAtTerragruntCache(unitDir, path.sep));
-  const rootReal = realDir(path.dirname(mappingFile));
-  const relative = path.relative(rootReal, cutAtTerragruntCache(unitReal, path.sep));
-  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+  const unitReal = realDir(cutAtTerragruntCache(unitDir, sep));
+  const rootReal = realDir(dirname(mappingFile));
+  const relative = relativePath(rootReal, cutAtTerragruntCache(unitReal, sep));
+  if (relative.startsWith('..') || isAbsolute(relative)) {
     throw new ConfigError(`The unit ${unitReal} is outside ${rootReal}, the directory of the mapping file ${mappingFile}.`, {
       hint: 'Run rolemap from a unit below the mapping file, or point --config / ROLEMAP_CONFIG at the mapping file of this tree.',
     });
   }
-  return relative === '' ? '.' : relative.split(path.sep).join('/');
+  return relative === '' ? '.' : relative.split(sep).join('/');
 }
 
 function realDir(dir: string): string {
