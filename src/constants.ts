@@ -20,7 +20,6 @@ export const DEFAULT_DEPLOY_BRANCH = 'main';
 /** RoleSessionName / SourceIdentity: 2..64 characters of [\w+=,.@-]. */
 export const SESSION_NAME_MIN_LENGTH = 2;
 export const SESSION_NAME_MAX_LENGTH = 64;
-export const SESSION_NAME_ALLOWED = /^[\w+=,.@-]+$/;
 export const SESSION_NAME_DISALLOWED_CHAR = /[^\w+=,.@-]/g;
 export const MAX_SESSION_TAGS = 50;
 

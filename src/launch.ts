@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 /** The wrapper Node puts around a CommonJS module; training and launching must use the same one. */
-export function wrapBundle(source: string): string {
+function wrapBundle(source: string): string {
   return `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
 }
 

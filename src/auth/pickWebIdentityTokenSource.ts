@@ -1,12 +1,20 @@
 import type { WebIdentityTokenSource } from '../config/types';
 import type { Environment } from '../resolve/types';
-import { AUTO_TOKEN_FILE_VARIABLE, AUTO_TOKEN_VARIABLES } from './webIdentityAvailable';
+
+/** Variables `auto` looks at, in order, after GitHub's token request pair. */
+export const AUTO_TOKEN_FILE_VARIABLE = 'AWS_WEB_IDENTITY_TOKEN_FILE';
+export const AUTO_TOKEN_VARIABLES = ['ROLEMAP_WEB_IDENTITY_TOKEN', 'GITLAB_OIDC_TOKEN'] as const;
 
 /** A token source with `auto` settled. */
 export type ConcreteTokenSource = Exclude<WebIdentityTokenSource, { kind: 'auto' }>;
 
 function present(value: string | undefined): value is string {
   return value !== undefined && value !== '';
+}
+
+/** Whether GitHub Actions offers an OIDC token: the job has `permissions: id-token: write`. */
+export function githubTokenRequestable(env: Environment): boolean {
+  return present(env['ACTIONS_ID_TOKEN_REQUEST_URL']) && present(env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']);
 }
 
 /**
@@ -17,7 +25,7 @@ function present(value: string | undefined): value is string {
  */
 export function pickWebIdentityTokenSource(source: WebIdentityTokenSource, env: Environment): ConcreteTokenSource | undefined {
   if (source.kind !== 'auto') return source;
-  if (present(env['ACTIONS_ID_TOKEN_REQUEST_URL']) && present(env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'])) return { kind: 'github' };
+  if (githubTokenRequestable(env)) return { kind: 'github' };
   const file = env[AUTO_TOKEN_FILE_VARIABLE];
   if (present(file)) return { kind: 'file', path: file };
   const name = AUTO_TOKEN_VARIABLES.find((variable) => present(env[variable]));

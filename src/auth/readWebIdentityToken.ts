@@ -3,8 +3,7 @@ import { WEB_IDENTITY_TOKEN_REQUEST_TIMEOUT_MS } from '../constants';
 import type { WebIdentityTokenSource } from '../config/types';
 import { CredentialsError, type CredentialsErrorKind } from '../errors';
 import type { Environment } from '../resolve/types';
-import { formatTokenSource, pickWebIdentityTokenSource } from './pickWebIdentityTokenSource';
-import { AUTO_TOKEN_FILE_VARIABLE, AUTO_TOKEN_VARIABLES } from './webIdentityAvailable';
+import { AUTO_TOKEN_FILE_VARIABLE, AUTO_TOKEN_VARIABLES, formatTokenSource, pickWebIdentityTokenSource } from './pickWebIdentityTokenSource';
 
 export interface ReadWebIdentityTokenInit {
   env: Environment;

@@ -1,31 +1,21 @@
 import type { WebIdentityTokenSource } from '../config/types';
 import type { Environment } from '../resolve/types';
-
-/** Variables `auto` looks at, in order, after GitHub's token request pair. */
-export const AUTO_TOKEN_FILE_VARIABLE = 'AWS_WEB_IDENTITY_TOKEN_FILE';
-export const AUTO_TOKEN_VARIABLES = ['ROLEMAP_WEB_IDENTITY_TOKEN', 'GITLAB_OIDC_TOKEN'] as const;
-
-function present(value: string | undefined): boolean {
-  return value !== undefined && value !== '';
-}
+import { githubTokenRequestable, pickWebIdentityTokenSource } from './pickWebIdentityTokenSource';
 
 /**
  * Whether a web identity token can be had from `source`, judged from the environment alone
- * (no I/O), so that `auth: auto` can decide without fetching anything.
+ * (no I/O), so that `auth: auto` can decide without fetching anything. `auto` is settled by
+ * pickWebIdentityTokenSource, which only picks a source that is there.
  */
 export function webIdentityAvailable(source: WebIdentityTokenSource, env: Environment): boolean {
-  switch (source.kind) {
+  const concrete = pickWebIdentityTokenSource(source, env);
+  if (concrete === undefined) return false;
+  switch (concrete.kind) {
     case 'github':
-      return present(env['ACTIONS_ID_TOKEN_REQUEST_URL']) && present(env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']);
+      return githubTokenRequestable(env);
     case 'env':
-      return present(env[source.name]);
+      return (env[concrete.name] ?? '') !== '';
     case 'file':
       return true;
-    case 'auto':
-      return (
-        webIdentityAvailable({ kind: 'github' }, env) ||
-        present(env[AUTO_TOKEN_FILE_VARIABLE]) ||
-        AUTO_TOKEN_VARIABLES.some((name) => present(env[name]))
-      );
   }
 }

@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 
 import { errnoCode } from './errnoCode';
-import { shellQuote } from './shellQuote';
+import { shellQuote } from '../shellQuote';
 
 export interface OpenCacheDirInit {
   dir: string;

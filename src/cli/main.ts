@@ -1,6 +1,7 @@
 import { homedir, userInfo } from 'node:os';
 import { writeSync } from 'node:fs';
 import { stripIssuedCredentials } from '../auth/stripIssuedCredentials';
+import { EXIT_OK } from '../constants';
 import { UsageError } from '../errors';
 import { createLogger, isLogLevel, type FlushableLogger } from '../log/createLogger';
 import { exitCodeFor } from './exitCodeFor';
@@ -47,7 +48,7 @@ async function main(): Promise<number> {
     await run(command, deps, () => openCache(deps));
     await logger.flush();
     await writeStdout(stdoutChunks.join(''));
-    return 0;
+    return EXIT_OK;
   } catch (error) {
     await logger?.flush();
     if (commandName !== undefined && REPORT_ON_FAILURE.has(commandName)) await writeStdout(stdoutChunks.join(''));

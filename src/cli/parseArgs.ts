@@ -13,7 +13,7 @@ export type Command =
   | { name: 'help'; topic: string | undefined }
   | { name: 'version' };
 
-export const COMMAND_NAMES = ['credentials', 'env', 'explain', 'validate', 'login', 'logout', 'cache'] as const;
+const COMMAND_NAMES = ['credentials', 'env', 'explain', 'validate', 'login', 'logout', 'cache'] as const;
 
 const OPTIONS = {
   dir: { type: 'string' },

@@ -1,10 +1,6 @@
+import { shellQuote } from '../../shellQuote';
 import type { CommandContext } from '../CommandContext';
 import { terragruntJsonFor, type CredentialsOptions } from './credentials';
-
-/** Single-quotes a value for POSIX shells. */
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 /** `rolemap env`: `export` lines for a human shell, from the same JSON Terragrunt would get. */
 export async function runEnv(options: CredentialsOptions, context: CommandContext): Promise<void> {

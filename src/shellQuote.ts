@@ -1,6 +1,6 @@
 const SHELL_SAFE = /^[\w@%+=:,./-]+$/;
 
-/** A path as it can be pasted into a shell command in a hint. */
+/** `text` as one word for a POSIX shell: as it is when that is safe, else single-quoted. */
 export function shellQuote(text: string): string {
   return SHELL_SAFE.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
