@@ -10,7 +10,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Script } from 'node:vm';
-import { cacheKeyParts } from '../src/auth/obtainCredentials';
+import { describeBaseIdentity } from '../src/auth/describeBaseIdentity';
+import { cacheKeyParts } from '../src/cache/cacheKeyParts';
 import { createFileStore } from '../src/cache/createFileStore';
 import { openCacheDir } from '../src/cache/openCacheDir';
 import { writeCachedCredentials } from '../src/cache/writeCachedCredentials';
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
     if (result.status !== 'matched' || result.request.auth === 'delegate') throw new Error('training unit did not resolve');
     writeCachedCredentials(
       store,
-      cacheKeyParts(result.request, env),
+      cacheKeyParts(result.request, env, describeBaseIdentity(result.request, env)),
       {
         accessKeyId: 'ASIATRAININGONLY0000',
         secretAccessKey: 'training-only',

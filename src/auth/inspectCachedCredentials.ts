@@ -1,9 +1,10 @@
 import { cacheKey } from '../cache/cacheKey';
+import { cacheKeyParts } from '../cache/cacheKeyParts';
 import type { FileStore } from '../cache/createFileStore';
 import { readCredentialEntry } from '../cache/readCredentialEntry';
 import { readRememberedFailure } from '../cache/readRememberedFailure';
 import type { CredentialRequest, Environment } from '../resolve/types';
-import { cacheKeyParts } from './obtainCredentials';
+import { describeBaseIdentity } from './describeBaseIdentity';
 
 /** Whether a credential for the resolved request is cached, as `explain` shows it. */
 export type CacheState =
@@ -24,7 +25,7 @@ export interface InspectCachedCredentialsInit {
 
 /** What the cache holds for a request, for `explain`: no secret, no AWS call, no change. */
 export function inspectCachedCredentials(init: InspectCachedCredentialsInit): CacheState {
-  const key = cacheKey(cacheKeyParts(init.request, init.env));
+  const key = cacheKey(cacheKeyParts(init.request, init.env, describeBaseIdentity(init.request, init.env)));
   const failure = readRememberedFailure(init.store, key, init.now);
   if (failure !== undefined) return { status: 'remembered-failure', message: failure.message };
   const entry = readCredentialEntry(init.store, key.id);

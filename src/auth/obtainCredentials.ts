@@ -1,7 +1,7 @@
 import { cacheKey } from '../cache/cacheKey';
+import { cacheKeyParts } from '../cache/cacheKeyParts';
 import type { FileStore } from '../cache/createFileStore';
 import { singleFlight } from '../cache/singleFlight';
-import type { CacheKeyParts } from '../cache/types';
 import type { Logger } from '../log/logger';
 import type { CredentialRequest, Environment } from '../resolve/types';
 import { ISSUED_BASE_IDENTITY_ENV } from '../constants';
@@ -26,24 +26,6 @@ export interface ObtainedCredentials {
   baseIdentity: string;
 }
 
-/** Everything that changes the credential, none of it secret: the cache key's parts. */
-export function cacheKeyParts(request: CredentialRequest, env: Environment): CacheKeyParts {
-  const endpoint = request.auth === 'sso' ? env['AWS_ENDPOINT_URL_SSO'] : env['AWS_ENDPOINT_URL_STS'];
-  return {
-    partition: request.partition,
-    accountId: request.accountId,
-    roleArn: request.roleArn,
-    sessionName: request.sessionName,
-    externalId: request.externalId,
-    sourceIdentity: request.sourceIdentity,
-    tags: request.tags,
-    authKind: request.auth,
-    baseIdentity: describeBaseIdentity(request, env),
-    durationSeconds: request.durationSeconds,
-    endpoint: endpoint ?? env['AWS_ENDPOINT_URL'],
-  };
-}
-
 /**
  * Credentials for a resolved request: from the cache, or from AWS through the request's auth
  * kind, with parallel callers for the same key sharing one AWS call. The auth modules (and the
@@ -51,7 +33,7 @@ export function cacheKeyParts(request: CredentialRequest, env: Environment): Cac
  */
 export async function obtainCredentials(init: ObtainCredentialsInit): Promise<ObtainedCredentials> {
   const { request, env, logger } = init;
-  const parts = cacheKeyParts(request, env);
+  const parts = cacheKeyParts(request, env, describeBaseIdentity(request, env));
   const obtain = async (): Promise<AwsCredentials> => {
     logger.info('asking AWS', { roleArn: request.roleArn, auth: request.auth, base: parts.baseIdentity });
     const provider = await providerFor(init);

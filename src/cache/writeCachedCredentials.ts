@@ -1,5 +1,6 @@
 import type { AwsCredentials } from '../auth/types';
 import { cacheKey } from './cacheKey';
+import { cacheKeyFields } from './cacheKeyFields';
 import type { FileStore } from './createFileStore';
 import { CREDENTIALS_NAMESPACE, type CacheKeyParts, type CredentialEntry } from './types';
 
@@ -15,23 +16,11 @@ export function writeCachedCredentials(
   now: number,
 ): string {
   const { id } = cacheKey(parts);
-  // Copied field by field so that nothing but these (non-secret) parts and the credential reach the disk,
-  // even when the caller passes a wider object.
+  // Copied field by field so that nothing but the (non-secret) key fields and the credential reach
+  // the disk, even when the caller passes a wider object.
   const entry: CredentialEntry = {
     version: 1,
-    parts: {
-      partition: parts.partition,
-      accountId: parts.accountId,
-      roleArn: parts.roleArn,
-      sessionName: parts.sessionName,
-      externalId: parts.externalId,
-      sourceIdentity: parts.sourceIdentity,
-      tags: parts.tags.map((tag) => ({ Key: tag.Key, Value: tag.Value })),
-      authKind: parts.authKind,
-      baseIdentity: parts.baseIdentity,
-      durationSeconds: parts.durationSeconds,
-      endpoint: parts.endpoint,
-    },
+    parts: copyCacheKeyParts(parts),
     credentials: {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
@@ -43,4 +32,11 @@ export function writeCachedCredentials(
   };
   store.write(CREDENTIALS_NAMESPACE, id, entry);
   return id;
+}
+
+function copyCacheKeyParts(parts: CacheKeyParts): CacheKeyParts {
+  const copy: Record<string, unknown> = {};
+  for (const field of cacheKeyFields) field.copy(parts, copy);
+  // Every field of CacheKeyParts was copied: cacheKeyFields is checked against it by the compiler.
+  return copy as unknown as CacheKeyParts;
 }
