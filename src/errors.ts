@@ -59,6 +59,7 @@ export type CredentialsErrorKind =
   | 'network'
   | 'server'
   | 'account-mismatch'
+  | 'expired-credentials'
   | 'no-base-credentials'
   | 'no-web-identity-token'
   | 'sso-login-required'

@@ -7,7 +7,9 @@ import type { CredentialRequest, Environment } from '../resolve/types';
 import { ISSUED_BASE_IDENTITY_ENV } from '../constants';
 import { CredentialsError } from '../errors';
 import { checkAccount } from './checkAccount';
+import { checkLifetime } from './checkLifetime';
 import { describeBaseIdentity } from './describeBaseIdentity';
+import { shortLifeWarning } from './shortLifeWarning';
 import type { AwsCredentials } from './types';
 
 export interface ObtainCredentialsInit {
@@ -38,12 +40,21 @@ export async function obtainCredentials(init: ObtainCredentialsInit): Promise<Ob
     logger.info('asking AWS', { roleArn: request.roleArn, auth: request.auth, base: parts.baseIdentity });
     const provider = await providerFor(init);
     try {
-      return checkAccount(request, await provider(), parts.baseIdentity);
+      const credentials = checkAccount(request, await provider(), parts.baseIdentity);
+      return checkLifetime(request, credentials, parts.baseIdentity, init.now());
     } catch (error) {
       throw explainInheritedBase(error, env);
     }
   };
-  if (init.store === undefined) return { credentials: await obtain(), cacheHit: false, baseIdentity: parts.baseIdentity };
+  const warnIfShort = (credentials: AwsCredentials): void => {
+    const warning = shortLifeWarning(request, credentials, init.now());
+    if (warning !== undefined) logger.warn(warning);
+  };
+  if (init.store === undefined) {
+    const credentials = await obtain();
+    warnIfShort(credentials);
+    return { credentials, cacheHit: false, baseIdentity: parts.baseIdentity };
+  }
   logger.trace('cache key', { key: cacheKey(parts).id });
   const result = await singleFlight({
     store: init.store,
@@ -54,6 +65,9 @@ export async function obtainCredentials(init: ObtainCredentialsInit): Promise<Ob
     warn: (message) => logger.warn(message),
     onLockWait: () => logger.debug('another rolemap is obtaining this credential; waiting for it', { roleArn: request.roleArn }),
   });
+  // A hit normally has more than min_ttl left; one with less came from the very attempt this call
+  // waited on (its wave shares it), and says so once in every process that prints it.
+  warnIfShort(result.credentials);
   return { ...result, baseIdentity: parts.baseIdentity };
 }
 

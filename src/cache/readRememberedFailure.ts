@@ -15,6 +15,7 @@ const KINDS: Readonly<Record<CredentialsErrorKind, true>> = {
   network: true,
   server: true,
   'account-mismatch': true,
+  'expired-credentials': true,
   'no-base-credentials': true,
   'no-web-identity-token': true,
   'sso-login-required': true,

@@ -10,8 +10,16 @@ import type { CacheKeyParts, FailureRecord, LockOwner, RememberedFailure } from 
 import { withFileLock } from './withFileLock';
 import { writeCachedCredentials } from './writeCachedCredentials';
 
-/** Failures that asking again within FAILURE_MEMORY_SECONDS would only repeat. */
-const LASTING_FAILURES: ReadonlySet<CredentialsErrorKind> = new Set<CredentialsErrorKind>(['access-denied', 'validation', 'account-mismatch']);
+/**
+ * Failures that asking again within FAILURE_MEMORY_SECONDS would only repeat. (An endpoint that
+ * answers with expired credentials does so because of its clock or ours, which a minute does not fix.)
+ */
+const LASTING_FAILURES: ReadonlySet<CredentialsErrorKind> = new Set<CredentialsErrorKind>([
+  'access-denied',
+  'validation',
+  'account-mismatch',
+  'expired-credentials',
+]);
 
 export interface SingleFlightInit {
   store: FileStore;

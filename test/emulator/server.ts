@@ -64,6 +64,8 @@ export interface Emulator {
   readonly misbehave: {
     /** AssumedRoleUser.Arn of this role's new sessions will name another account. */
     wrongAccountFor(roleArn: string, account?: string): void;
+    /** This role's new sessions expire `seconds` after issue (negative: already expired); undefined undoes it. */
+    lifetimeFor(roleArn: string, seconds: number | undefined): void;
     clear(): void;
   };
   /** Moves the emulated clock (credential expiry, token expiry) forward. */
@@ -158,6 +160,13 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
         if (typeof arn !== 'string' || sts.control.role(arn) === undefined) return json(404, { message: `no such role: ${String(arn)}` });
         sts.control.updateRole(arn, trust as TrustPolicyUpdate);
         return json(200, { role: sts.control.role(arn) });
+      }
+      case 'POST /roles/lifetime': {
+        const { arn, seconds } = input;
+        if (typeof arn !== 'string' || sts.control.role(arn) === undefined) return json(404, { message: `no such role: ${String(arn)}` });
+        if (seconds !== undefined && typeof seconds !== 'number') return json(400, { message: 'seconds must be a number' });
+        sts.control.lifetimeFor(arn, seconds);
+        return json(200, { arn, seconds: seconds ?? null });
       }
       case 'POST /clock': {
         const seconds = input['advanceSeconds'];
@@ -258,6 +267,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     role: (arn) => sts.control.role(arn),
     misbehave: {
       wrongAccountFor: (roleArn, account) => sts.control.wrongAccountFor(roleArn, account),
+      lifetimeFor: (roleArn, seconds) => sts.control.lifetimeFor(roleArn, seconds),
       clear: () => sts.control.behave(),
     },
     advanceClock,

@@ -57,6 +57,13 @@ export interface StsControl {
    * account, as a misconfigured or spoofed endpoint would answer.
    */
   wrongAccountFor(roleArn: string, account?: string): void;
+  /**
+   * From now on, credentials for this role expire `seconds` after they are issued, whatever
+   * DurationSeconds asked for: a negative number answers credentials that have already expired
+   * (a broken endpoint or clock), a small one stands for a session shorter than asked.
+   * Undefined goes back to DurationSeconds.
+   */
+  lifetimeFor(roleArn: string, seconds: number | undefined): void;
   /** Stops every misbehaviour. */
   behave(): void;
 }
@@ -128,6 +135,7 @@ export function createStsService(ctx: CallContext, init: StsServiceInit): Servic
   const roles = new Map<string, EmulatedRole>();
   const sessions = new Map<string, IssuedSession>();
   const wrongAccounts = new Map<string, string>();
+  const lifetimes = new Map<string, number>();
 
   const control: StsControl = {
     addUser(user) {
@@ -159,8 +167,13 @@ export function createStsService(ctx: CallContext, init: StsServiceInit): Servic
       const own = parseRoleArn(roleArn)?.account;
       wrongAccounts.set(roleArn, account ?? (own === '123456789012' ? '210987654321' : '123456789012'));
     },
+    lifetimeFor(roleArn, seconds) {
+      if (seconds === undefined) lifetimes.delete(roleArn);
+      else lifetimes.set(roleArn, seconds);
+    },
     behave() {
       wrongAccounts.clear();
+      lifetimes.clear();
     },
   };
 
@@ -206,7 +219,7 @@ export function createStsService(ctx: CallContext, init: StsServiceInit): Servic
       accessKeyId: `ASIA${randomId(16)}`,
       secretAccessKey: randomBytes(30).toString('base64'),
       sessionToken: `IQoJb3JpZ2luX2VtdWxhdG9y${randomBytes(210).toString('base64')}`,
-      expiresAt: Math.floor(ctx.now() / 1000) * 1000 + durationSeconds * 1000,
+      expiresAt: Math.floor(ctx.now() / 1000) * 1000 + (lifetimes.get(roleArn) ?? durationSeconds) * 1000,
       roleArn,
       arn: `arn:${role.partition}:sts::${account}:assumed-role/${role.name}/${sessionName}`,
       account,

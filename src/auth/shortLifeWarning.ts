@@ -1,0 +1,22 @@
+import type { CredentialRequest } from '../resolve/types';
+import type { AwsCredentials } from './types';
+
+/**
+ * The warning for credentials that will not outlive `min_ttl` (DESIGN section 5): AWS granted a
+ * shorter session than asked, usually because the role's maximum session duration (or the SSO
+ * permission set's session duration) is shorter. They are still printed: they work, but a unit
+ * that runs longer than their life fails midway. Undefined when the credentials live long enough.
+ */
+export function shortLifeWarning(request: CredentialRequest, credentials: AwsCredentials, now: number): string | undefined {
+  const leftSeconds = Math.floor((Date.parse(credentials.expiration) - now) / 1000);
+  if (!(leftSeconds <= request.minTtlSeconds)) return undefined;
+  const where =
+    request.auth === 'sso'
+      ? `the session duration of permission set ${request.roleName}`
+      : `the maximum session duration of ${request.roleArn}`;
+  return (
+    `AWS granted credentials for ${request.roleArn} with only ${leftSeconds}s of life (asked for ${request.durationSeconds}s), ` +
+    `less than min_ttl (${request.minTtlSeconds}s): a unit that runs longer will fail midway. ` +
+    `Fix: raise ${where} to at least ${request.durationSeconds}s, or lower duration and min_ttl in rolemap.yaml.`
+  );
+}
