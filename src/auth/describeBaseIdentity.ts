@@ -4,14 +4,21 @@ import { normaliseStartUrl } from './sso/normaliseStartUrl';
 import type { CredentialRequest, Environment } from '../resolve/types';
 import { formatTokenSource, pickWebIdentityTokenSource } from './pickWebIdentityTokenSource';
 
-/** Enough of a token's digest to tell tokens apart in a cache key, without revealing it. */
-const TOKEN_DIGEST_HEX_LENGTH = 16;
+/**
+ * Enough of a digest to tell tokens apart in a cache key: 128 bits, so that two jobs never share
+ * one by chance, whatever number of jobs a cache directory sees.
+ */
+const TOKEN_DIGEST_HEX_LENGTH = 32;
 
-function digest(token: string): string {
-  // Web identity tokens are secrets, so they get a real hash. node:crypto is loaded here only: it
-  // costs more to load than the rest of a cache hit, which the other auth kinds need not pay.
+/**
+ * A one-way name for a secret token: a salted sha256, cut short. Tokens are random and long, so
+ * the name reveals nothing of them; the salt keeps it from matching any other use of the same hash.
+ */
+function tokenDigest(purpose: string, token: string): string {
+  // node:crypto is loaded here only: it costs more to load than the rest of a cache hit, which
+  // the other auth kinds need not pay.
   const { createHash } = require('node:crypto') as typeof import('node:crypto');
-  return createHash('sha256').update(token).digest('hex').slice(0, TOKEN_DIGEST_HEX_LENGTH);
+  return createHash('sha256').update(`rolemap/${purpose}/1\0${token}`).digest('hex').slice(0, TOKEN_DIGEST_HEX_LENGTH);
 }
 
 function readTokenQuietly(path: string): string | undefined {
@@ -22,23 +29,25 @@ function readTokenQuietly(path: string): string | undefined {
   }
 }
 
+/**
+ * Who a web identity call asks as: the token's own identity, never where it was read. Each
+ * GitHub Actions job has its own ACTIONS_ID_TOKEN_REQUEST_TOKEN (matrix legs and reusable
+ * workflows share the run, attempt and job name, and may be trusted for different subjects), so a
+ * digest of it names the job; an env or file token is named by a digest of the token itself.
+ */
 function describeWebIdentity(request: CredentialRequest, env: Environment): string {
   const source = pickWebIdentityTokenSource(request.webIdentity.token, env);
   if (source === undefined) return 'web-identity:none';
-  const prefix = `web-identity:${formatTokenSource(source)}`;
   switch (source.kind) {
     case 'github': {
-      // The token itself is not fetched on the hot path; one job run is one identity.
-      const run = ['GITHUB_REPOSITORY', 'GITHUB_RUN_ID', 'GITHUB_RUN_ATTEMPT', 'GITHUB_JOB'].map((name) => env[name] ?? '');
-      return `${prefix}:${run.join(':')}:${request.webIdentity.audience}`;
+      // The token itself is not fetched on the hot path; the job's request token stands for it.
+      const bearer = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] ?? '';
+      return bearer === '' ? 'web-identity:github:none' : `web-identity:github-job:${tokenDigest('github-request-token', bearer)}:${request.webIdentity.audience}`;
     }
-    case 'env': {
-      const token = env[source.name]?.trim() ?? '';
-      return token === '' ? `${prefix}:none` : `${prefix}:${digest(token)}`;
-    }
+    case 'env':
     case 'file': {
-      const token = readTokenQuietly(source.path);
-      return token === undefined || token === '' ? `${prefix}:none` : `${prefix}:${digest(token)}`;
+      const token = source.kind === 'env' ? env[source.name]?.trim() ?? '' : readTokenQuietly(source.path) ?? '';
+      return token === '' ? `web-identity:${formatTokenSource(source)}:none` : `web-identity:token:${tokenDigest('web-identity-token', token)}`;
     }
   }
 }
@@ -48,7 +57,7 @@ function describeWebIdentity(request: CredentialRequest, env: Environment): stri
  * the cache key, and what error messages call the caller before an ARN is known.
  * It follows the AWS SDK's precedence for `assume`: a profile (source_profile, AWS_PROFILE)
  * wins over environment keys. Access key ids are not secret; secret keys and tokens never appear
- * (env and file tokens are represented by a truncated sha256).
+ * (web identity tokens and GitHub's request token are represented by a salted sha256).
  *
  * Loads nothing heavy: it runs on the cache-hit path.
  */

@@ -6,9 +6,13 @@ import type { WebIdentityTokenSource } from '../../src/config/types';
 import type { Environment } from '../../src/resolve/types';
 import { credentialRequest } from './credentialRequest';
 
-// sha256("header.payload.signature") truncated to 16 hex digits.
+// sha256("rolemap/web-identity-token/1\0header.payload.signature") cut to 32 hex digits.
 const TOKEN = 'header.payload.signature';
-const TOKEN_DIGEST = '256d04db4e5e4ac3';
+const TOKEN_DIGEST = 'ac9bc966fdbea8d1701eb7ce2ac0d572';
+// sha256("rolemap/github-request-token/1\0job-request-token-1") cut to 32 hex digits.
+const REQUEST_TOKEN = 'job-request-token-1';
+const REQUEST_TOKEN_DIGEST = '724b44c0df1da5f557bbcf4f8b6423a3';
+const GITHUB_RUN = { GITHUB_REPOSITORY: 'acme/infra', GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '2', GITHUB_JOB: 'plan' };
 
 let dir: string;
 beforeAll(() => {
@@ -32,29 +36,38 @@ describe('describeBaseIdentity', () => {
     ['assume with nothing', credentialRequest(), {}, 'profile:default'],
     ['sso', credentialRequest({ auth: 'sso', sso: { startUrl: 'https://acme.awsapps.com/start', region: 'eu-west-1' } }), {}, 'sso:https://acme.awsapps.com/start'],
     [
-      'github',
+      'github: the job, by its request token',
       web({ kind: 'github' }),
-      { GITHUB_REPOSITORY: 'acme/infra', GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '2', GITHUB_JOB: 'plan' },
-      'web-identity:github:acme/infra:42:2:plan:sts.amazonaws.com',
+      { ...GITHUB_RUN, ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN },
+      `web-identity:github-job:${REQUEST_TOKEN_DIGEST}:sts.amazonaws.com`,
     ],
-    ['env:NAME', web({ kind: 'env', name: 'TOKEN' }), { TOKEN }, `web-identity:env:TOKEN:${TOKEN_DIGEST}`],
+    ['github without a request token', web({ kind: 'github' }), GITHUB_RUN, 'web-identity:github:none'],
+    ['env:NAME', web({ kind: 'env', name: 'TOKEN' }), { TOKEN }, `web-identity:token:${TOKEN_DIGEST}`],
     ['env:NAME unset', web({ kind: 'env', name: 'TOKEN' }), {}, 'web-identity:env:TOKEN:none'],
-    ['auto settling on GITLAB_OIDC_TOKEN', web({ kind: 'auto' }), { GITLAB_OIDC_TOKEN: TOKEN }, `web-identity:env:GITLAB_OIDC_TOKEN:${TOKEN_DIGEST}`],
+    ['auto settling on GITLAB_OIDC_TOKEN', web({ kind: 'auto' }), { GITLAB_OIDC_TOKEN: TOKEN }, `web-identity:token:${TOKEN_DIGEST}`],
     ['auto with nothing', web({ kind: 'auto' }), {}, 'web-identity:none'],
   ])('%s', (_, request, env, expected) => {
     const described = describeBaseIdentity(request, env);
     expect(described).toBe(expected);
     expect(described).not.toContain('very-secret');
     expect(described).not.toContain(TOKEN);
+    expect(described).not.toContain(REQUEST_TOKEN);
   });
 
-  it('digests a token file, trimmed, and says when it cannot be read', () => {
-    expect(describeBaseIdentity(web({ kind: 'file', path: join(dir, 'token') }), {})).toBe(`web-identity:file:${join(dir, 'token')}:${TOKEN_DIGEST}`);
+  it('names a token by itself, not by where it was read: a token file, trimmed, is the same token as in a variable', () => {
+    expect(describeBaseIdentity(web({ kind: 'file', path: join(dir, 'token') }), {})).toBe(`web-identity:token:${TOKEN_DIGEST}`);
     expect(describeBaseIdentity(web({ kind: 'file', path: join(dir, 'missing') }), {})).toBe(`web-identity:file:${join(dir, 'missing')}:none`);
   });
 
   it('tells different tokens apart', () => {
     const request = web({ kind: 'env', name: 'TOKEN' });
     expect(describeBaseIdentity(request, { TOKEN: 'a.b.c' })).not.toBe(describeBaseIdentity(request, { TOKEN: 'a.b.d' }));
+  });
+
+  it('tells GitHub jobs of one run, attempt and job name apart (matrix legs), and audiences apart', () => {
+    const leg = (token: string): Environment => ({ ...GITHUB_RUN, ACTIONS_ID_TOKEN_REQUEST_TOKEN: token });
+    expect(describeBaseIdentity(web({ kind: 'github' }), leg('leg-1'))).not.toBe(describeBaseIdentity(web({ kind: 'github' }), leg('leg-2')));
+    const otherAudience = credentialRequest({ auth: 'web-identity', webIdentity: { token: { kind: 'github' }, audience: 'other' } });
+    expect(describeBaseIdentity(otherAudience, leg('leg-1'))).not.toBe(describeBaseIdentity(web({ kind: 'github' }), leg('leg-1')));
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { OidcIssuer } from './oidcIssuer';
 import type { CallContext } from './callLog';
 import type { EmulatorRequest, EmulatorResponse, Service } from './types';
@@ -22,6 +23,13 @@ export interface GitHubControl {
   /** `sub` of the tokens issued from now on (e.g. "repo:acme/infra:pull_request"). */
   setSubject(subject: string): void;
   subject(): string;
+  /**
+   * Adds a job of its own: the endpoint accepts `requestToken` as another
+   * ACTIONS_ID_TOKEN_REQUEST_TOKEN and issues tokens with `subject` for it, as GitHub gives each
+   * job (each matrix leg, each reusable workflow's job) its own request token and, with
+   * `environment:`, its own subject. Returns the job's ACTIONS_ID_TOKEN_REQUEST_TOKEN.
+   */
+  addJob(subject: string, requestToken?: string): string;
 }
 
 /**
@@ -30,27 +38,31 @@ export interface GitHubControl {
  */
 export function createGitHubService(ctx: CallContext, init: GitHubServiceInit): Service & { control: GitHubControl } {
   let subject = init.subject;
+  /** Request tokens of the jobs added by `addJob`, with their subjects. */
+  const jobs = new Map<string, string>();
 
   async function handle(req: EmulatorRequest): Promise<EmulatorResponse | undefined> {
     if (req.path !== GITHUB_TOKEN_PATH) return undefined;
     const audience = req.query.get('audience') ?? init.defaultAudience;
-    const { fault, entry } = await ctx.beginCall('GitHubToken', 'json', { subject, audience });
+    const authorization = req.headers['authorization'];
+    const bearer = typeof authorization === 'string' ? /^bearer\s+(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
+    const jobSubject = bearer === undefined ? undefined : jobs.get(bearer);
+    const issuedSubject = jobSubject ?? subject;
+    const { fault, entry } = await ctx.beginCall('GitHubToken', 'json', { subject: issuedSubject, audience });
     if (fault !== undefined) return fault;
     if (req.method !== 'GET') {
       entry.result = 'MethodNotAllowed';
       return json(405, { message: 'Method Not Allowed' });
     }
-    const authorization = req.headers['authorization'];
-    const bearer = typeof authorization === 'string' ? /^bearer\s+(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
-    if (bearer !== init.requestToken) {
+    if (bearer !== init.requestToken && jobSubject === undefined) {
       entry.result = 'Unauthorized';
       return json(401, { message: 'Bad credentials' });
     }
     const value = init.issuer.issue({
-      sub: subject,
+      sub: issuedSubject,
       aud: audience,
       expiresIn: init.tokenLifetimeSeconds,
-      claims: claimsFor(subject),
+      claims: claimsFor(issuedSubject),
     });
     entry.result = 'ok';
     return json(200, { count: 1, value });
@@ -64,6 +76,10 @@ export function createGitHubService(ctx: CallContext, init: GitHubServiceInit): 
         subject = next;
       },
       subject: () => subject,
+      addJob(jobSubject, requestToken = randomBytes(24).toString('hex')) {
+        jobs.set(requestToken, jobSubject);
+        return requestToken;
+      },
     },
   };
 }
@@ -72,10 +88,12 @@ export function createGitHubService(ctx: CallContext, init: GitHubServiceInit): 
 function claimsFor(subject: string): Record<string, unknown> {
   const repository = /^repo:([^:]+\/[^:]+):/.exec(subject)?.[1];
   const ref = /:ref:(.+)$/.exec(subject)?.[1];
+  const environment = /:environment:(.+)$/.exec(subject)?.[1];
   const owner = repository?.split('/')[0];
   return {
     ...(repository === undefined ? {} : { repository, repository_owner: owner }),
     ...(ref === undefined ? {} : { ref }),
+    ...(environment === undefined ? {} : { environment }),
     event_name: subject.endsWith(':pull_request') ? 'pull_request' : 'push',
     runner_environment: 'github-hosted',
   };
