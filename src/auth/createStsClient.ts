@@ -12,18 +12,21 @@ export interface CreateStsClientInit {
   credentials: NonNullable<STSClientConfig['credentials']>;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** An endpoint to use instead of the SDK's own choice (see resolveStsEndpoint). */
+  endpoint?: string | undefined;
 }
 
 /**
  * An STS client that makes exactly one attempt per call (withRetries is the only retry loop)
- * and turns a hung connection or request into a TimeoutError. The endpoint is the SDK's own
- * choice, which honours AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL.
+ * and turns a hung connection or request into a TimeoutError. The endpoint is `init.endpoint`, else
+ * the SDK's own choice, which honours AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL.
  */
 export function createStsClient(init: CreateStsClientInit): STSClient {
   return new init.sts.STSClient({
     region: init.region,
     credentials: init.credentials,
     maxAttempts: 1,
+    ...(init.endpoint === undefined ? {} : { endpoint: init.endpoint }),
     requestHandler: {
       connectionTimeout: init.connectionTimeoutMs ?? STS_CONNECTION_TIMEOUT_MS,
       requestTimeout: init.requestTimeoutMs ?? STS_REQUEST_TIMEOUT_MS,

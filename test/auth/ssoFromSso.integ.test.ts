@@ -120,7 +120,8 @@ describe('fromSso', () => {
       secretAccessKey: expect.any(String),
       sessionToken: expect.any(String),
       expiration: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-      principalArn: `arn:aws:sts::${SSO_ACCOUNT}:assumed-role/AWSReservedSSO_${SSO_ROLE}_*/*`,
+      // As STS names it when asked with the credentials (GetCallerIdentity): the real principal.
+      principalArn: expect.stringMatching(new RegExp(`^arn:aws:sts::${SSO_ACCOUNT}:assumed-role/AWSReservedSSO_${SSO_ROLE}_[0-9a-f]+/alice$`)),
     });
     expect(Date.parse(credentials.expiration)).toBeGreaterThan(harness.now() + 3500e3);
     expect(harness.calls('GetRoleCredentials')).toBe(1);

@@ -170,8 +170,9 @@ describe('rolemap login / credentials / logout with IAM Identity Center (dist/ro
     expect(run.code).toBe(0);
     const json = harvestCredentialSecrets(run.stdout);
     expect(Object.keys(json).sort()).toStrictEqual(['awsCredentials', 'envs']);
-    // AdministratorAccess is assigned in the dev account only, so this call succeeding names both.
-    expect(emulator.callCounts()).toStrictEqual({ GetRoleCredentials: 1 });
+    // AdministratorAccess is assigned in the dev account only, so this call succeeding names both;
+    // GetCallerIdentity checks the account of the credentials it gave.
+    expect(emulator.callCounts()).toStrictEqual({ GetRoleCredentials: 1, GetCallerIdentity: 1 });
 
     const explain = await rolemap(['explain', '--json'], DEV_UNIT);
     expect(explain.code).toBe(0);
@@ -241,7 +242,7 @@ describe('rolemap login / credentials / logout with IAM Identity Center (dist/ro
 
     expect(run.code).toBe(0);
     harvestCredentialSecrets(run.stdout);
-    expect(emulator.callCounts()).toStrictEqual({ CreateToken: 1, GetRoleCredentials: 1 });
+    expect(emulator.callCounts()).toStrictEqual({ CreateToken: 1, GetRoleCredentials: 1, GetCallerIdentity: 1 });
     const after = harvestTokenSecrets(tokenFile);
     expect(after['accessToken']).not.toBe(before['accessToken']);
     expect(after['refreshToken']).not.toBe(before['refreshToken']);

@@ -60,6 +60,11 @@ export interface SsoControl {
   readonly liveRefreshTokens: number;
   /** Every client registration expires now. */
   expireRegistrations(): void;
+  /**
+   * From now on, GetRoleCredentials answers with credentials of `account` whatever account was
+   * asked for, as a misdirected portal would (undefined: behave). STS knows them by that account.
+   */
+  answerForAccount(account: string | undefined): void;
 }
 
 interface Client {
@@ -176,6 +181,7 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
   let approveAfter = 0;
   let denyPending = false;
   let tokensIssued = 0;
+  let answerAccount: string | undefined;
 
   const control: SsoControl = {
     approveAfterPolls(polls) {
@@ -202,6 +208,9 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
     },
     expireRegistrations() {
       for (const client of clients.values()) client.expiresAtMs = ctx.now() - 1;
+    },
+    answerForAccount(account) {
+      answerAccount = account;
     },
   };
 
@@ -343,14 +352,24 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
     if (!assignments.has(`${token.session.user}\u0000${accountId}\u0000${roleName}`)) {
       return portalError('ForbiddenException', 403, 'No access');
     }
-    return json(200, {
-      roleCredentials: {
-        accessKeyId: `ASIA${upperAlnum(16)}`,
-        secretAccessKey: secret('', 30),
-        sessionToken: secret('IQoJb3JpZ2luX2Vj', 96),
-        expiration: ctx.now() + roleCredentialsTtlMs,
-      },
+    const roleCredentials = {
+      accessKeyId: `ASIA${upperAlnum(16)}`,
+      secretAccessKey: secret('', 30),
+      sessionToken: secret('IQoJb3JpZ2luX2Vj', 96),
+      expiration: ctx.now() + roleCredentialsTtlMs,
+    };
+    // The role IAM Identity Center keeps for a permission set in an account ends in a random suffix.
+    const account = answerAccount ?? accountId;
+    const reservedRole = `AWSReservedSSO_${roleName}_5e0f1a2b3c4d5e6f`;
+    ctx.registerCredentials?.({
+      accessKeyId: roleCredentials.accessKeyId,
+      secretAccessKey: roleCredentials.secretAccessKey,
+      sessionToken: roleCredentials.sessionToken,
+      expiresAt: roleCredentials.expiration,
+      roleArn: `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/${reservedRole}`,
+      arn: `arn:aws:sts::${account}:assumed-role/${reservedRole}/${token.session.user}`,
     });
+    return json(200, { roleCredentials });
   }
 
   function logout(req: EmulatorRequest): EmulatorResponse {

@@ -3,7 +3,7 @@ import type { CallContext, CallDetails } from './callLog';
 import type { OidcIssuer, TokenClaims } from './oidcIssuer';
 import { verifySigV4 } from './sigv4';
 import { escapeXml, stsErrorResponse } from './stsErrorResponse';
-import type { EmulatorRequest, EmulatorResponse, Service } from './types';
+import type { EmulatorRequest, EmulatorResponse, IssuedCredentials, Service } from './types';
 
 /**
  * Who may assume a role, and on what terms: the emulator's stand-in for an IAM trust policy.
@@ -66,6 +66,8 @@ export interface StsControl {
   lifetimeFor(roleArn: string, seconds: number | undefined): void;
   /** Stops every misbehaviour. */
   behave(): void;
+  /** Accepts credentials another service issued (see ServiceContext.registerCredentials). */
+  registerCredentials(credentials: IssuedCredentials): void;
 }
 
 export interface StsServiceInit {
@@ -174,6 +176,16 @@ export function createStsService(ctx: CallContext, init: StsServiceInit): Servic
     behave() {
       wrongAccounts.clear();
       lifetimes.clear();
+    },
+    registerCredentials(credentials) {
+      const sessionName = credentials.arn.split('/').pop() ?? '';
+      sessions.set(credentials.accessKeyId, {
+        ...credentials,
+        account: accountOfArn(credentials.arn),
+        assumedRoleId: `${roleIdOf(credentials.roleArn)}:${sessionName}`,
+        sourceIdentity: undefined,
+        transitiveTags: {},
+      });
     },
   };
 

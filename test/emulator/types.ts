@@ -30,6 +30,24 @@ export interface ServiceContext {
   begin(action: string, errorFormat: 'sts-xml' | 'json'): Promise<EmulatorResponse | undefined>;
   /** Emulated clock in epoch milliseconds (tests may move it forward). */
   now(): number;
+  /**
+   * Makes STS recognise credentials this service issued (the SSO portal's role credentials), so
+   * that sts:GetCallerIdentity signed with them answers with their real principal and account.
+   */
+  registerCredentials?(credentials: IssuedCredentials): void;
+}
+
+/** Temporary credentials issued outside STS, as STS must know them to verify their signatures. */
+export interface IssuedCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  /** The IAM role behind them, e.g. arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123abcd */
+  roleArn: string;
+  /** The principal they act as, e.g. arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Admin_0123abcd/alice */
+  arn: string;
 }
 
 export interface Service {

@@ -3,6 +3,7 @@ import { ConfigError, CredentialsError } from '../../errors';
 import type { Logger } from '../../log/logger';
 import type { CredentialRequest, Environment } from '../../resolve/types';
 import type { AwsCredentials, CredentialProvider } from '../types';
+import { resolveCallerArn } from '../resolveCallerArn';
 import { createSsoPortalClient } from './createSsoPortalClient';
 import { isRefreshable } from './isRefreshable';
 import { locateSsoToken } from './locateSsoToken';
@@ -20,15 +21,6 @@ export interface FromSsoInit {
   homeDir?: string | undefined;
   logger?: Logger | undefined;
   withLock?: WithLock | undefined;
-}
-
-/**
- * The ARN rolemap reports for SSO credentials. The portal does not say which IAM role stands
- * behind a permission set (its name ends in a random suffix) or which user name the session
- * carries, so those two parts are `*`: arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Admin_*\/*
- */
-function ssoPrincipalArn(request: CredentialRequest): string {
-  return `arn:${request.partition}:sts::${request.accountId}:assumed-role/AWSReservedSSO_${request.roleName}_*/*`;
 }
 
 /**
@@ -73,6 +65,7 @@ export function fromSso(init: FromSsoInit): CredentialProvider {
     }
 
     const { client, sdk } = await createSsoPortalClient(sso.region, env);
+    let credentials: Omit<AwsCredentials, 'principalArn'>;
     try {
       const { roleCredentials: c } = await client.send(
         new sdk.GetRoleCredentialsCommand({ accessToken: token.accessToken, accountId: request.accountId, roleName: request.roleName }),
@@ -89,12 +82,11 @@ export function fromSso(init: FromSsoInit): CredentialProvider {
           baseIdentity: sso.startUrl,
         });
       }
-      return {
+      credentials = {
         accessKeyId: c.accessKeyId,
         secretAccessKey: c.secretAccessKey,
         sessionToken: c.sessionToken,
         expiration: new Date(c.expiration).toISOString(),
-        principalArn: ssoPrincipalArn(request),
       };
     } catch (error) {
       throw toSsoCredentialsError(error, {
@@ -107,5 +99,9 @@ export function fromSso(init: FromSsoInit): CredentialProvider {
     } finally {
       client.destroy();
     }
+    // The portal's answer does not say whose credentials these are; STS, asked with them, does.
+    // That ARN is what checkAccount compares with the mapping, and what the cache keeps with them.
+    const principalArn = await resolveCallerArn({ request, credentials, baseIdentity: sso.startUrl, env, logger: init.logger });
+    return { ...credentials, principalArn };
   };
 }
