@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ISSUED_BASE_IDENTITY_ENV } from '../constants';
 import { normaliseStartUrl } from './sso/normaliseStartUrl';
 import type { CredentialRequest, Environment } from '../resolve/types';
+import { assumeBaseSource, type AssumeBaseSource } from './assumeBaseSource';
 import { formatTokenSource, pickWebIdentityTokenSource } from './pickWebIdentityTokenSource';
 
 /**
@@ -55,8 +56,8 @@ function describeWebIdentity(request: CredentialRequest, env: Environment): stri
 /**
  * A stable, non-secret name for the identity that will ask STS for `request`'s role: part of
  * the cache key, and what error messages call the caller before an ARN is known.
- * It follows the AWS SDK's precedence for `assume`: a profile (source_profile, AWS_PROFILE)
- * wins over environment keys. Access key ids are not secret; secret keys and tokens never appear
+ * For `assume` it names the base that assumeBaseSource picks (the AWS CLI's order). Access key
+ * ids are not secret; secret keys and tokens never appear
  * (web identity tokens and GitHub's request token are represented by a salted sha256).
  *
  * Loads nothing heavy: it runs on the cache-hit path.
@@ -69,42 +70,34 @@ export function describeBaseIdentity(request: CredentialRequest, env: Environmen
       return request.sso === undefined ? 'sso:none' : ssoBaseIdentity(request.sso.startUrl);
     case 'delegate':
       return 'delegate';
-    case 'assume': {
-      const source = assumeBaseSource(request, env);
-      switch (source.kind) {
-        case 'profile':
-          return `profile:${source.profile}`;
-        case 'environment':
-          return `env:${source.accessKeyId}`;
-        case 'chain': {
-          // A dependency fetch whose env keys were rolemap's: the identity they were obtained with.
-          const inherited = env[ISSUED_BASE_IDENTITY_ENV];
-          return inherited !== undefined && inherited !== '' ? inherited : 'profile:default';
-        }
-      }
-    }
+    case 'assume':
+      return describeAssumeBase(assumeBaseSource(request.sourceProfile, env), env);
   }
 }
 
-/** Where `assume` takes its base credentials from. */
-export type AssumeBaseSource =
-  | { kind: 'profile'; profile: string }
-  | { kind: 'environment'; accessKeyId: string }
-  | { kind: 'chain' };
-
-/**
- * The AWS SDK default chain's own precedence: a profile (source_profile, AWS_PROFILE) wins; else
- * environment keys; else the rest of the chain (container, instance metadata, the default profile).
- * Decided once here, so the cache key names the identity that is actually used.
- */
-export function assumeBaseSource(request: CredentialRequest, env: Environment): AssumeBaseSource {
-  const profile = request.sourceProfile ?? env['AWS_PROFILE'];
-  if (profile !== undefined && profile !== '') return { kind: 'profile', profile };
-  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
-  if (accessKeyId !== undefined && accessKeyId !== '' && (env['AWS_SECRET_ACCESS_KEY'] ?? '') !== '') {
-    return { kind: 'environment', accessKeyId };
+function describeAssumeBase(source: AssumeBaseSource, env: Environment): string {
+  switch (source.kind) {
+    case 'profile':
+      return `profile:${source.profile}`;
+    case 'environment':
+      return `env:${source.accessKeyId}`;
+    case 'web-identity': {
+      // The pod's role, and which token: a rotated or another pod's token is another fetch.
+      const token = readTokenQuietly(source.tokenFile) ?? '';
+      return `web-identity-base:${source.roleArn}:${token === '' ? 'none' : tokenDigest('web-identity-token', token)}`;
+    }
+    case 'container': {
+      // Every EKS Pod Identity pod asks the same address; its authorization token says which pod it is.
+      const fromFile = env['AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'];
+      const token = (fromFile !== undefined && fromFile !== '' ? readTokenQuietly(fromFile) : env['AWS_CONTAINER_AUTHORIZATION_TOKEN']) ?? '';
+      return `container:${source.uri}${token === '' ? '' : `:${tokenDigest('container-authorization-token', token)}`}`;
+    }
+    case 'chain': {
+      // A dependency fetch whose env keys were rolemap's: the identity they were obtained with.
+      const inherited = env[ISSUED_BASE_IDENTITY_ENV];
+      return inherited !== undefined && inherited !== '' ? inherited : 'profile:default';
+    }
   }
-  return { kind: 'chain' };
 }
 
 /** The base identity of credentials obtained through an SSO session: its portal, normalised. */

@@ -3,7 +3,9 @@ import { CredentialsError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { CredentialRequest, Environment } from '../resolve/types';
 import { createStsClient } from './createStsClient';
-import { assumeBaseSource, describeBaseIdentity } from './describeBaseIdentity';
+import { assumeBaseSource } from './assumeBaseSource';
+import { describeBaseIdentity } from './describeBaseIdentity';
+import { resolveStsEndpoint } from './resolveStsEndpoint';
 import { loadCredentialProviders, loadEnvironmentProvider, loadSts } from './loadSdk';
 import { stsRegionFor } from './stsRegionFor';
 import { toAwsCredentials } from './toAwsCredentials';
@@ -142,18 +144,39 @@ async function explain(
 
 type BaseProvider = ReturnType<typeof import('@aws-sdk/credential-provider-env').fromEnv>;
 
+/** The session name the pod's role is assumed with, when AWS_ROLE_SESSION_NAME does not say. */
+const POD_ROLE_SESSION_NAME = 'rolemap-base';
+
 /**
- * The SDK's provider for base credentials. With environment keys and no profile, the default
- * chain would answer from the environment anyway; its fromEnv alone avoids loading the rest of
- * the chain (ini files, SSO, processes, metadata services), most of a cache miss's start-up.
+ * The SDK's provider for the base credentials that assumeBaseSource picked (the AWS CLI's order,
+ * which the SDK for JavaScript's default chain does not follow: it lets AWS_PROFILE beat
+ * environment keys, ignores AWS_DEFAULT_PROFILE, and would take the profile before EKS's token).
+ * Only the provider that is used is loaded: fromEnv alone avoids loading the rest of the chain
+ * (ini files, SSO, processes, metadata services), most of a cache miss's start-up.
  */
 async function baseCredentialsProvider(request: CredentialRequest, env: Environment, logger: Logger): Promise<BaseProvider> {
   const sdkLogger = toSdkLogger(logger);
-  if (assumeBaseSource(request, env).kind === 'environment') {
-    return (await loadEnvironmentProvider()).fromEnv({ logger: sdkLogger });
+  const source = assumeBaseSource(request.sourceProfile, env);
+  switch (source.kind) {
+    case 'environment':
+      return (await loadEnvironmentProvider()).fromEnv({ logger: sdkLogger });
+    case 'web-identity': {
+      // EKS IRSA: the pod's role, assumed with its token, is the base; the mapped role is then
+      // assumed from it, as every AWS SDK does with this pair.
+      const endpoint = resolveStsEndpoint(env);
+      const sessionName = env['AWS_ROLE_SESSION_NAME'];
+      return (await loadCredentialProviders()).fromTokenFile({
+        roleArn: source.roleArn,
+        webIdentityTokenFile: source.tokenFile,
+        roleSessionName: sessionName !== undefined && sessionName !== '' ? sessionName : POD_ROLE_SESSION_NAME,
+        clientConfig: { region: stsRegionFor(request, env), ...(endpoint === undefined ? {} : { endpoint }) },
+        logger: sdkLogger,
+      });
+    }
+    case 'profile':
+      return (await loadCredentialProviders()).fromNodeProviderChain({ profile: source.profile, logger: sdkLogger });
+    case 'container':
+    case 'chain':
+      return (await loadCredentialProviders()).fromNodeProviderChain({ logger: sdkLogger });
   }
-  return (await loadCredentialProviders()).fromNodeProviderChain({
-    ...(request.sourceProfile === undefined ? {} : { profile: request.sourceProfile }),
-    logger: sdkLogger,
-  });
 }

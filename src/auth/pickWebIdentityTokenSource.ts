@@ -19,15 +19,17 @@ export function githubTokenRequestable(env: Environment): boolean {
 
 /**
  * Settles `auto` from the environment alone: GitHub Actions when both ACTIONS_ID_TOKEN_REQUEST_URL
- * and ACTIONS_ID_TOKEN_REQUEST_TOKEN are set, else the file named by AWS_WEB_IDENTITY_TOKEN_FILE,
- * else ROLEMAP_WEB_IDENTITY_TOKEN, else GITLAB_OIDC_TOKEN. Returns undefined when none is there.
+ * and ACTIONS_ID_TOKEN_REQUEST_TOKEN are set, else the file named by AWS_WEB_IDENTITY_TOKEN_FILE
+ * (unless AWS_ROLE_ARN is set too: that pair is IRSA's base identity), else ROLEMAP_WEB_IDENTITY_TOKEN, else GITLAB_OIDC_TOKEN. Returns undefined when none is there.
  * An explicit source is returned as it is, present or not.
  */
 export function pickWebIdentityTokenSource(source: WebIdentityTokenSource, env: Environment): ConcreteTokenSource | undefined {
   if (source.kind !== 'auto') return source;
   if (githubTokenRequestable(env)) return { kind: 'github' };
   const file = env[AUTO_TOKEN_FILE_VARIABLE];
-  if (present(file)) return { kind: 'file', path: file };
+  // With AWS_ROLE_ARN beside it, the file is EKS's (IRSA) token for the pod's own role: a base
+  // identity for `assume`, never a token for the mapped role.
+  if (present(file) && !present(env['AWS_ROLE_ARN'])) return { kind: 'file', path: file };
   const name = AUTO_TOKEN_VARIABLES.find((variable) => present(env[variable]));
   return name === undefined ? undefined : { kind: 'env', name };
 }

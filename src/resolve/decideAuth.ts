@@ -1,4 +1,6 @@
 import type { AuthKind, WebIdentitySettings } from '../config/types';
+import { assumeBaseSource } from '../auth/assumeBaseSource';
+import { formatBaseSource } from '../auth/formatBaseSource';
 import { webIdentityAvailable } from '../auth/webIdentityAvailable';
 import { isCi } from './isCi';
 import type { Environment } from './types';
@@ -7,14 +9,6 @@ export interface AuthDecision {
   auth: Exclude<AuthKind, 'auto'>;
   why: string;
 }
-
-/** Environment variables through which the SDK's default chain finds base credentials. */
-const BASE_CREDENTIAL_VARIABLES = [
-  'AWS_ACCESS_KEY_ID',
-  'AWS_PROFILE',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-] as const;
 
 export interface DecideAuthInput {
   configured: AuthKind;
@@ -29,6 +23,8 @@ export interface DecideAuthInput {
 /**
  * Picks the auth kind. `auto` follows DESIGN section 5: web identity in CI when a token is
  * there, SSO when it is configured and nothing else gives base credentials, otherwise assume.
+ * Base credentials are what `assume` would use (assumeBaseSource, the AWS CLI's order): so
+ * AWS_DEFAULT_PROFILE, and EKS's AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, count.
  */
 export function decideAuth(input: DecideAuthInput): AuthDecision {
   if (input.configured !== 'auto') return { auth: input.configured, why: `auth: ${input.configured} (${input.configuredBy})` };
@@ -36,16 +32,9 @@ export function decideAuth(input: DecideAuthInput): AuthDecision {
   if (isCi(env) && webIdentityAvailable(input.webIdentity.token, env)) {
     return { auth: 'web-identity', why: 'auth: auto, in CI with an OIDC token available' };
   }
-  const baseVariable = BASE_CREDENTIAL_VARIABLES.find((name) => (env[name] ?? '') !== '');
-  const hasBase = baseVariable !== undefined || input.sourceProfile !== undefined;
-  if (input.ssoConfigured && !hasBase) {
+  const base = assumeBaseSource(input.sourceProfile, env);
+  if (input.ssoConfigured && base.kind === 'chain') {
     return { auth: 'sso', why: 'auth: auto, SSO is configured and no base credentials are set' };
   }
-  const base =
-    baseVariable !== undefined
-      ? `${baseVariable} is set`
-      : input.sourceProfile !== undefined
-        ? `source_profile ${input.sourceProfile}`
-        : 'the AWS default credential chain';
-  return { auth: 'assume', why: `auth: auto, base credentials from ${base}` };
+  return { auth: 'assume', why: `auth: auto, base credentials from ${formatBaseSource(base)}` };
 }

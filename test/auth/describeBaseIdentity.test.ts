@@ -30,8 +30,11 @@ describe('describeBaseIdentity', () => {
 
   it.each<[string, ReturnType<typeof credentialRequest>, Environment, string]>([
     ['assume with environment keys', credentialRequest(), keys, 'env:AKIAEXAMPLE'],
-    ['assume with source_profile (the SDK prefers it over keys)', credentialRequest({ sourceProfile: 'dev' }), keys, 'profile:dev'],
+    ['assume with source_profile (explicit, like aws --profile, it beats keys)', credentialRequest({ sourceProfile: 'dev' }), keys, 'profile:dev'],
     ['assume with AWS_PROFILE', credentialRequest(), { AWS_PROFILE: 'ops' }, 'profile:ops'],
+    ['assume with keys and AWS_PROFILE (the AWS CLI takes the keys)', credentialRequest(), { ...keys, AWS_PROFILE: 'ops' }, 'env:AKIAEXAMPLE'],
+    ['assume with AWS_DEFAULT_PROFILE and AWS_PROFILE (botocore reads the first)', credentialRequest(), { AWS_DEFAULT_PROFILE: 'dflt', AWS_PROFILE: 'ops' }, 'profile:dflt'],
+    ['assume in an ECS task', credentialRequest(), { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials/abc' }, 'container:http://169.254.170.2/v2/credentials/abc'],
     ['assume with a key id but no secret', credentialRequest(), { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE' }, 'profile:default'],
     ['assume with nothing', credentialRequest(), {}, 'profile:default'],
     ['sso', credentialRequest({ auth: 'sso', sso: { startUrl: 'https://acme.awsapps.com/start', region: 'eu-west-1' } }), {}, 'sso:https://acme.awsapps.com/start'],
@@ -57,6 +60,20 @@ describe('describeBaseIdentity', () => {
   it('names a token by itself, not by where it was read: a token file, trimmed, is the same token as in a variable', () => {
     expect(describeBaseIdentity(web({ kind: 'file', path: join(dir, 'token') }), {})).toBe(`web-identity:token:${TOKEN_DIGEST}`);
     expect(describeBaseIdentity(web({ kind: 'file', path: join(dir, 'missing') }), {})).toBe(`web-identity:file:${join(dir, 'missing')}:none`);
+  });
+
+  it('assume on EKS (IRSA): the pod role and its token, unless environment keys or source_profile win', () => {
+    const irsa = { AWS_ROLE_ARN: 'arn:aws:iam::999999999999:role/pod', AWS_WEB_IDENTITY_TOKEN_FILE: join(dir, 'token') };
+    expect(describeBaseIdentity(credentialRequest(), { ...irsa, AWS_PROFILE: 'ops' })).toBe(`web-identity-base:arn:aws:iam::999999999999:role/pod:${TOKEN_DIGEST}`);
+    expect(describeBaseIdentity(credentialRequest(), { ...irsa, ...keys })).toBe('env:AKIAEXAMPLE');
+    expect(describeBaseIdentity(credentialRequest({ sourceProfile: 'dev' }), irsa)).toBe('profile:dev');
+  });
+
+  it('assume with EKS Pod Identity: the address and a digest of the pod\'s authorization token', () => {
+    const pod = { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://169.254.170.23/v1/credentials', AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: join(dir, 'token') };
+    const described = describeBaseIdentity(credentialRequest(), pod);
+    expect(described).toMatch(/^container:http:\/\/169\.254\.170\.23\/v1\/credentials:[0-9a-f]{32}$/);
+    expect(described).not.toBe(describeBaseIdentity(credentialRequest(), { ...pod, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: join(dir, 'missing') }));
   });
 
   it('tells different tokens apart', () => {

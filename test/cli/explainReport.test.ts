@@ -94,7 +94,7 @@ describe('explainReport', () => {
       sessionName: 'rolemap-alice-plan',
       durationSeconds: 3600,
       region: 'us-east-1',
-      auth: { kind: 'assume', why: 'auth: auto, base credentials from source_profile base' },
+      auth: { kind: 'assume', why: 'auth: auto, base credentials from profile base (source_profile in your rolemap config, which wins like aws --profile)' },
       sourceIdentity: null,
       externalIdSet: false,
       tags: [],
@@ -163,7 +163,8 @@ describe('explainReport', () => {
     expect([json.includes('AKIA'), json.includes('base-secret'), (JSON.parse(json) as Record<string, unknown>)['auth']]).toStrictEqual([
       false,
       false,
-      { kind: 'assume', why: 'auth: auto, base credentials from AWS_ACCESS_KEY_ID is set' },
+      // source_profile in the user config is explicit, like aws --profile: it beats the keys.
+      { kind: 'assume', why: 'auth: auto, base credentials from profile base (source_profile in your rolemap config, which wins like aws --profile)' },
     ]);
   });
 });
@@ -179,7 +180,7 @@ describe('explainText', () => {
       'account         333333333333 (prod)',
       'role            arn:aws:iam::333333333333:role/app',
       'session name    rolemap-alice-plan   duration 3600s   region us-east-1',
-      'auth            assume  (auth: auto, base credentials from the AWS default credential chain)',
+      'auth            assume  (auth: auto, base credentials from the default profile, else instance metadata (nothing in the environment names a base))',
       'your config     none read',
       'overrides       none',
       'cache           hit, 3412s left',

@@ -1,7 +1,10 @@
 import { inspectCachedCredentials, type CacheState } from '../../auth/inspectCachedCredentials';
+import { assumeBaseSource } from '../../auth/assumeBaseSource';
+import { describeBaseIdentity } from '../../auth/describeBaseIdentity';
+import { formatBaseSource } from '../../auth/formatBaseSource';
 import { resolveCommandUnit } from '../resolveCommandUnit';
 import type { CommandContext } from '../CommandContext';
-import { explainReport, explainText } from './explainReport';
+import { explainReport, explainText, type ReportBaseIdentity } from './explainReport';
 
 export interface ExplainOptions {
   dir: string | undefined;
@@ -21,7 +24,15 @@ export async function runExplain(options: ExplainOptions, context: CommandContex
         ? { status: 'disabled', why: context.cacheDisabledWhy ?? 'the cache is off' }
         : inspectCachedCredentials({ request: resolved.result.request, env: deps.env, store: context.cache.store, now: deps.now() });
   }
-  const report = explainReport(resolved, cache);
+  let base: ReportBaseIdentity | undefined;
+  if (resolved.result.status === 'matched' && resolved.result.request.auth !== 'delegate') {
+    const { request } = resolved.result;
+    base = {
+      source: request.auth === 'assume' ? formatBaseSource(assumeBaseSource(request.sourceProfile, deps.env)) : null,
+      identity: describeBaseIdentity(request, deps.env),
+    };
+  }
+  const report = explainReport(resolved, cache, base);
   if (options.json) deps.output.json(report);
   else deps.output.text(explainText(report));
 }

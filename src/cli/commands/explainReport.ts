@@ -54,14 +54,24 @@ export type ExplainReport =
       tags: Array<{ Key: string; Value: string }>;
       userConfig: string | null;
       overrides: ReportOverride[];
+      /** Who asks AWS, for the kinds that ask (absent for delegate). */
+      base?: ReportBaseIdentity;
       cache: CacheState;
     });
+
+/** The base identity a credentials call would ask AWS as. No secret. */
+export interface ReportBaseIdentity {
+  /** For `assume`: where the base credentials come from, and why that source won (the AWS CLI's order). */
+  source: string | null;
+  /** The non-secret descriptor in the cache key, e.g. `env:AKIA...`, `profile:dev`. */
+  identity: string;
+}
 
 /**
  * A projection of the same resolution the credentials command uses, so the two can never
  * disagree about a unit.
  */
-export function explainReport(resolved: ResolvedUnit, cache: CacheState): ExplainReport {
+export function explainReport(resolved: ResolvedUnit, cache: CacheState, baseIdentity?: ReportBaseIdentity): ExplainReport {
   const { result } = resolved;
   const base = {
     mappingFile: resolved.location.file,
@@ -125,6 +135,7 @@ export function explainReport(resolved: ResolvedUnit, cache: CacheState): Explai
       ...(o.status === 'applied' ? { changes: o.changes } : {}),
       why: o.why,
     })),
+    ...(baseIdentity === undefined ? {} : { base: baseIdentity }),
     cache,
   };
 }
@@ -186,6 +197,7 @@ export function explainText(report: ExplainReport): string {
   if (report.externalIdSet) add('external id', 'set (not shown)');
   if (report.tags.length > 0) add('session tags', report.tags.map((t) => `${t.Key}=${t.Value}`).join(', '));
   add('auth', `${report.auth.kind}  (${report.auth.why})`);
+  if (report.base !== undefined) add('base', ...(report.base.source === null ? [] : [report.base.source]), `identity ${report.base.identity}`);
   add('your config', report.userConfig ?? 'none read');
   add('overrides', ...(report.overrides.length === 0 ? ['none'] : report.overrides.map(overrideText)));
   add('cache', cacheText(report.cache));

@@ -1,0 +1,23 @@
+import type { AssumeBaseSource } from './assumeBaseSource';
+
+/**
+ * Where `assume` takes its base credentials from, as `explain` and `auth: auto` say it, e.g.
+ * "environment keys (AWS_ACCESS_KEY_ID, which win over AWS_PROFILE as in the AWS CLI)". Names no
+ * key: the identity itself is describeBaseIdentity's to name.
+ */
+export function formatBaseSource(source: AssumeBaseSource): string {
+  switch (source.kind) {
+    case 'profile':
+      return source.from === 'source_profile'
+        ? `profile ${source.profile} (source_profile in your rolemap config, which wins like aws --profile)`
+        : `profile ${source.profile} (${source.from})`;
+    case 'environment':
+      return 'environment keys (AWS_ACCESS_KEY_ID, which win over AWS_PROFILE as in the AWS CLI)';
+    case 'web-identity':
+      return `web identity of ${source.roleArn} with the token in AWS_WEB_IDENTITY_TOKEN_FILE (EKS IRSA)`;
+    case 'container':
+      return `container credentials from ${source.uri} (ECS or EKS Pod Identity)`;
+    case 'chain':
+      return 'the default profile, else instance metadata (nothing in the environment names a base)';
+  }
+}
