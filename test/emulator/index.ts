@@ -4,7 +4,7 @@ export type { EmulatedRole, EmulatedUser, TrustPolicy, TrustPolicyUpdate } from 
 export type { CallDetails, CallLogEntry } from './callLog';
 export type { Faults } from './faults';
 export type { IssueTokenInit, TokenClaims } from './oidcIssuer';
-export { GITHUB_ISSUER, GITLAB_ISSUER } from './oidcIssuer';
+export { EKS_ISSUER, GITHUB_ISSUER, GITLAB_ISSUER } from './oidcIssuer';
 export type { GitHubControl } from './github';
 export {
   DEFAULT_SEED,

@@ -2,6 +2,11 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 
 /** Issuer of GitHub Actions tokens; the emulator trusts it by default. */
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+/**
+ * Issuer of an EKS cluster's service account tokens (IRSA: AWS_WEB_IDENTITY_TOKEN_FILE in a pod);
+ * the emulator trusts it by default. Its tokens' `sub` is system:serviceaccount:NAMESPACE:NAME.
+ */
+export const EKS_ISSUER = 'https://oidc.eks.us-east-1.amazonaws.com/id/EMULATEDCLUSTER0000000000000000';
 /** Issuer of GitLab CI `id_tokens`; the emulator trusts it by default. */
 export const GITLAB_ISSUER = 'https://gitlab.com';
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { CallLog, type CallContext, type CallDetails, type CallLogEntry } from './callLog';
 import { faultResponse, Faults } from './faults';
 import { createGitHubService, GITHUB_TOKEN_PATH, type GitHubControl } from './github';
-import { GITHUB_ISSUER, GITLAB_ISSUER, OidcIssuer, type IssueTokenInit } from './oidcIssuer';
+import { EKS_ISSUER, GITHUB_ISSUER, GITLAB_ISSUER, OidcIssuer, type IssueTokenInit } from './oidcIssuer';
 import { DEFAULT_SEED, SEED_GITHUB_SUBJECT, type EmulatorSeed } from './seed';
 import { createStsService, type EmulatedRole, type EmulatedUser, type TrustPolicyUpdate } from './sts';
 import type { EmulatorRequest, EmulatorResponse, Service, ServiceContext } from './types';
@@ -26,7 +26,7 @@ export interface StartEmulatorOptions {
     /** Lifetime of GitHub tokens; default 300 seconds. */
     tokenLifetimeSeconds?: number;
   };
-  /** Token issuers with an OIDC provider in every account; default GitHub's and GitLab's. */
+  /** Token issuers with an OIDC provider in every account; default GitHub's, GitLab's and an EKS cluster's. */
   oidcProviders?: string[];
   /** Emulated time at start, epoch ms; default the real time. */
   startTime?: number;
@@ -115,7 +115,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   };
 
   const issuer = new OidcIssuer(now);
-  const sts = createStsService(ctx, { issuer, oidcProviders: options.oidcProviders ?? [GITHUB_ISSUER, GITLAB_ISSUER] });
+  const sts = createStsService(ctx, { issuer, oidcProviders: options.oidcProviders ?? [GITHUB_ISSUER, GITLAB_ISSUER, EKS_ISSUER] });
   const requestToken = options.github?.requestToken ?? randomBytes(24).toString('hex');
   const github = createGitHubService(ctx, {
     issuer,
