@@ -40,8 +40,8 @@ const NO_BASE_HINT =
 
 /**
  * Credentials for `request.roleArn` by sts:AssumeRole (DESIGN section 5), with base credentials
- * from the AWS SDK's default chain (`source_profile` / AWS_PROFILE, environment, SSO profile,
- * container, instance metadata). Sends RoleSessionName, DurationSeconds and, where set,
+ * from the source assumeBaseSource picks in the AWS CLI's order (source_profile, environment keys,
+ * EKS IRSA, AWS_DEFAULT_PROFILE / AWS_PROFILE, container, the default profile and instance metadata). Sends RoleSessionName, DurationSeconds and, where set,
  * ExternalId, SourceIdentity and Tags. Throttling, 5xx, network errors and timeouts are retried
  * within the deadline; anything else throws a CredentialsError naming the role and the caller.
  */

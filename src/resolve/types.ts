@@ -89,7 +89,7 @@ export interface CredentialRequest {
   envs: Readonly<Record<string, string>>;
   webIdentity: WebIdentitySettings;
   sso: SsoSettings | undefined;
-  /** AWS profile for base credentials of `assume` (user config `source_profile`, else AWS_PROFILE). */
+  /** The user config's `source_profile`: an explicit base profile for `assume` (AWS_PROFILE is read by assumeBaseSource). */
   sourceProfile: string | undefined;
   overrides: readonly OverrideDecision[];
   /** Whether the user config was read (never in CI). */
