@@ -1,6 +1,5 @@
 import type { AuthKind, WebIdentitySettings } from '../config/types';
-import { assumeBaseSource } from '../auth/assumeBaseSource';
-import { formatBaseSource } from '../auth/formatBaseSource';
+import { assumeBaseSource, type AssumeBaseSource } from '../auth/assumeBaseSource';
 import { webIdentityAvailable } from '../auth/webIdentityAvailable';
 import { isCi } from './isCi';
 import type { Environment } from './types';
@@ -36,5 +35,21 @@ export function decideAuth(input: DecideAuthInput): AuthDecision {
   if (input.ssoConfigured && base.kind === 'chain') {
     return { auth: 'sso', why: 'auth: auto, SSO is configured and no base credentials are set' };
   }
-  return { auth: 'assume', why: `auth: auto, base credentials from ${formatBaseSource(base)}` };
+  return { auth: 'assume', why: `auth: auto, base credentials from ${baseLabel(base)}` };
+}
+
+/** The base source in a few words; `explain` says the rest on its `base` line. */
+function baseLabel(base: AssumeBaseSource): string {
+  switch (base.kind) {
+    case 'profile':
+      return base.from === 'source_profile' ? `source_profile ${base.profile}` : `${base.from} ${base.profile}`;
+    case 'environment':
+      return 'environment keys';
+    case 'web-identity':
+      return 'EKS IRSA (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE)';
+    case 'container':
+      return 'container credentials (ECS or EKS Pod Identity)';
+    case 'chain':
+      return 'the default profile or instance metadata';
+  }
 }

@@ -94,7 +94,7 @@ describe('explainReport', () => {
       sessionName: 'rolemap-alice-plan',
       durationSeconds: 3600,
       region: 'us-east-1',
-      auth: { kind: 'assume', why: 'auth: auto, base credentials from profile base (source_profile in your rolemap config, which wins like aws --profile)' },
+      auth: { kind: 'assume', why: 'auth: auto, base credentials from source_profile base' },
       sourceIdentity: null,
       externalIdSet: false,
       tags: [],
@@ -164,7 +164,7 @@ describe('explainReport', () => {
       false,
       false,
       // source_profile in the user config is explicit, like aws --profile: it beats the keys.
-      { kind: 'assume', why: 'auth: auto, base credentials from profile base (source_profile in your rolemap config, which wins like aws --profile)' },
+      { kind: 'assume', why: 'auth: auto, base credentials from source_profile base' },
     ]);
   });
 });
@@ -180,7 +180,7 @@ describe('explainText', () => {
       'account         333333333333 (prod)',
       'role            arn:aws:iam::333333333333:role/app',
       'session name    rolemap-alice-plan   duration 3600s   region us-east-1',
-      'auth            assume  (auth: auto, base credentials from the default profile, else instance metadata (nothing in the environment names a base))',
+      'auth            assume  (auth: auto, base credentials from the default profile or instance metadata)',
       'your config     none read',
       'overrides       none',
       'cache           hit, 3412s left',

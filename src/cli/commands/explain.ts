@@ -29,10 +29,18 @@ export async function runExplain(options: ExplainOptions, context: CommandContex
     const { request } = resolved.result;
     base = {
       source: request.auth === 'assume' ? formatBaseSource(assumeBaseSource(request.sourceProfile, deps.env)) : null,
-      identity: describeBaseIdentity(request, deps.env),
+      identity: maskAccessKeyIds(describeBaseIdentity(request, deps.env)),
     };
   }
   const report = explainReport(resolved, cache, base);
   if (options.json) deps.output.json(report);
   else deps.output.text(explainText(report));
+}
+
+/**
+ * Access key ids shown as `aws configure list` shows them, by their last four characters only:
+ * enough to tell which keys are in use, and `explain` shows no key id in full.
+ */
+function maskAccessKeyIds(text: string): string {
+  return text.replace(/\b(?:AKIA|ASIA)[A-Z0-9]{4,}/g, (keyId) => `****************${keyId.slice(-4)}`);
 }
