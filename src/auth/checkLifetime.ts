@@ -7,7 +7,7 @@ import type { AwsCredentials } from './types';
  * expired (a broken endpoint or proxy, or a clock far off) would fail the unit's first call, so
  * they are an error and nothing is printed.
  */
-export function checkLifetime(request: CredentialRequest, credentials: AwsCredentials, baseIdentity: string, now: number): AwsCredentials {
+export function checkLifetime<T extends Pick<AwsCredentials, 'expiration'>>(request: CredentialRequest, credentials: T, baseIdentity: string, now: number): T {
   const expiresAt = Date.parse(credentials.expiration);
   if (expiresAt > now) return credentials;
   const ago = Number.isNaN(expiresAt) ? 'at an unreadable time' : `${Math.round((now - expiresAt) / 1000)}s ago`;

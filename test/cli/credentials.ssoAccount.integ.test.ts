@@ -71,6 +71,7 @@ describe('dist/rolemap credentials with auth: sso: the account is checked with S
   beforeEach(() => {
     emulator.resetCalls();
     sso.answerForAccount(undefined);
+    sso.roleCredentialsTtlSeconds = 3600;
   });
 
   it('a portal answering with credentials of another account: exit 1, nothing on stdout, nothing cached', async () => {
@@ -87,6 +88,18 @@ describe('dist/rolemap credentials with auth: sso: the account is checked with S
     const again = await rolemap([]);
     expect({ code: again.code, stdout: again.stdout }).toStrictEqual({ code: 1, stdout: '' });
     expect(emulator.callCounts()).toStrictEqual({ GetRoleCredentials: 1, GetCallerIdentity: 1 });
+    await rolemap(['cache', 'clear']);
+  });
+
+  it('a portal answering with credentials that expired a minute ago: exit 1, nothing on stdout, STS is not asked', async () => {
+    sso.roleCredentialsTtlSeconds = -60;
+    const run = await rolemap([]);
+
+    expect({ code: run.code, stdout: run.stdout }).toStrictEqual({ code: 1, stdout: '' });
+    // A minute ago when issued; a second or two more by the time rolemap looks.
+    expect(run.stderr).toMatch(new RegExp(`Refusing credentials for arn:aws:iam::${SEED_ACCOUNTS.dev}:role/${PERMISSION_SET}: AWS answered with credentials that expired 6\\ds ago`));
+    expect(emulator.callCounts()).toStrictEqual({ GetRoleCredentials: 1 });
+    expect(listCacheFiles(sandbox.cacheDir).credentials).toStrictEqual([]);
     await rolemap(['cache', 'clear']);
   });
 

@@ -54,6 +54,8 @@ export interface SsoControl {
   assign(accountId: string, roleName: string, user?: string): void;
   /** Lifetime of access tokens issued from now on. */
   accessTokenTtlSeconds: number;
+  /** Lifetime of role credentials issued from now on; negative answers credentials already expired. */
+  roleCredentialsTtlSeconds: number;
   /** Access tokens issued so far (device code and refresh grants). */
   readonly tokensIssued: number;
   /** Refresh tokens that are currently accepted. */
@@ -169,7 +171,6 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
   const registrationTtlMs = (options.registrationTtlSeconds ?? 90 * 86400) * 1000;
   const deviceCodeTtlSeconds = options.deviceCodeTtlSeconds ?? 600;
   const pollIntervalSeconds = options.pollIntervalSeconds ?? 1;
-  const roleCredentialsTtlMs = (options.roleCredentialsTtlSeconds ?? 3600) * 1000;
   const defaultUser = options.userName ?? 'alice';
 
   const clients = new Map<string, Client>();
@@ -200,6 +201,7 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
       assignments.add(`${user}\u0000${accountId}\u0000${roleName}`);
     },
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+    roleCredentialsTtlSeconds: options.roleCredentialsTtlSeconds ?? 3600,
     get tokensIssued() {
       return tokensIssued;
     },
@@ -356,7 +358,7 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
       accessKeyId: `ASIA${upperAlnum(16)}`,
       secretAccessKey: secret('', 30),
       sessionToken: secret('IQoJb3JpZ2luX2Vj', 96),
-      expiration: ctx.now() + roleCredentialsTtlMs,
+      expiration: ctx.now() + control.roleCredentialsTtlSeconds * 1000,
     };
     // The role IAM Identity Center keeps for a permission set in an account ends in a random suffix.
     const account = answerAccount ?? accountId;

@@ -3,6 +3,7 @@ import { ConfigError, CredentialsError } from '../../errors';
 import type { Logger } from '../../log/logger';
 import type { CredentialRequest, Environment } from '../../resolve/types';
 import type { AwsCredentials, CredentialProvider } from '../types';
+import { checkLifetime } from '../checkLifetime';
 import { resolveCallerArn } from '../resolveCallerArn';
 import { createSsoPortalClient } from './createSsoPortalClient';
 import { isRefreshable } from './isRefreshable';
@@ -101,6 +102,8 @@ export function fromSso(init: FromSsoInit): CredentialProvider {
     }
     // The portal's answer does not say whose credentials these are; STS, asked with them, does.
     // That ARN is what checkAccount compares with the mapping, and what the cache keeps with them.
+    // Expired ones are refused first: STS would only answer ExpiredToken.
+    checkLifetime(request, credentials, sso.startUrl, now());
     const principalArn = await resolveCallerArn({ request, credentials, baseIdentity: sso.startUrl, env, logger: init.logger });
     return { ...credentials, principalArn };
   };
