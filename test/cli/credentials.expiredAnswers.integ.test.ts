@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { SEED_DEVELOPER, seedRoleArn } from '../emulator/seed';
-import { startEmulatorProcess, type EmulatorProcess } from './fixtures/emulatorProcess';
+import { startEmulatorProcess, type EmulatorProcess } from '../emulator/startEmulatorProcess';
 import { printedCredentials } from './fixtures/printedCredentials';
 import { startRolemap } from './fixtures/startRolemap';
 import { LIVE_TREE_ACCOUNTS, writeLiveTree, type LiveTree } from './fixtures/writeLiveTree';
@@ -32,17 +32,27 @@ describe('dist/rolemap credentials: expired and short-lived answers (DESIGN sect
   beforeEach(async () => {
     sandbox = makeSandbox();
     tree = writeLiveTree({ root: path.join(sandbox.home, 'live'), units: [UNIT], durationSeconds: DURATION_SECONDS, minTtlSeconds: MIN_TTL_SECONDS });
-    await emulator.control('reset', {});
+    await emulator.reset();
   });
   afterEach(async () => {
-    await emulator.control('roles/lifetime', { arn: ROLE_ARN });
+    await lifetimeFor(undefined);
     sandbox.cleanup();
   });
+
+  /** The emulated role's credentials expire this many seconds after issue (undefined: as asked). */
+  async function lifetimeFor(seconds: number | undefined): Promise<void> {
+    const response = await fetch(`${emulator.url}/_emulator/roles/lifetime`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ arn: ROLE_ARN, ...(seconds === undefined ? {} : { seconds }) }),
+    });
+    if (!response.ok) throw new Error(`emulator roles/lifetime: HTTP ${response.status}`);
+  }
 
   function runMany(n: number): Promise<RolemapRun[]> {
     const env = {
       ...sandbox.env,
-      ...emulator.endpoints(),
+      AWS_ENDPOINT_URL_STS: emulator.env().AWS_ENDPOINT_URL_STS,
       AWS_ACCESS_KEY_ID: SEED_DEVELOPER.accessKeyId,
       AWS_SECRET_ACCESS_KEY: SEED_DEVELOPER.secretAccessKey,
     };
@@ -55,7 +65,7 @@ describe('dist/rolemap credentials: expired and short-lived answers (DESIGN sect
   }
 
   it('credentials that expired a minute ago: 100 parallel calls all fail with nothing on stdout, and STS is asked once', async () => {
-    await emulator.control('roles/lifetime', { arn: ROLE_ARN, seconds: -60 });
+    await lifetimeFor(-60);
     const runs = await runMany(100);
 
     expect(runs.map((r) => ({ code: r.code, stdout: r.stdout }))).toStrictEqual(runs.map(() => ({ code: 1, stdout: '' })));
@@ -68,7 +78,7 @@ describe('dist/rolemap credentials: expired and short-lived answers (DESIGN sect
 
   it('a session shorter than min_ttl: 100 parallel calls print the same credentials with one warning each, from one AssumeRole', async () => {
     const grantedSeconds = 600;
-    await emulator.control('roles/lifetime', { arn: ROLE_ARN, seconds: grantedSeconds });
+    await lifetimeFor(grantedSeconds);
     const runs = await runMany(100);
 
     expect(runs.map((r) => r.code)).toStrictEqual(runs.map(() => 0));
