@@ -122,7 +122,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     defaultAudience: options.github?.defaultAudience ?? 'https://github.com/acme',
     tokenLifetimeSeconds: options.github?.tokenLifetimeSeconds ?? 300,
   });
-  const extraContext: ServiceContext = { now, begin: (action, format) => ctx.begin(action, format) };
+  const extraContext: ServiceContext = {
+    now,
+    begin: (action, format) => ctx.begin(action, format),
+    registerSession: (session) => sts.control.acceptSession(session),
+  };
   const extras = (options.services ?? []).map((make) => make(extraContext));
   const services: Service[] = [sts, github, ...extras];
 

@@ -3,7 +3,7 @@ import type { CallContext, CallDetails } from './callLog';
 import type { OidcIssuer, TokenClaims } from './oidcIssuer';
 import { verifySigV4 } from './sigv4';
 import { escapeXml, stsErrorResponse } from './stsErrorResponse';
-import type { EmulatorRequest, EmulatorResponse, Service } from './types';
+import type { EmulatorRequest, EmulatorResponse, ForeignSession, Service } from './types';
 
 /**
  * Who may assume a role, and on what terms: the emulator's stand-in for an IAM trust policy.
@@ -59,6 +59,8 @@ export interface StsControl {
   wrongAccountFor(roleArn: string, account?: string): void;
   /** Stops every misbehaviour. */
   behave(): void;
+  /** Accepts credentials another service issued (the SSO portal's) as a session of `roleArn`. */
+  acceptSession(session: ForeignSession): void;
 }
 
 export interface StsServiceInit {
@@ -161,6 +163,21 @@ export function createStsService(ctx: CallContext, init: StsServiceInit): Servic
     },
     behave() {
       wrongAccounts.clear();
+    },
+    acceptSession(foreign) {
+      const sessionName = foreign.arn.slice(foreign.arn.lastIndexOf('/') + 1);
+      sessions.set(foreign.accessKeyId, {
+        accessKeyId: foreign.accessKeyId,
+        secretAccessKey: foreign.secretAccessKey,
+        sessionToken: foreign.sessionToken,
+        expiresAt: foreign.expiresAtMs,
+        roleArn: foreign.roleArn,
+        arn: foreign.arn,
+        account: accountOfArn(foreign.arn),
+        assumedRoleId: `${roleIdOf(foreign.roleArn)}:${sessionName}`,
+        sourceIdentity: undefined,
+        transitiveTags: {},
+      });
     },
   };
 

@@ -30,6 +30,23 @@ export interface ServiceContext {
   begin(action: string, errorFormat: 'sts-xml' | 'json'): Promise<EmulatorResponse | undefined>;
   /** Emulated clock in epoch milliseconds (tests may move it forward). */
   now(): number;
+  /**
+   * Makes credentials another service issued (the SSO portal's role credentials) known to STS,
+   * so that they sign AssumeRole and GetCallerIdentity as the session `arn` of role `roleArn`.
+   */
+  registerSession?(session: ForeignSession): void;
+}
+
+/** Credentials issued outside STS, for STS to accept (see ServiceContext.registerSession). */
+export interface ForeignSession {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiresAtMs: number;
+  /** arn:aws:iam::ACCOUNT:role/PATH/NAME */
+  roleArn: string;
+  /** arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION */
+  arn: string;
 }
 
 export interface Service {
