@@ -5,6 +5,7 @@ import type { CredentialRequest, Environment } from '../resolve/types';
 import { createStsClient } from './createStsClient';
 import { assumeBaseSource, describeBaseIdentity } from './describeBaseIdentity';
 import { loadCredentialProviders, loadEnvironmentProvider, loadSts } from './loadSdk';
+import { refreshSsoProfileToken } from './sso/refreshSsoProfileToken';
 import { stsRegionFor } from './stsRegionFor';
 import { toAwsCredentials } from './toAwsCredentials';
 import { toCredentialsError, type StsCallContext } from './toCredentialsError';
@@ -152,6 +153,8 @@ async function baseCredentialsProvider(request: CredentialRequest, env: Environm
   if (assumeBaseSource(request, env).kind === 'environment') {
     return (await loadEnvironmentProvider()).fromEnv({ logger: sdkLogger });
   }
+  // An SSO base profile's token is refreshed under rolemap's lock first, so the SDK never refreshes it.
+  await refreshSsoProfileToken({ profile: request.sourceProfile, env, logger });
   return (await loadCredentialProviders()).fromNodeProviderChain({
     ...(request.sourceProfile === undefined ? {} : { profile: request.sourceProfile }),
     logger: sdkLogger,
