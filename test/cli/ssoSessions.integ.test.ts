@@ -21,6 +21,8 @@ const SESSION = 'acme';
 const BASE_PERMISSION_SET = 'DeveloperAccess';
 const ROLES = Array.from({ length: 20 }, (_, i) => `role-${String(i + 1).padStart(2, '0')}`);
 const PROCESS_TIMEOUT_MS = 150_000;
+/** How long after rolemap's refused grant the other tool saves its token: well inside rolemap's 10 s wait. */
+const OTHER_WRITER_DELAY_MS = 1_500;
 
 const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 
@@ -229,8 +231,9 @@ describe('issue 7, items 7 to 11: SSO sessions beside other tools (dist/rolemap)
       const before = await emulator.ssoState();
 
       const runs = Promise.all(PERMISSION_SETS.map((name) => runOneOfMany([], unitDir(name), env)));
-      // The other tool saves its rotated token only once rolemap has been refused.
+      // The other tool saves its rotated token a while after rolemap has been refused.
       await until(async () => (await emulator.ssoState()).invalidGrants > before.invalidGrants, 60_000, 'a refused grant');
+      await new Promise((resolve) => setTimeout(resolve, OTHER_WRITER_DELAY_MS));
       fs.writeFileSync(file, JSON.stringify(saved), { mode: 0o600 });
       const results = await runs;
 
@@ -345,7 +348,8 @@ describe('issue 7, items 7 to 11: SSO sessions beside other tools (dist/rolemap)
     expect(token['clientId']).not.toBe(old.clientId);
   });
 
-  it('issue 7.11: login writes the token under every name the AWS config uses for the portal, botocore uses both profiles, logout removes all', async () => {
+  /** ~/.aws/config with a legacy profile (start URL with a trailing "/") and an sso-session profile for one portal. */
+  function writeTwoProfileConfig(): void {
     writeAwsConfig(
       sandbox,
       [
@@ -364,6 +368,39 @@ describe('issue 7, items 7 to 11: SSO sessions beside other tools (dist/rolemap)
         '',
       ].join('\n'),
     );
+  }
+
+  it('issue 7.11: after one login, botocore gets credentials for both the legacy profile and the sso-session profile of the portal', async () => {
+    writeTwoProfileConfig();
+    const names = [SESSION, START_URL, `${START_URL}/`];
+
+    const login = await runOneOfMany(['login', '--start-url', START_URL, '--region', SSO_REGION, '--no-browser'], sandbox.home, env);
+
+    expect({ code: login.code, stdout: login.stdout }).toStrictEqual({ code: 0, stdout: '' });
+    const tokens = names.map((name) => (fs.existsSync(tokenFile(sandbox.home, name)) ? readJson(tokenFile(sandbox.home, name)) : {}));
+    expect(tokens.map((t) => typeof t['accessToken'])).toStrictEqual(['string', 'string', 'string']);
+    expect(new Set(tokens.map((t) => t['accessToken'])).size).toBe(1);
+    for (const name of names) expect(fs.statSync(tokenFile(sandbox.home, name)).mode & 0o777).toBe(0o600);
+    if (!hasBotocore) {
+      process.stdout.write('skipped the botocore part: python3 botocore is not installed\n');
+      return;
+    }
+    await emulator.resetCalls();
+    const out = await botocore(
+      [
+        'from botocore.session import Session',
+        "for profile in ('legacy', 'modern'):",
+        '    creds = Session(profile=profile).get_credentials().get_frozen_credentials()',
+        "    print(profile, creds.access_key.startswith('ASIA'))",
+      ].join('\n'),
+      env,
+    );
+    expect(out.trim().split('\n')).toStrictEqual(['legacy True', 'modern True']);
+    expect((await emulator.callCounts())['GetRoleCredentials']).toBe(2);
+  });
+
+  it('issue 7.11: login --sso-session NAME also stores the token under NAME, and logout --sso-session NAME removes every name', async () => {
+    writeTwoProfileConfig();
     const names = [SESSION, START_URL, `${START_URL}/`, 'extra'];
 
     const login = await runOneOfMany(
@@ -373,26 +410,8 @@ describe('issue 7, items 7 to 11: SSO sessions beside other tools (dist/rolemap)
     );
 
     expect({ code: login.code, stdout: login.stdout }).toStrictEqual({ code: 0, stdout: '' });
-    const tokens = names.map((name) => readJson(tokenFile(sandbox.home, name)));
-    expect(new Set(tokens.map((t) => t['accessToken'])).size).toBe(1);
-    for (const name of names) expect(fs.statSync(tokenFile(sandbox.home, name)).mode & 0o777).toBe(0o600);
-
-    if (hasBotocore) {
-      await emulator.resetCalls();
-      const out = await botocore(
-        [
-          'from botocore.session import Session',
-          "for profile in ('legacy', 'modern'):",
-          '    creds = Session(profile=profile).get_credentials().get_frozen_credentials()',
-          "    print(profile, creds.access_key.startswith('ASIA'))",
-        ].join('\n'),
-        env,
-      );
-      expect(out.trim().split('\n')).toStrictEqual(['legacy True', 'modern True']);
-      expect((await emulator.callCounts())['GetRoleCredentials']).toBe(2);
-    } else {
-      process.stdout.write('skipped the botocore part: python3 botocore is not installed\n');
-    }
+    expect(names.filter((name) => !fs.existsSync(tokenFile(sandbox.home, name)))).toStrictEqual([]);
+    expect(new Set(names.map((name) => readJson(tokenFile(sandbox.home, name))['accessToken'])).size).toBe(1);
 
     const logout = await runOneOfMany(['logout', '--start-url', START_URL, '--region', SSO_REGION, '--sso-session', 'extra'], sandbox.home, env);
     expect({ code: logout.code, stdout: logout.stdout }).toStrictEqual({ code: 0, stdout: '' });
