@@ -249,6 +249,28 @@ describe('issue 7, items 7 to 11: SSO sessions beside other tools (dist/rolemap)
   );
 
   it(
+    'issue 7.7: a refresh token spent elsewhere and never saved: 10 parallel calls send it once, then all are told to log in',
+    async () => {
+      const file = tokenFile(sandbox.home, START_URL);
+      await seedSsoToken({ url: emulator.url, startUrl: START_URL, region: SSO_REGION, files: [file], expiresAtMs: Date.now() - 60_000 });
+      await refreshElsewhere(emulator.url, file);
+      await emulator.resetCalls();
+      const before = await emulator.ssoState();
+
+      const results = await Promise.all(PERMISSION_SETS.map((name) => runOneOfMany([], unitDir(name), env)));
+
+      expect(results.map((r) => ({ code: r.code, stdout: r.stdout }))).toStrictEqual(results.map(() => ({ code: 1, stdout: '' })));
+      for (const r of results) expect(r.stderr).toContain(`rolemap login --start-url ${START_URL} --region ${SSO_REGION}`);
+      const after = await emulator.ssoState();
+      expect({ createToken: (await emulator.callCounts())['CreateToken'], invalidGrants: after.invalidGrants - before.invalidGrants }).toStrictEqual({
+        createToken: 1,
+        invalidGrants: 1,
+      });
+    },
+    PROCESS_TIMEOUT_MS,
+  );
+
+  it(
     'issue 7.7: beside real botocore refreshing the same sso-session with a slow answer, 10 parallel calls all succeed with botocore\'s token',
     async () => {
       if (!hasBotocore) {
