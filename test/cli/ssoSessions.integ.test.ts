@@ -121,6 +121,39 @@ describe('issue 7.6: an SSO profile as the base of auth: assume (dist/rolemap)',
     },
     PROCESS_TIMEOUT_MS + 30_000,
   );
+
+  it(
+    'issue 7.6: a legacy SSO profile named by the user config\'s source_profile, token expired but refreshable: 5 processes, one CreateToken, all succeed',
+    async () => {
+      writeAwsConfig(
+        sandbox,
+        [
+          '[profile legacy-base]',
+          `sso_start_url = ${START_URL}`,
+          `sso_region = ${SSO_REGION}`,
+          `sso_account_id = ${SEED_ACCOUNTS.base}`,
+          `sso_role_name = ${BASE_PERMISSION_SET}`,
+          '',
+        ].join('\n'),
+      );
+      const userConfig = path.join(sandbox.home, 'rolemap-user.yaml');
+      fs.writeFileSync(userConfig, 'version: 1\nsource_profile: legacy-base\n');
+      const file = tokenFile(sandbox.home, START_URL);
+      await seedSsoToken({ url: emulator.url, startUrl: START_URL, region: SSO_REGION, files: [file], expiresAtMs: Date.now() - 60_000 });
+      const unitDir = writeRoleTree(path.join(sandbox.home, 'live'));
+      const env = { ...sandbox.env, ...emulator.env(), ROLEMAP_USER_CONFIG: userConfig };
+      const roles = ROLES.slice(0, 5);
+      await emulator.resetCalls();
+
+      const runs = await Promise.all(roles.map((role) => runOneOfMany([], unitDir(role), env)));
+
+      expect(runs.map((r) => ({ code: r.code, stderr: r.stderr }))).toStrictEqual(runs.map(() => ({ code: 0, stderr: '' })));
+      const counts = await emulator.callCounts();
+      expect({ createToken: counts['CreateToken'], assumeRole: counts['AssumeRole'] }).toStrictEqual({ createToken: 1, assumeRole: roles.length });
+      expect(Date.parse(String(readJson(file)['expiresAt']))).toBeGreaterThan(Date.now());
+    },
+    PROCESS_TIMEOUT_MS,
+  );
 });
 
 /** A live tree whose unit NAME/app maps to permission set NAME in the dev account with `auth: sso`. */
