@@ -32,10 +32,7 @@ function usability(token: SsoToken, nowMs: number): number {
  * Finds the token for a start URL among the files the AWS CLI may have written it to (see
  * findSsoCacheIds). When several hold one, the most usable wins (see usability: an expired
  * token that cannot be refreshed never shadows one that can), then the one that expires last,
- * then the first in lookup order. A file holding a
- * token for another start URL is ignored. `writePath` is where a login writes: under the
- * sso-session name when the AWS config file has one for this portal, so that `aws` commands of
- * sso-session profiles use rolemap's login too.
+ * then the first in lookup order. A file holding a token for another start URL is ignored.
  */
 export async function locateSsoToken(init: LocateSsoTokenInit): Promise<SsoTokenLocation> {
   const ids = await findSsoCacheIds(init);
@@ -44,18 +41,18 @@ export async function locateSsoToken(init: LocateSsoTokenInit): Promise<SsoToken
   const tokens = await Promise.all(candidates.map(readSsoToken));
   const wanted = normaliseStartUrl(init.startUrl);
   const nowMs = (init.now ?? Date.now)();
-  const writePath = candidates[0] ?? getSsoTokenFilepath(init.startUrl, init.homeDir);
-  let best: SsoTokenLocation = { path: writePath, token: undefined, writePath, candidates };
+  const first = candidates[0] ?? getSsoTokenFilepath(init.startUrl, init.homeDir);
+  let best: SsoTokenLocation = { path: first, token: undefined, candidates };
   for (const [index, token] of tokens.entries()) {
     const path = candidates[index];
     if (token === undefined || path === undefined) continue;
     if (token.startUrl !== undefined && normaliseStartUrl(token.startUrl) !== wanted) continue;
     if (best.token === undefined) {
-      best = { path, token, writePath, candidates };
+      best = { path, token, candidates };
       continue;
     }
     const [mine, theirs] = [usability(token, nowMs), usability(best.token, nowMs)];
-    if (mine > theirs || (mine === theirs && token.expiresAtMs > best.token.expiresAtMs)) best = { path, token, writePath, candidates };
+    if (mine > theirs || (mine === theirs && token.expiresAtMs > best.token.expiresAtMs)) best = { path, token, candidates };
   }
   return best;
 }
