@@ -40,6 +40,8 @@ export interface RefreshSsoTokenInit {
   spent?: SpentRefreshTokenMarker | undefined;
   /** Pause between looks at the token file while another writer may be saving it. */
   sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** How long the grant's answer is waited for; default SSO_REFRESH_REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number | undefined;
 }
 
 /** How often the token file is looked at while waiting for another writer. */
@@ -63,7 +65,9 @@ function errorName(error: unknown): string {
  * the rotated one: the refusal is noted beside the file (a hash, never the token), and this
  * process and every later one wait, together and for at most SSO_REFRESH_SETTLE_MS after the
  * refusal, for a fresh token to appear in the file. No process sends a refresh token known to
- * be spent. All of it ends within SSO_REFRESH_BUDGET_MS.
+ * be spent. A grant that got no answer is noted too: the processes waiting behind it fail at
+ * once (retryable) instead of each sending a token that may be spent. All of it ends within
+ * SSO_REFRESH_BUDGET_MS.
  *
  * A token that cannot be refreshed and has expired is CredentialsError `sso-login-required`.
  */
@@ -98,15 +102,25 @@ async function refreshHoldingLock(init: RefreshSsoTokenInit): Promise<SsoToken> 
       throw loginRequired('has expired and cannot be refreshed');
     }
 
-    const refusedAt = await spent.spentAt(init.path, current.refreshToken);
-    if (refusedAt !== undefined) {
+    const noted = await spent.noted(init.path, current.refreshToken);
+    if (noted?.outcome === 'refused') {
       // Refused before, by this process or another: wait (shared window) for whoever spent it.
-      const saved = await waitForAnotherWriter(current, Math.min(refusedAt + SSO_REFRESH_SETTLE_MS, deadline));
+      const saved = await waitForAnotherWriter(current, Math.min(noted.at + SSO_REFRESH_SETTLE_MS, deadline));
       if (saved === undefined) {
         if (current.expiresAtMs > now()) return current;
         throw loginRequired('was ended: its refresh token was refused (another tool may have used it)');
       }
       continue;
+    }
+    if (noted?.outcome === 'failed' && now() < noted.at + SSO_REFRESH_SETTLE_MS) {
+      // A grant with this token just went unanswered: it may be spent, so this wave does not resend it.
+      if (current.expiresAtMs > now()) return current;
+      throw new CredentialsError(`Could not refresh the SSO token for ${init.sso.startUrl}: another call's refresh just failed`, {
+        kind: 'timeout',
+        retryable: true,
+        hint: 'try again in a few seconds; if it keeps failing, check the network and AWS_ENDPOINT_URL_SSO_OIDC',
+        baseIdentity: init.sso.startUrl,
+      });
     }
     if (grants >= MAX_GRANTS || deadline - now() < 1_000) {
       if (current.expiresAtMs > now()) return current;
@@ -114,7 +128,7 @@ async function refreshHoldingLock(init: RefreshSsoTokenInit): Promise<SsoToken> 
     }
 
     grants += 1;
-    const outcome = await grant(current, Math.min(SSO_REFRESH_REQUEST_TIMEOUT_MS, deadline - now()));
+    const outcome = await grant(current, Math.min(init.requestTimeoutMs ?? SSO_REFRESH_REQUEST_TIMEOUT_MS, deadline - now()));
     if (outcome.kind === 'refreshed') {
       try {
         await writeSsoToken(init.path, outcome.token);
@@ -127,10 +141,14 @@ async function refreshHoldingLock(init: RefreshSsoTokenInit): Promise<SsoToken> 
     }
     if (outcome.kind === 'refused') {
       init.logger?.info('The SSO refresh token was refused; waiting for another tool to save the rotated one', { path: init.path });
-      await spent.mark(init.path, current.refreshToken, now());
+      await spent.note(init.path, current.refreshToken, 'refused', now());
       continue;
     }
-    // A timeout or network failure: the token may or may not be spent. Not retried.
+    // No answer in time, or the connection dropped: the token may be spent. Not retried, by this
+    // process or by the others of this wave. (A refused connection or a 5xx leaves it to them.)
+    if (outcome.error.kind === 'timeout' || outcome.error.kind === 'network') {
+      await spent.note(init.path, current.refreshToken, 'failed', now());
+    }
     if (current.expiresAtMs > now()) return current;
     throw outcome.error;
   }

@@ -2,16 +2,30 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 
 /**
- * A note beside an SSO token file (`<file>.spent`) that its refresh token was refused as spent,
- * and when, so that no process sends it again and every waiter shares one settle window. It holds
- * a SHA-256 of the refresh token, never the token.
+ * What became of a refresh grant with a token: `refused` (invalid_grant: the token is spent), or
+ * `failed` (no answer in time, a network or service failure: it may be spent, and nobody can
+ * tell).
+ */
+export type RefreshOutcome = 'refused' | 'failed';
+
+/** A refresh grant's outcome, noted beside the token file, and when. */
+export interface NotedRefresh {
+  outcome: RefreshOutcome;
+  /** Epoch ms. */
+  at: number;
+}
+
+/**
+ * A note beside an SSO token file (`<file>.spent`) that a refresh grant with its refresh token
+ * went wrong, and when, so that no process sends that token again in the same wave and every
+ * waiter shares one settle window. It holds a SHA-256 of the refresh token, never the token.
  */
 export interface SpentRefreshTokenMarker {
-  /** When the refresh token at `tokenPath` was refused, epoch ms; undefined if it never was. */
-  spentAt(tokenPath: string, refreshToken: string): Promise<number | undefined>;
-  /** Records that `refreshToken` of `tokenPath` was refused at `atMs`. */
-  mark(tokenPath: string, refreshToken: string, atMs: number): Promise<void>;
-  /** Forgets the note (a new token was saved). */
+  /** The note about `refreshToken` of `tokenPath`; undefined when there is none. */
+  noted(tokenPath: string, refreshToken: string): Promise<NotedRefresh | undefined>;
+  /** Notes that a grant with `refreshToken` of `tokenPath` ended with `outcome` at `atMs`. */
+  note(tokenPath: string, refreshToken: string, outcome: RefreshOutcome, atMs: number): Promise<void>;
+  /** Forgets the note (a new token was saved, or the session was ended). */
   clear(tokenPath: string): Promise<void>;
 }
 
@@ -19,22 +33,23 @@ const digest = (refreshToken: string): string => createHash('sha256').update(ref
 
 /** The marker, kept in files beside the token files. */
 export const spentRefreshTokenMarker: SpentRefreshTokenMarker = {
-  async spentAt(tokenPath, refreshToken) {
+  async noted(tokenPath, refreshToken) {
     try {
-      const parsed = JSON.parse(await readFile(`${tokenPath}.spent`, 'utf8')) as { sha256?: unknown; at?: unknown };
-      return parsed.sha256 === digest(refreshToken) && typeof parsed.at === 'number' ? parsed.at : undefined;
+      const parsed = JSON.parse(await readFile(`${tokenPath}.spent`, 'utf8')) as { sha256?: unknown; at?: unknown; outcome?: unknown };
+      if (parsed.sha256 !== digest(refreshToken) || typeof parsed.at !== 'number') return undefined;
+      return { outcome: parsed.outcome === 'failed' ? 'failed' : 'refused', at: parsed.at };
     } catch {
-      // Missing or damaged: nothing is known to be spent.
+      // Missing or damaged: nothing is known about this token.
       return undefined;
     }
   },
-  async mark(tokenPath, refreshToken, atMs) {
+  async note(tokenPath, refreshToken, outcome, atMs) {
     const temporary = `${tokenPath}.spent.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await writeFile(temporary, JSON.stringify({ sha256: digest(refreshToken), at: atMs }), { mode: 0o600, flag: 'wx' });
+      await writeFile(temporary, JSON.stringify({ sha256: digest(refreshToken), outcome, at: atMs }), { mode: 0o600, flag: 'wx' });
       await rename(temporary, `${tokenPath}.spent`);
     } catch {
-      // Without the note, a waiter sends the spent token once more and is refused: slower, not wrong.
+      // Without the note, a waiter sends the token once more: slower, not wrong.
       await unlink(temporary).catch(() => undefined);
     }
   },
