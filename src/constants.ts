@@ -100,6 +100,31 @@ export const SSO_SLOW_DOWN_INCREMENT_SECONDS = 5;
 /** Per-request limits for sso-oidc and the SSO portal. */
 export const SSO_CONNECTION_TIMEOUT_MS = 3_000;
 export const SSO_REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * A refresh_token grant spends the refresh token it presents (rotation), so it is sent once and
+ * never retried, and waited for with botocore's patience (its 60 s read timeout): giving up early
+ * leaves only a spent token behind.
+ */
+export const SSO_REFRESH_REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * After a refresh token is refused as spent, how long rolemap waits for the tool that spent it
+ * (the AWS CLI, an SDK, another rolemap) to save the rotated token, counted from the refusal and
+ * shared by every waiter.
+ */
+export const SSO_REFRESH_SETTLE_MS = 10_000;
+/**
+ * Everything one process does under the SSO token lock (the grant and the settle wait) ends
+ * within this; it stays below LOCK_STALE_MS, since a credential lock is held meanwhile.
+ */
+export const SSO_REFRESH_BUDGET_MS = 70_000;
+/** Longest wait for another process's SSO token lock: its holder's budget and a little. */
+export const SSO_TOKEN_LOCK_WAIT_MS = SSO_REFRESH_BUDGET_MS + 2_000;
+/**
+ * An SSO profile used as the base of `auth: assume` is refreshed by rolemap when its token has
+ * less than this left: botocore's window, wider than the JS SDK's 300 s, so the SDK's own
+ * token provider (which no lock guards) always finds a fresh token and never refreshes.
+ */
+export const SSO_PROFILE_REFRESH_WINDOW_SECONDS = 900;
 
 /** A lock waiter first pauses about this long, then longer each time, up to LOCK_POLL_MAX_MS (both jittered). */
 export const LOCK_POLL_MIN_MS = 10;

@@ -7,6 +7,7 @@ import { assumeBaseSource } from './assumeBaseSource';
 import { describeBaseIdentity } from './describeBaseIdentity';
 import { resolveStsEndpoint } from './resolveStsEndpoint';
 import { loadCredentialProviders, loadEnvironmentProvider, loadSts } from './loadSdk';
+import { refreshSsoProfileToken } from './sso/refreshSsoProfileToken';
 import { stsRegionFor } from './stsRegionFor';
 import { toAwsCredentials } from './toAwsCredentials';
 import { toCredentialsError, type StsCallContext } from './toCredentialsError';
@@ -174,9 +175,13 @@ async function baseCredentialsProvider(request: CredentialRequest, env: Environm
       });
     }
     case 'profile':
+      // An SSO base profile's token is refreshed under rolemap's lock first, so the SDK never refreshes it.
+      await refreshSsoProfileToken({ profile: source.profile, env, logger });
       return (await loadCredentialProviders()).fromNodeProviderChain({ profile: source.profile, logger: sdkLogger });
-    case 'container':
     case 'chain':
+      await refreshSsoProfileToken({ profile: undefined, env, logger });
+      return (await loadCredentialProviders()).fromNodeProviderChain({ logger: sdkLogger });
+    case 'container':
       return (await loadCredentialProviders()).fromNodeProviderChain({ logger: sdkLogger });
   }
 }

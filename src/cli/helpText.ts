@@ -11,8 +11,8 @@ Usage:
   rolemap explain [DIR] [--mode plan|apply] [--config F] [--json]
   rolemap validate [--config F] [--dir D] [--units] [--json]
   rolemap env [DIR] [--mode plan|apply] [--config F]
-  rolemap login [--start-url U] [--region R] [--no-browser]
-  rolemap logout [--start-url U] [--region R]
+  rolemap login [--start-url U] [--region R] [--sso-session NAME] [--no-browser]
+  rolemap logout [--start-url U] [--region R] [--sso-session NAME]
   rolemap cache list|clear [--json]
   rolemap --version | --help | <command> --help
 
@@ -86,26 +86,31 @@ its file:line:column and what to write instead.
 ${CONFIG_OPTION}
   --json        the report as JSON
 `,
-  login: `Usage: rolemap login [--start-url U] [--region R] [--no-browser]
+  login: `Usage: rolemap login [--start-url U] [--region R] [--sso-session NAME] [--no-browser]
 
 Signs in to IAM Identity Center with the device authorization flow and stores the token where
-the AWS CLI keeps it (~/.aws/sso/cache). The start URL and region default to your config's sso
-block, then the mapping file's. The URL and code are shown on stderr; a browser is opened only
-with a terminal and a display.
+the AWS CLI keeps it (~/.aws/sso/cache), under every name your AWS config uses for that portal
+(each sso-session with its start URL, each legacy profile's sso_start_url), so all of them work.
+The start URL and region default to your config's sso block, then the mapping file's. The URL
+and code are shown on stderr; a browser is opened only with a terminal and a display.
 
   --start-url U the IAM Identity Center start URL, e.g. https://acme.awsapps.com/start
   --region R    the region of IAM Identity Center
+  --sso-session NAME
+                also store the token for this sso-session name (as \`aws sso login --sso-session\`)
   --no-browser  never open a browser
   --dir D       where to start looking for rolemap.yaml (default: the current directory)
 ${CONFIG_OPTION}
 `,
-  logout: `Usage: rolemap logout [--start-url U] [--region R]
+  logout: `Usage: rolemap logout [--start-url U] [--region R] [--sso-session NAME]
 
-Signs out of IAM Identity Center and removes the cached token. The start URL and region default
-as for \`rolemap login\`.
+Signs out of IAM Identity Center and removes the cached token under every name \`rolemap login\`
+stores it. The start URL and region default as for \`rolemap login\`.
 
   --start-url U the IAM Identity Center start URL
   --region R    the region of IAM Identity Center
+  --sso-session NAME
+                also remove the token stored for this sso-session name
   --dir D       where to start looking for rolemap.yaml (default: the current directory)
 ${CONFIG_OPTION}
 `,

@@ -7,8 +7,23 @@ export type Command =
   | { name: 'env'; dir: string | undefined; mode: Mode | undefined; config: string | undefined }
   | { name: 'explain'; dir: string | undefined; mode: Mode | undefined; config: string | undefined; json: boolean }
   | { name: 'validate'; dir: string | undefined; config: string | undefined; units: boolean; json: boolean }
-  | { name: 'login'; startUrl: string | undefined; region: string | undefined; noBrowser: boolean; config: string | undefined; dir: string | undefined }
-  | { name: 'logout'; startUrl: string | undefined; region: string | undefined; config: string | undefined; dir: string | undefined }
+  | {
+      name: 'login';
+      startUrl: string | undefined;
+      region: string | undefined;
+      ssoSession: string | undefined;
+      noBrowser: boolean;
+      config: string | undefined;
+      dir: string | undefined;
+    }
+  | {
+      name: 'logout';
+      startUrl: string | undefined;
+      region: string | undefined;
+      ssoSession: string | undefined;
+      config: string | undefined;
+      dir: string | undefined;
+    }
   | { name: 'cache'; action: 'list' | 'clear'; json: boolean }
   | { name: 'help'; topic: string | undefined }
   | { name: 'version' };
@@ -22,6 +37,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   units: { type: 'boolean' },
   'start-url': { type: 'string' },
+  'sso-session': { type: 'string' },
   region: { type: 'string' },
   'no-browser': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -34,8 +50,8 @@ const ALLOWED: Readonly<Record<(typeof COMMAND_NAMES)[number], readonly string[]
   env: ['dir', 'mode', 'config'],
   explain: ['dir', 'mode', 'config', 'json'],
   validate: ['dir', 'config', 'units', 'json'],
-  login: ['start-url', 'region', 'no-browser', 'config', 'dir'],
-  logout: ['start-url', 'region', 'config', 'dir'],
+  login: ['start-url', 'region', 'sso-session', 'no-browser', 'config', 'dir'],
+  logout: ['start-url', 'region', 'sso-session', 'config', 'dir'],
   cache: ['json'],
 };
 
@@ -92,13 +108,21 @@ export function parseArgs(argv: readonly string[]): Command {
         name,
         startUrl: values['start-url'],
         region: values.region,
+        ssoSession: values['sso-session'],
         noBrowser: values['no-browser'] ?? false,
         config: values.config,
         dir: values.dir,
       };
     case 'logout':
       noMorePositionals(name, rest);
-      return { name, startUrl: values['start-url'], region: values.region, config: values.config, dir: values.dir };
+      return {
+        name,
+        startUrl: values['start-url'],
+        region: values.region,
+        ssoSession: values['sso-session'],
+        config: values.config,
+        dir: values.dir,
+      };
     case 'cache': {
       const [action, ...extra] = rest;
       if (action !== 'list' && action !== 'clear') {

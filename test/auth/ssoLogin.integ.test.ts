@@ -69,7 +69,7 @@ describe('login', () => {
     expect(sleeps).toEqual([1000, 1000, 6000, 6000]);
     expect(harness.calls('CreateToken')).toBe(4);
     expect(harness.calls('RegisterClient')).toBe(1);
-    expect(result).toEqual({ path: tokenFile(), expiresAt: expect.stringMatching(CLI_TIME), refreshable: true });
+    expect(result).toEqual({ paths: [tokenFile()], expiresAt: expect.stringMatching(CLI_TIME), refreshable: true });
   });
 
   it('writes the token where and as the AWS CLI does, 0600 in a 0700 directory', async () => {
@@ -153,7 +153,7 @@ describe('login', () => {
     for (const url of opened) expect(url).toMatch(/user_code=/);
   });
 
-  it('stores the token under the sso-session name when ~/.aws/config has one for the start URL', async () => {
+  it('stores the token under the sso-session name when ~/.aws/config has one for the start URL, and under the start URL', async () => {
     fs.mkdirSync(path.join(home, '.aws'), { recursive: true });
     fs.writeFileSync(
       path.join(home, '.aws', 'config'),
@@ -162,7 +162,7 @@ describe('login', () => {
 
     const result = await runLogin();
 
-    expect(result.path).toBe(tokenFile('acme'));
+    expect(result.paths).toStrictEqual([tokenFile('acme'), tokenFile()]);
     expect(readTokenFile('acme')).toMatchObject({ startUrl: SSO_START_URL, region: SSO_REGION });
   });
 });

@@ -9,8 +9,8 @@ const USAGE: ReadonlyArray<[string, string]> = [
   ['env', 'Usage: rolemap env [DIR] [--mode plan|apply] [--config F]'],
   ['explain', 'Usage: rolemap explain [DIR] [--mode plan|apply] [--config F] [--json]'],
   ['validate', 'Usage: rolemap validate [--config F] [--dir D] [--units] [--json]'],
-  ['login', 'Usage: rolemap login [--start-url U] [--region R] [--no-browser]'],
-  ['logout', 'Usage: rolemap logout [--start-url U] [--region R]'],
+  ['login', 'Usage: rolemap login [--start-url U] [--region R] [--sso-session NAME] [--no-browser]'],
+  ['logout', 'Usage: rolemap logout [--start-url U] [--region R] [--sso-session NAME]'],
   ['cache', 'Usage: rolemap cache list|clear [--json]'],
 ];
 

@@ -13,7 +13,7 @@ describe('parseArgs', () => {
     [['env', 'live/dev'], { name: 'env', dir: 'live/dev', mode: undefined, config: undefined }],
     [['explain', 'live/dev', '--json'], { name: 'explain', dir: 'live/dev', mode: undefined, config: undefined, json: true }],
     [['validate', '--units'], { name: 'validate', dir: undefined, config: undefined, units: true, json: false }],
-    [['login', '--no-browser'], { name: 'login', startUrl: undefined, region: undefined, noBrowser: true, config: undefined, dir: undefined }],
+    [['login', '--no-browser'], { name: 'login', startUrl: undefined, region: undefined, ssoSession: undefined, noBrowser: true, config: undefined, dir: undefined }],
     [['cache', 'list'], { name: 'cache', action: 'list', json: false }],
     [['explain', '--help'], { name: 'help', topic: 'explain' }],
     [['--version'], { name: 'version' }],

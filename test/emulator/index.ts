@@ -18,4 +18,4 @@ export {
   seedRoleArn,
   type EmulatorSeed,
 } from './seed';
-export type { EmulatorRequest, EmulatorResponse, Service, ServiceContext } from './types';
+export type { EmulatorRequest, EmulatorResponse, IssuedCredentials, Service, ServiceContext } from './types';

@@ -121,6 +121,27 @@ describe('createSsoService: sso-oidc', () => {
     expect(harness.control.tokensIssued).toBe(3);
   });
 
+  it('with createTokenDelayMs, spends the refresh token on arrival and answers late: a client that gives up and retries is refused', async () => {
+    const first = await deviceLogin();
+    harness.control.createTokenDelayMs = 1_000;
+    const impatient = new SSOOIDCClient({
+      region: 'us-east-1',
+      endpoint: harness.url,
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: 200, throwOnRequestTimeout: true },
+    });
+    const refresh = (client: SSOOIDCClient) =>
+      client.send(new CreateTokenCommand({ clientId: first.clientId, clientSecret: first.clientSecret, grantType: 'refresh_token', refreshToken: first.refreshToken }));
+    try {
+      expect(await outcome(refresh(impatient))).toBe('TimeoutError');
+    } finally {
+      impatient.destroy();
+    }
+    harness.control.createTokenDelayMs = 0;
+    expect(await outcome(refresh(oidc))).toBe('InvalidGrantException');
+    expect(harness.control.invalidGrants).toBe(1);
+  });
+
   it.each([
     ['a wrong secret', (c: { clientId: string; clientSecret: string }) => ({ ...c, clientSecret: 'wrong' }), 401],
     ['an unknown client', (c: { clientId: string; clientSecret: string }) => ({ ...c, clientId: 'nobody' }), 401],
@@ -149,6 +170,28 @@ describe('createSsoService: portal', () => {
       expiration: expect.any(Number),
     });
     expect(roleCredentials?.expiration).toBeGreaterThan(harness.now() + 3500 * 1000);
+  });
+
+  it('makes role credentials known to STS as the session of the permission set\'s reserved role', async () => {
+    const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
+    harness.control.assign(ACCOUNT, ROLE);
+    const { accessToken } = await deviceLogin();
+    const { roleCredentials: c } = await portal.send(new GetRoleCredentialsCommand({ accessToken, accountId: ACCOUNT, roleName: ROLE }));
+    const sts = new STSClient({
+      region: 'us-east-1',
+      endpoint: harness.url,
+      maxAttempts: 1,
+      credentials: { accessKeyId: c?.accessKeyId ?? '', secretAccessKey: c?.secretAccessKey ?? '', sessionToken: c?.sessionToken ?? '' },
+    });
+    try {
+      const caller = await sts.send(new GetCallerIdentityCommand({}));
+      expect({ account: caller.Account, arn: caller.Arn }).toEqual({
+        account: ACCOUNT,
+        arn: expect.stringMatching(new RegExp(`^arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_${ROLE}_[0-9a-f]{16}/alice$`)),
+      });
+    } finally {
+      sts.destroy();
+    }
   });
 
   it.each([

@@ -12,13 +12,18 @@
  *   `sso:account:access` scope. Refresh tokens rotate: each refresh returns a new one and the old
  *   one is then refused with invalid_grant.
  * - A refresh leaves the previous access token valid until it expires, as the real service does.
+ * - `createTokenDelayMs` (option or control) delays the answer to a refresh_token grant after the
+ *   presented refresh token has been spent, as a slow network or service does: a client that gives
+ *   up and retries presents a spent token.
+ * - Role credentials from GetRoleCredentials are known to STS (through the emulator's
+ *   registerCredentials) as a session of arn:aws:iam::ACCOUNT:role/aws-reserved/sso.amazonaws.com/
+ *   AWSReservedSSO_<permission set>_<suffix>, so they can sign AssumeRole and GetCallerIdentity.
  * - Logout invalidates the access token and the refresh token of the same sign-in.
  * - The verification page, GET /device?user_code=CODE (the verificationUriComplete that
  *   StartDeviceAuthorization returns), stands in for the person who approves in a browser: it
  *   approves that code at once, whatever `approveAfterPolls` says. It is not an AWS API, so it is
  *   not counted in the call log. `npm run emulator` relies on it.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 
 import type { EmulatorRequest, EmulatorResponse, Service, ServiceContext } from './types';
 
@@ -39,6 +44,8 @@ export interface SsoServiceOptions {
   roleCredentialsTtlSeconds?: number;
   /** The user who approves device codes. Default "alice". */
   userName?: string;
+  /** Delay before answering a refresh_token grant (see the module comment). Default 0. */
+  createTokenDelayMs?: number;
 }
 
 export interface SsoControl {
@@ -67,6 +74,10 @@ export interface SsoControl {
    * asked for, as a misdirected portal would (undefined: behave). STS knows them by that account.
    */
   answerForAccount(account: string | undefined): void;
+  /** Delay before answering refresh_token grants issued from now on. */
+  createTokenDelayMs: number;
+  /** refresh_token grants answered with invalid_grant so far. */
+  readonly invalidGrants: number;
 }
 
 interface Client {
@@ -183,6 +194,7 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
   let denyPending = false;
   let tokensIssued = 0;
   let answerAccount: string | undefined;
+  let invalidGrants = 0;
 
   const control: SsoControl = {
     approveAfterPolls(polls) {
@@ -213,6 +225,10 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
     },
     answerForAccount(account) {
       answerAccount = account;
+    },
+    createTokenDelayMs: options.createTokenDelayMs ?? 0,
+    get invalidGrants() {
+      return invalidGrants;
     },
   };
 
@@ -318,6 +334,7 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
     const presented = str(body, 'refreshToken') ?? '';
     const session = refreshTokens.get(presented);
     if (session === undefined || session.clientId !== client.id) {
+      invalidGrants += 1;
       return oidcError('InvalidGrantException', 400, 'invalid_grant', 'Invalid refresh token provided');
     }
     // Rotation: the presented token is spent whatever happens next.
@@ -325,12 +342,18 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
     return json(200, issue(session, true));
   }
 
-  function createToken(body: Json): EmulatorResponse {
+  async function createToken(body: Json): Promise<EmulatorResponse> {
     const client = authenticateClient(body);
     if ('status' in client) return client;
     const grantType = str(body, 'grantType');
     if (grantType === DEVICE_CODE_GRANT) return deviceCodeGrant(body, client);
-    if (grantType === REFRESH_TOKEN_GRANT) return refreshTokenGrant(body, client);
+    if (grantType === REFRESH_TOKEN_GRANT) {
+      const answer = refreshTokenGrant(body, client);
+      const delayMs = control.createTokenDelayMs;
+      // unref: a pending answer never keeps a test process alive after the emulator closes.
+      if (delayMs > 0) await new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref());
+      return answer;
+    }
     return oidcError('UnsupportedGrantTypeException', 400, 'unsupported_grant_type', 'Unsupported grant type');
   }
 
@@ -382,13 +405,19 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
     return json(200, undefined);
   }
 
-  const routes: Record<string, { action: string; handle: (req: EmulatorRequest) => EmulatorResponse }> = {
+  const routes: Record<string, { action: string; handle: (req: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse> }> = {
     'POST /client/register': { action: 'RegisterClient', handle: (req) => withBody(req, registerClient) },
     'POST /device_authorization': {
       action: 'StartDeviceAuthorization',
       handle: (req) => withBody(req, (body) => startDeviceAuthorization(req, body)),
     },
-    'POST /token': { action: 'CreateToken', handle: (req) => withBody(req, createToken) },
+    'POST /token': {
+      action: 'CreateToken',
+      handle: async (req) => {
+        const body = parseBody(req);
+        return body === undefined ? badRequest() : createToken(body);
+      },
+    },
     'GET /federation/credentials': { action: 'GetRoleCredentials', handle: getRoleCredentials },
     'POST /logout': { action: 'Logout', handle: logout },
   };

@@ -5,6 +5,13 @@ import type { Environment } from '../../resolve/types';
 import { loadSsoOidc } from '../loadSdk';
 import { resolveSsoEndpoint } from './resolveSsoEndpoint';
 
+export interface SsoOidcClientOptions {
+  /** Per-request limit; default SSO_REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
+  /** Attempts per request, the first included; default the SDK's (3). */
+  maxAttempts?: number;
+}
+
 /**
  * Loads @aws-sdk/client-sso-oidc (only here, only when needed) and builds a client for `region`
  * that honours AWS_ENDPOINT_URL_SSO_OIDC from `env`. Returns the module too, for its commands.
@@ -12,12 +19,18 @@ import { resolveSsoEndpoint } from './resolveSsoEndpoint';
 export async function createSsoOidcClient(
   region: string,
   env: Environment,
+  options: SsoOidcClientOptions = {},
 ): Promise<{ client: SSOOIDCClient; sdk: typeof import('@aws-sdk/client-sso-oidc') }> {
   const sdk = await loadSsoOidc();
   const endpoint = resolveSsoEndpoint(env, 'SSO_OIDC');
   const client = new sdk.SSOOIDCClient({
     region,
-    requestHandler: { connectionTimeout: SSO_CONNECTION_TIMEOUT_MS, requestTimeout: SSO_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    requestHandler: {
+      connectionTimeout: SSO_CONNECTION_TIMEOUT_MS,
+      requestTimeout: options.requestTimeoutMs ?? SSO_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
     ...(endpoint === undefined ? {} : { endpoint }),
   });
   return { client, sdk };

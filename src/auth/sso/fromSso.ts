@@ -43,7 +43,7 @@ export function fromSso(init: FromSsoInit): CredentialProvider {
     const homeDir = init.homeDir ?? resolveHomeDir(env);
     const loginHint = ssoLoginHint(sso);
 
-    const location = await locateSsoToken({ startUrl: sso.startUrl, env, homeDir });
+    const location = await locateSsoToken({ startUrl: sso.startUrl, env, homeDir, now });
     let token = location.token;
     if (token === undefined) {
       throw new CredentialsError(`Not logged in to IAM Identity Center at ${sso.startUrl}`, {

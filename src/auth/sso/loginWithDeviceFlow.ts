@@ -33,8 +33,8 @@ export interface LoginWithDeviceFlowInit {
 }
 
 export interface LoginResult {
-  /** The token file written. */
-  path: string;
+  /** The token files written: one per name the AWS config uses for the portal (see findSsoCacheIds). */
+  paths: string[];
   /** When the access token expires, in the token file's format. */
   expiresAt: string;
   /** Whether a refresh token came with it, so credential calls can renew it without a login. */
@@ -51,9 +51,16 @@ function errorName(error: unknown): string {
   return typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name ?? '') : '';
 }
 
-/** The cached registration, when it is for this region and not about to expire. */
+/**
+ * The cached registration, when it is for this region, not about to expire, and known to carry
+ * the `sso:account:access` scope. The token file does not record scopes; a refresh token beside
+ * the registration proves the scope (the service issues one only with it). A legacy
+ * `aws sso login` registers without the scope: reusing that would give a token that cannot be
+ * refreshed.
+ */
 function reusableRegistration(token: SsoToken | undefined, region: string, nowMs: number): Registration | undefined {
   if (token?.clientId === undefined || token.clientSecret === undefined || token.registrationExpiresAtMs === undefined) return undefined;
+  if (token.refreshToken === undefined) return undefined;
   if (token.region !== undefined && token.region !== region) return undefined;
   if (token.registrationExpiresAtMs - nowMs < SSO_REGISTRATION_RENEW_SECONDS * 1000) return undefined;
   return { clientId: token.clientId, clientSecret: token.clientSecret, expiresAtMs: token.registrationExpiresAtMs };
@@ -78,11 +85,12 @@ async function register(
 
 /**
  * `rolemap login`: the OAuth device authorization flow against IAM Identity Center. Reuses the
- * cached client registration until it nears expiry (else RegisterClient with the
- * `sso:account:access` scope, which makes the service issue a refresh token), starts a device
+ * cached client registration until it nears expiry, if it has the `sso:account:access` scope
+ * (else RegisterClient with that scope, which makes the service issue a refresh token), starts a device
  * authorization, shows the verification URL and code through `notify`, optionally opens a
  * browser, then polls CreateToken at the server's interval (+5 s on each slow_down) until the
- * person approves. The token is written where `aws sso login` writes it, in the same format.
+ * person approves. The token is written where `aws sso login` writes it, in the same format,
+ * under every name the AWS config uses for the portal (and `sessionName`).
  */
 export async function loginWithDeviceFlow(init: LoginWithDeviceFlowInit): Promise<LoginResult> {
   const location = await locateSsoToken({ startUrl: init.startUrl, env: init.env, homeDir: init.homeDir, sessionName: init.sessionName });
@@ -157,11 +165,18 @@ export async function loginWithDeviceFlow(init: LoginWithDeviceFlowInit): Promis
           registrationExpiresAtMs: registration.expiresAtMs,
           refreshToken: response.refreshToken,
         };
-        await writeSsoToken(location.writePath, token).catch((error: unknown) => {
-          throw new CacheError(`Could not save the SSO token to ${location.writePath}`, { cause: error });
-        });
+        // Under every name the AWS config uses for this portal, so each of its profiles works.
+        for (const path of location.candidates) {
+          await writeSsoToken(path, token).catch((error: unknown) => {
+            throw new CacheError(`Could not save the SSO token to ${path}`, { cause: error });
+          });
+        }
         // The caller reports success (it knows whether a person is watching).
-        return { path: location.writePath, expiresAt: formatSsoTimestamp(token.expiresAtMs), refreshable: token.refreshToken !== undefined };
+        return {
+          paths: [...location.candidates],
+          expiresAt: formatSsoTimestamp(token.expiresAtMs),
+          refreshable: token.refreshToken !== undefined,
+        };
       } catch (error) {
         switch (errorName(error)) {
           case 'AuthorizationPendingException':

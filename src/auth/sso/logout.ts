@@ -6,6 +6,7 @@ import { normaliseStartUrl } from './normaliseStartUrl';
 import { readSsoToken } from './readSsoToken';
 import { resolveHomeDir } from './resolveHomeDir';
 import { locateSsoToken } from './locateSsoToken';
+import { spentRefreshTokenMarker } from './spentRefreshTokenMarker';
 
 export interface LogoutOptions {
   startUrl: string;
@@ -28,7 +29,8 @@ export interface LogoutResult {
 
 /**
  * `rolemap logout`: signs each live token for the start URL out at the portal (sso:Logout), then
- * deletes every token file for it. The files go even when the portal cannot be reached, so
+ * deletes every token file for it: under each name the AWS config uses for the portal and
+ * `sessionName`, as `rolemap login` wrote them. The files go even when the portal cannot be reached, so
  * nothing is left behind on this machine; `notify` says what could not be done.
  */
 export async function logout(options: LogoutOptions): Promise<LogoutResult> {
@@ -77,6 +79,7 @@ export async function logout(options: LogoutOptions): Promise<LogoutResult> {
         if (error.code !== 'ENOENT') throw error;
       },
     );
+    await spentRefreshTokenMarker.clear(path);
   }
   options.notify(`Logged out of ${options.startUrl}.`);
   return { removed, signedOut };

@@ -1,12 +1,20 @@
 import type { SsoSettings } from '../../config/types';
 import { withFileLock } from '../../cache/withFileLock';
-import { LOCK_STALE_MS, LOCK_WAIT_MS, SSO_TOKEN_REFRESH_WINDOW_SECONDS } from '../../constants';
+import {
+  LOCK_STALE_MS,
+  SSO_REFRESH_BUDGET_MS,
+  SSO_REFRESH_REQUEST_TIMEOUT_MS,
+  SSO_REFRESH_SETTLE_MS,
+  SSO_TOKEN_LOCK_WAIT_MS,
+  SSO_TOKEN_REFRESH_WINDOW_SECONDS,
+} from '../../constants';
 import { CredentialsError } from '../../errors';
 import type { Logger } from '../../log/logger';
 import type { Environment } from '../../resolve/types';
 import { createSsoOidcClient } from './createSsoOidcClient';
 import { isRefreshable } from './isRefreshable';
 import { readSsoToken } from './readSsoToken';
+import { spentRefreshTokenMarker, type SpentRefreshTokenMarker } from './spentRefreshTokenMarker';
 import { ssoLoginHint } from './ssoLoginHint';
 import { toSsoCredentialsError } from './toSsoCredentialsError';
 import type { SsoToken } from './types';
@@ -24,41 +32,147 @@ export interface RefreshSsoTokenInit {
   logger?: Logger | undefined;
   /** Cross-process lock; defaults to withFileLock on a lock file beside the token file. */
   withLock?: WithLock | undefined;
+  /** Refresh when less than this is left; default SSO_TOKEN_REFRESH_WINDOW_SECONDS. */
+  windowSeconds?: number | undefined;
+  /** The hint of a login that must be redone; default `rolemap login` for `sso`. */
+  loginHint?: string | undefined;
+  /** Where refused refresh tokens are noted; default files beside the token file. */
+  spent?: SpentRefreshTokenMarker | undefined;
+  /** Pause between looks at the token file while another writer may be saving it. */
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** How long the grant's answer is waited for; default SSO_REFRESH_REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number | undefined;
 }
 
-function isFresh(token: SsoToken, nowMs: number): boolean {
-  return token.expiresAtMs - nowMs > SSO_TOKEN_REFRESH_WINDOW_SECONDS * 1000;
+/** How often the token file is looked at while waiting for another writer. */
+const SETTLE_POLL_MS = 100;
+/** Grants one lock holder may send: a second only with a refresh token another tool saved meanwhile. */
+const MAX_GRANTS = 2;
+
+function errorName(error: unknown): string {
+  return typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name ?? '') : '';
 }
 
 /**
- * Makes the token at `path` fresh with the refresh_token grant, once across all processes: under
- * a lock beside the token file, it re-reads the file (another process may already have refreshed
- * it, and with rotation only the newest refresh token is accepted), refreshes only if the token
- * is still near expiry, and writes the result atomically. Returns the token to use.
+ * Makes the token at `path` fresh with the refresh_token grant, once across all processes, and
+ * safely beside other tools that refresh the same file (DESIGN section 5). Under a lock beside
+ * the token file it re-reads the file (another process may have refreshed it already; with
+ * rotation only the newest refresh token is accepted), and refreshes only a token still near
+ * expiry. The grant is sent once, never retried blindly, with a 60 s answer timeout, because it
+ * spends the refresh token it presents.
+ *
+ * When the grant is refused (invalid_grant), the tool that spent the token may still be saving
+ * the rotated one: the refusal is noted beside the file (a hash, never the token), and this
+ * process and every later one wait, together and for at most SSO_REFRESH_SETTLE_MS after the
+ * refusal, for a fresh token to appear in the file. No process sends a refresh token known to
+ * be spent. A grant that got no answer is noted too: the processes waiting behind it fail at
+ * once (retryable) instead of each sending a token that may be spent. All of it ends within
+ * SSO_REFRESH_BUDGET_MS.
  *
  * A token that cannot be refreshed and has expired is CredentialsError `sso-login-required`.
  */
 export async function refreshSsoToken(init: RefreshSsoTokenInit): Promise<SsoToken> {
   const withLock: WithLock =
-    init.withLock ?? ((lockPath, fn) => withFileLock(lockPath, fn, { waitMs: LOCK_WAIT_MS, staleMs: LOCK_STALE_MS }));
+    init.withLock ?? ((lockPath, fn) => withFileLock(lockPath, fn, { waitMs: SSO_TOKEN_LOCK_WAIT_MS, staleMs: LOCK_STALE_MS }));
+  return withLock(`${init.path}.lock`, () => refreshHoldingLock(init));
+}
+
+async function refreshHoldingLock(init: RefreshSsoTokenInit): Promise<SsoToken> {
+  const { now } = init;
+  const spent = init.spent ?? spentRefreshTokenMarker;
+  const sleep = init.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const windowMs = (init.windowSeconds ?? SSO_TOKEN_REFRESH_WINDOW_SECONDS) * 1000;
+  const deadline = now() + SSO_REFRESH_BUDGET_MS;
+  const hint = init.loginHint ?? ssoLoginHint(init.sso);
   const loginRequired = (why: string): CredentialsError =>
     new CredentialsError(`The SSO login for ${init.sso.startUrl} ${why}`, {
       kind: 'sso-login-required',
-      hint: ssoLoginHint(init.sso),
+      hint,
       baseIdentity: init.sso.startUrl,
     });
+  const isFresh = (token: SsoToken): boolean => token.expiresAtMs - now() > windowMs;
 
-  return withLock(`${init.path}.lock`, async () => {
+  let grants = 0;
+  for (;;) {
     const current = await readSsoToken(init.path);
     if (current === undefined) throw loginRequired('is missing');
-    if (isFresh(current, init.now())) return current;
-    if (!isRefreshable(current, init.now())) {
-      if (current.expiresAtMs > init.now()) return current;
+    if (isFresh(current)) return current;
+    if (!isRefreshable(current, now())) {
+      if (current.expiresAtMs > now()) return current;
       throw loginRequired('has expired and cannot be refreshed');
     }
 
-    const { client, sdk } = await createSsoOidcClient(current.region ?? init.sso.region, init.env);
-    let refreshed: SsoToken;
+    const noted = await spent.noted(init.path, current.refreshToken);
+    if (noted?.outcome === 'refused') {
+      // Refused before, by this process or another: wait (shared window) for whoever spent it.
+      const saved = await waitForAnotherWriter(current, Math.min(noted.at + SSO_REFRESH_SETTLE_MS, deadline));
+      if (saved === undefined) {
+        if (current.expiresAtMs > now()) return current;
+        throw loginRequired('was ended: its refresh token was refused (another tool may have used it)');
+      }
+      continue;
+    }
+    if (noted?.outcome === 'failed' && now() < noted.at + SSO_REFRESH_SETTLE_MS) {
+      // A grant with this token just went unanswered: it may be spent, so this wave does not resend it.
+      if (current.expiresAtMs > now()) return current;
+      throw new CredentialsError(`Could not refresh the SSO token for ${init.sso.startUrl}: another call's refresh just failed`, {
+        kind: 'timeout',
+        retryable: true,
+        hint: 'try again in a few seconds; if it keeps failing, check the network and AWS_ENDPOINT_URL_SSO_OIDC',
+        baseIdentity: init.sso.startUrl,
+      });
+    }
+    if (grants >= MAX_GRANTS || deadline - now() < 1_000) {
+      if (current.expiresAtMs > now()) return current;
+      throw loginRequired('could not be refreshed in time');
+    }
+
+    grants += 1;
+    const outcome = await grant(current, Math.min(init.requestTimeoutMs ?? SSO_REFRESH_REQUEST_TIMEOUT_MS, deadline - now()));
+    if (outcome.kind === 'refreshed') {
+      try {
+        await writeSsoToken(init.path, outcome.token);
+        await spent.clear(init.path);
+      } catch (error) {
+        // The fresh token still serves this call; the next one will ask for a login.
+        init.logger?.warn('Could not save the refreshed SSO token', { path: init.path, code: (error as NodeJS.ErrnoException).code });
+      }
+      return outcome.token;
+    }
+    if (outcome.kind === 'refused') {
+      init.logger?.info('The SSO refresh token was refused; waiting for another tool to save the rotated one', { path: init.path });
+      await spent.note(init.path, current.refreshToken, 'refused', now());
+      continue;
+    }
+    // No answer in time, or the connection dropped: the token may be spent. Not retried, by this
+    // process or by the others of this wave. (A refused connection or a 5xx leaves it to them.)
+    if (outcome.error.kind === 'timeout' || outcome.error.kind === 'network') {
+      await spent.note(init.path, current.refreshToken, 'failed', now());
+    }
+    if (current.expiresAtMs > now()) return current;
+    throw outcome.error;
+  }
+
+  /** A token other than `current` in the file, fresh or with another refresh token, by `until`. */
+  async function waitForAnotherWriter(current: SsoToken, until: number): Promise<SsoToken | undefined> {
+    for (;;) {
+      const seen = await readSsoToken(init.path);
+      if (seen !== undefined && seen.accessToken !== current.accessToken) {
+        if (isFresh(seen) || (isRefreshable(seen, now()) && seen.refreshToken !== current.refreshToken)) return seen;
+      }
+      if (now() >= until) return undefined;
+      await sleep(Math.min(SETTLE_POLL_MS, Math.max(until - now(), 1)));
+    }
+  }
+
+  async function grant(
+    current: SsoToken & { refreshToken: string; clientId: string; clientSecret: string },
+    timeoutMs: number,
+  ): Promise<{ kind: 'refreshed'; token: SsoToken } | { kind: 'refused' } | { kind: 'failed'; error: CredentialsError }> {
+    const { client, sdk } = await createSsoOidcClient(current.region ?? init.sso.region, init.env, {
+      requestTimeoutMs: timeoutMs,
+      maxAttempts: 1,
+    });
     try {
       const response = await client.send(
         new sdk.CreateTokenCommand({
@@ -69,37 +183,31 @@ export async function refreshSsoToken(init: RefreshSsoTokenInit): Promise<SsoTok
         }),
       );
       if (response.accessToken === undefined || response.expiresIn === undefined) {
-        throw new CredentialsError(`Could not refresh the SSO token for ${init.sso.startUrl}: the response had no access token`, {
+        const error = new CredentialsError(`Could not refresh the SSO token for ${init.sso.startUrl}: the response had no access token`, {
           kind: 'malformed-response',
           baseIdentity: init.sso.startUrl,
         });
+        return { kind: 'failed', error };
       }
-      refreshed = {
-        ...current,
-        accessToken: response.accessToken,
-        expiresAtMs: init.now() + response.expiresIn * 1000,
-        refreshToken: response.refreshToken ?? current.refreshToken,
+      return {
+        kind: 'refreshed',
+        token: {
+          ...current,
+          accessToken: response.accessToken,
+          expiresAtMs: now() + response.expiresIn * 1000,
+          refreshToken: response.refreshToken ?? current.refreshToken,
+        },
       };
     } catch (error) {
+      if (errorName(error) === 'InvalidGrantException') return { kind: 'refused' };
       const failure = toSsoCredentialsError(error, {
         action: `refresh the SSO token for ${init.sso.startUrl}`,
-        loginHint: ssoLoginHint(init.sso),
+        loginHint: hint,
         baseIdentity: init.sso.startUrl,
       });
-      // A tool that does not share this lock (the AWS CLI) may have rotated the token meanwhile.
-      const reread = failure.kind === 'sso-login-required' ? await readSsoToken(init.path) : undefined;
-      if (reread !== undefined && reread.accessToken !== current.accessToken && isFresh(reread, init.now())) return reread;
-      throw failure;
+      return { kind: 'failed', error: failure };
     } finally {
       client.destroy();
     }
-
-    try {
-      await writeSsoToken(init.path, refreshed);
-    } catch (error) {
-      // The fresh token still serves this call; the next one will ask for a login.
-      init.logger?.warn('Could not save the refreshed SSO token', { path: init.path, code: (error as NodeJS.ErrnoException).code });
-    }
-    return refreshed;
-  });
+  }
 }

@@ -17,13 +17,14 @@ export interface SsoToken {
   refreshToken: string | undefined;
 }
 
-/** Where a start URL's token lives: the file found (if any) and the file a new login writes. */
+/** Where a start URL's token lives: the file found (if any) and every file that may hold it. */
 export interface SsoTokenLocation {
-  /** The file `token` came from; when there is no token, `writePath`. */
+  /** The file `token` came from; when there is no token, the first candidate. */
   path: string;
   token: SsoToken | undefined;
-  /** Where a new login writes: under the sso-session name when there is one, else the start URL. */
-  writePath: string;
-  /** Every file that may hold a token for this start URL, in lookup order. */
+  /**
+   * Every file that may hold a token for this start URL, in lookup order: one per name the AWS
+   * config uses for the portal. A login writes all of them; a logout removes all of them.
+   */
   candidates: readonly string[];
 }

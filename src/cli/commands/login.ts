@@ -3,13 +3,14 @@ import type { CommandContext } from '../CommandContext';
 import { ssoSettingsFor, type SsoFlags } from './ssoSettingsFor';
 
 /** `rolemap login`: the device authorization flow; the URL and code go to stderr. */
-export async function runLogin(options: SsoFlags & { noBrowser: boolean }, context: CommandContext): Promise<void> {
+export async function runLogin(options: SsoFlags & { noBrowser: boolean; ssoSession: string | undefined }, context: CommandContext): Promise<void> {
   const { deps } = context;
   const sso = await ssoSettingsFor(options, context);
   const result = await login({
     startUrl: sso.startUrl,
     region: sso.region,
     noBrowser: options.noBrowser,
+    sessionName: options.ssoSession,
     env: deps.env,
     notify: deps.notify,
     isTTY: deps.stderrIsTTY(),

@@ -8,10 +8,17 @@ import { ssoSettingsFor, type SsoFlags } from './ssoSettingsFor';
  * `rolemap logout`: signs out at the portal, removes the cached token, and removes credentials
  * rolemap cached from that SSO session (as `aws sso logout` does), so no unit keeps using them.
  */
-export async function runLogout(options: SsoFlags, context: CommandContext): Promise<void> {
+export async function runLogout(options: SsoFlags & { ssoSession: string | undefined }, context: CommandContext): Promise<void> {
   const { deps } = context;
   const sso = await ssoSettingsFor(options, context);
-  await logout({ startUrl: sso.startUrl, region: sso.region, env: deps.env, notify: deps.notify, homeDir: deps.homedir });
+  await logout({
+    startUrl: sso.startUrl,
+    region: sso.region,
+    sessionName: options.ssoSession,
+    env: deps.env,
+    notify: deps.notify,
+    homeDir: deps.homedir,
+  });
   if (context.cache === undefined) return;
   const session = ssoBaseIdentity(sso.startUrl);
   const removed = removeCredentialEntries(context.cache.store, (parts) => parts.authKind === 'sso' && parts.baseIdentity === session);
