@@ -107,11 +107,17 @@ describe('singleFlight', () => {
     expect(new Set(results.map((r) => r.credentials.accessKeyId))).toStrictEqual(new Set(['ASIA1']));
   });
 
-  it('throws CacheError naming the lock when another process holds it too long', async () => {
-    fs.writeFileSync(cache.store.lockPath(key.id), JSON.stringify({ pid: process.pid, hostname: os.hostname(), createdAt: Date.now(), token: 't' }));
+  it('answers without the cache, warning once and naming the lock, when another process holds it too long', async () => {
+    const lockPath = cache.store.lockPath(key.id);
+    fs.writeFileSync(lockPath, JSON.stringify({ pid: process.pid, hostname: os.hostname(), createdAt: Date.now(), token: 't' }));
     const obtain = jest.fn(async () => makeCredentials());
-    await expect(singleFlight({ store: cache.store, parts, minTtlSeconds: 900, obtain, lockWaitMs: 100 })).rejects.toBeInstanceOf(CacheError);
-    expect(obtain).not.toHaveBeenCalled();
+    const warn = jest.fn();
+    await expect(singleFlight({ store: cache.store, parts, minTtlSeconds: 900, obtain, lockWaitMs: 100, warn })).resolves.toStrictEqual({
+      credentials: makeCredentials(),
+      cacheHit: false,
+    });
+    expect(obtain).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls).toStrictEqual([[expect.stringContaining(`Gave up after 0s waiting for the cache lock ${lockPath}, held by pid ${process.pid}`)]]);
   });
 
   describe('across processes', () => {

@@ -81,14 +81,13 @@ describe('withFileLock', () => {
   });
 
   it('does not break a live process\'s lock before staleMs, and says who holds it and what to do', async () => {
-    const createdAt = Date.parse('2030-01-01T00:00:00.000Z');
-    const now = () => createdAt + 1000;
+    const createdAt = Date.now() - 1000;
     const planted = plantLock({ pid: process.pid, hostname: os.hostname(), createdAt, token: 'alive' });
     const fn = jest.fn(async () => 'ran');
-    const error = await withFileLock(lockPath, fn, { waitMs: 0, staleMs: STALE_MS, now }).catch((caught: unknown) => caught);
+    const error = await withFileLock(lockPath, fn, { waitMs: 0, staleMs: STALE_MS }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CacheError);
     expect(error instanceof CacheError && [error.message, error.hint]).toStrictEqual([
-      `Gave up after 0s waiting for the cache lock ${lockPath}, held by pid ${process.pid} on ${os.hostname()} since 2030-01-01T00:00:00.000Z.`,
+      `Gave up after 0s waiting for the cache lock ${lockPath}, held by pid ${process.pid} on ${os.hostname()} since ${new Date(createdAt).toISOString()}.`,
       'If no rolemap process is still running, run `rolemap cache clear` (or delete that lock file).',
     ]);
     expect([fn.mock.calls.length, fs.readFileSync(lockPath, 'utf8')]).toStrictEqual([0, planted]);

@@ -1,4 +1,4 @@
-import type { CacheState } from '../../src/auth/inspectCachedCredentials';
+import type { ExplainCacheState as CacheState } from '../../src/cli/commands/explainCacheState';
 import { explainReport, explainText, type ExplainReport } from '../../src/cli/commands/explainReport';
 import { compileMappingFile } from '../../src/config/compileMappingFile';
 import { compileUserConfig } from '../../src/config/compileUserConfig';

@@ -1,6 +1,9 @@
-import { inspectCachedCredentials, type CacheState } from '../../auth/inspectCachedCredentials';
+import { cacheKeyParts } from '../../auth/obtainCredentials';
+import { cacheKey } from '../../cache/cacheKey';
+import { readCacheState } from '../../cache/readCacheState';
 import { resolveCommandUnit } from '../resolveCommandUnit';
 import type { CommandContext } from '../CommandContext';
+import { explainCacheState, type ExplainCacheState } from './explainCacheState';
 import { explainReport, explainText } from './explainReport';
 
 export interface ExplainOptions {
@@ -14,12 +17,17 @@ export interface ExplainOptions {
 export async function runExplain(options: ExplainOptions, context: CommandContext): Promise<void> {
   const { deps } = context;
   const resolved = await resolveCommandUnit(options, context);
-  let cache: CacheState = { status: 'not-applicable' };
+  let cache: ExplainCacheState = { status: 'not-applicable' };
   if (resolved.result.status === 'matched' && resolved.result.request.auth !== 'delegate') {
     cache =
       context.cache === undefined
         ? { status: 'disabled', why: context.cacheDisabledWhy ?? 'the cache is off' }
-        : inspectCachedCredentials({ request: resolved.result.request, env: deps.env, store: context.cache.store, now: deps.now() });
+        : explainCacheState(
+            readCacheState(context.cache.store, cacheKey(cacheKeyParts(resolved.result.request, deps.env)), {
+              minTtlSeconds: resolved.result.request.minTtlSeconds,
+              now: deps.now(),
+            }),
+          );
   }
   const report = explainReport(resolved, cache);
   if (options.json) deps.output.json(report);

@@ -1,4 +1,4 @@
-import type { CacheState } from '../../auth/inspectCachedCredentials';
+import type { ExplainCacheState } from './explainCacheState';
 import type { MappingFileLocation } from '../../locate/findMappingFile';
 import type { ResolvedUnit } from '../../locate/resolveUnit';
 import type { ModeDecision, OverrideDecision } from '../../resolve/types';
@@ -54,14 +54,14 @@ export type ExplainReport =
       tags: Array<{ Key: string; Value: string }>;
       userConfig: string | null;
       overrides: ReportOverride[];
-      cache: CacheState;
+      cache: ExplainCacheState;
     });
 
 /**
  * A projection of the same resolution the credentials command uses, so the two can never
  * disagree about a unit.
  */
-export function explainReport(resolved: ResolvedUnit, cache: CacheState): ExplainReport {
+export function explainReport(resolved: ResolvedUnit, cache: ExplainCacheState): ExplainReport {
   const { result } = resolved;
   const base = {
     mappingFile: resolved.location.file,
@@ -203,12 +203,14 @@ function overrideText(override: ReportOverride): string {
   return `${override.status.padEnd(8)} ${override.at}${changes === '' ? '' : `  ${changes}`}  (${override.why})`;
 }
 
-function cacheText(cache: CacheState): string {
+function cacheText(cache: ExplainCacheState): string {
   switch (cache.status) {
     case 'hit':
       return `hit, ${cache.expiresInSeconds}s left`;
     case 'expiring':
       return `expiring, ${cache.expiresInSeconds}s left, under min_ttl: the next call obtains a fresh credential`;
+    case 'expired':
+      return `expired at ${cache.expiration}: the next call obtains a fresh credential`;
     case 'miss':
       return 'miss: the next call obtains a credential';
     case 'remembered-failure':
