@@ -8,7 +8,7 @@ import { cacheKey } from '../../src/cache/cacheKey';
 import type { FileStore } from '../../src/cache/createFileStore';
 import { singleFlight, type SingleFlightResult } from '../../src/cache/singleFlight';
 import { writeCachedCredentials } from '../../src/cache/writeCachedCredentials';
-import { CacheError } from '../../src/errors';
+import { CacheError, CredentialsError } from '../../src/errors';
 import { deadPid, makeCredentials, makeParts, makeTempCache, NOW, type TempCache } from './fixtures/cacheFixtures';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -119,6 +119,18 @@ describe('singleFlight', () => {
     expect(obtain).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls).toStrictEqual([[expect.stringContaining(`Gave up after 0s waiting for the cache lock ${lockPath}, held by pid ${process.pid}`)]]);
   });
+
+  it('bounds the whole obtain by its deadline: fails with a timeout naming the role, and releases the lock at once', async () => {
+    const hung = jest.fn(() => new Promise<AwsCredentials>(() => undefined));
+    const error = await singleFlight({ store: cache.store, parts, minTtlSeconds: 900, obtain: hung, deadlineMs: 200 }).catch((caught: unknown) => caught);
+    expect(error instanceof CredentialsError && [error.kind, error.message]).toStrictEqual([
+      'timeout',
+      `Gave up obtaining credentials for ${parts.roleArn} after 0s (base credentials, SSO and STS together).`,
+    ]);
+    expect(fs.existsSync(cache.store.lockPath(key.id))).toBe(false);
+    const next = await singleFlight({ store: cache.store, parts, minTtlSeconds: 900, obtain: async () => makeCredentials() });
+    expect(next.cacheHit).toBe(false);
+  }, 10_000);
 
   describe('across processes', () => {
     async function runChildren(count: number): Promise<{ results: SingleFlightResult[]; obtains: string[] }> {

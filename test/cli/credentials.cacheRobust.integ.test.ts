@@ -148,7 +148,9 @@ describe('dist/rolemap credentials: odd locks, unusable caches and slow waits (i
     const runs = await Promise.all(Array.from({ length: 20 }, () => startRolemap([], { cwd, env, nice: 10, timeoutMs: 120_000 }).done));
 
     expect(runs.map((run) => run.code)).toStrictEqual(runs.map(() => 0));
-    expect(Math.max(...runs.map((run) => outcome(run).stderr.length))).toBeLessThanOrEqual(1);
+    // At most the one line about the directory; a wait that lasts on a loaded machine may add its own notice.
+    const warnings = runs.map((run) => outcome(run).stderr.filter((line) => !/waited \d+s for another rolemap/.test(line)));
+    expect(warnings.filter((lines) => lines.length > 1)).toStrictEqual([]);
     expect(new Set(runs.map((run) => printedCredentials(run.stdout).ACCESS_KEY_ID)).size).toBe(1);
     expect(await assumeRoleCalls()).toBe(1);
     expect(fs.statSync(entry).isFile()).toBe(true);

@@ -1,6 +1,6 @@
 import type { SsoSettings } from '../../config/types';
 import { withFileLock } from '../../cache/withFileLock';
-import { LOCK_STALE_MS, LOCK_WAIT_MS, SSO_TOKEN_REFRESH_WINDOW_SECONDS } from '../../constants';
+import { LOCK_STALE_MS, SSO_TOKEN_LOCK_WAIT_MS, SSO_TOKEN_REFRESH_WINDOW_SECONDS } from '../../constants';
 import { CredentialsError } from '../../errors';
 import type { Logger } from '../../log/logger';
 import type { Environment } from '../../resolve/types';
@@ -40,7 +40,7 @@ function isFresh(token: SsoToken, nowMs: number): boolean {
  */
 export async function refreshSsoToken(init: RefreshSsoTokenInit): Promise<SsoToken> {
   const withLock: WithLock =
-    init.withLock ?? ((lockPath, fn) => withFileLock(lockPath, fn, { waitMs: LOCK_WAIT_MS, staleMs: LOCK_STALE_MS }));
+    init.withLock ?? ((lockPath, fn) => withFileLock(lockPath, fn, { waitMs: SSO_TOKEN_LOCK_WAIT_MS, staleMs: LOCK_STALE_MS }));
   const loginRequired = (why: string): CredentialsError =>
     new CredentialsError(`The SSO login for ${init.sso.startUrl} ${why}`, {
       kind: 'sso-login-required',
