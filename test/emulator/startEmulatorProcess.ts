@@ -3,6 +3,7 @@ import * as path from 'node:path';
 
 import type { CallLogEntry } from './callLog';
 import type { EmulatorEnv } from './server';
+import type { EmulatedRole, TrustPolicy, TrustPolicyUpdate } from './sts';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SCRIPT = path.join(__dirname, 'emulatorProcess.ts');
@@ -16,6 +17,8 @@ export interface EmulatorProcess {
   callLog(): Promise<CallLogEntry[]>;
   /** Forgets the calls so far and clears faults. */
   reset(): Promise<void>;
+  /** Changes trust fields of a role (absent fields stay); resolves with the role's trust as it now is. */
+  updateRoleTrust(arn: string, trust: TrustPolicyUpdate): Promise<TrustPolicy>;
   /** Makes the next `count` calls of `action` hang (never answered). */
   hangNext(count: number, action: string): Promise<void>;
   close(): Promise<void>;
@@ -57,6 +60,7 @@ function controlOf(child: ChildProcess, url: string, env: EmulatorEnv): Emulator
     reset: async () => {
       await call('POST', '/reset');
     },
+    updateRoleTrust: async (arn, trust) => ((await call('POST', '/roles/trust', { arn, ...trust })) as { role: EmulatedRole }).role.trust,
     hangNext: async (count, action) => {
       await call('POST', '/faults', { hang: count, action });
     },
