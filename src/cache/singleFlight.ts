@@ -97,13 +97,12 @@ export async function singleFlight(init: SingleFlightInit): Promise<SingleFlight
         waitMs: init.lockWaitMs ?? LOCK_WAIT_MS,
         staleMs: init.lockStaleMs ?? LOCK_STALE_MS,
         now,
-        holdMs: init.deadlineMs ?? CREDENTIALS_DEADLINE_MS,
         whileWaiting: () => lookUp(startedAt),
         ...(init.onLockWait === undefined ? {} : { onWait: init.onLockWait }),
         onSlowWait: (notice) =>
           init.warn?.(
             `waited ${Math.round(notice.waitedMs / 1000)}s for another rolemap obtaining ${parts.roleArn}: the cache lock ${notice.lockPath} is held by ${describeLockHolder(notice.holder)}, ` +
-              `which is not a rolemap of this host within its ${Math.round((init.deadlineMs ?? CREDENTIALS_DEADLINE_MS) / 1000)}s deadline; ` +
+              'which cannot be confirmed to be a rolemap at work (the lock names no owner, another host, or a time in the future); ' +
               `the lock is judged stale and broken in at most ${Math.ceil(notice.staleInMs / 1000)}s if it is not released.`,
           ),
       },

@@ -1,7 +1,7 @@
 import { closeSync, constants, linkSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 
-import { CREDENTIALS_DEADLINE_MS, LOCK_POLL_MAX_MS, LOCK_POLL_MIN_MS, LOCK_WAIT_NOTICE_MS } from '../constants';
+import { LOCK_POLL_MAX_MS, LOCK_POLL_MIN_MS, LOCK_WAIT_NOTICE_MS } from '../constants';
 import { CacheError } from '../errors';
 import { breakStaleLock } from './breakStaleLock';
 import { describeLockHolder } from './describeLockHolder';
@@ -44,11 +44,9 @@ export interface FileLockOptions<T> {
   onWait?: (holder: LockOwner | undefined) => void;
   /**
    * Called once per holder whose lock has been waited on for `noticeMs` and that cannot be vouched
-   * for: a lock without an owner, of another host, dated in the future, or older than `holdMs`.
+   * for: a lock without an owner, of another host, or dated in the future.
    */
   onSlowWait?: (notice: LockWaitNotice) => void;
-  /** Longest a live holder keeps a lock (default CREDENTIALS_DEADLINE_MS). */
-  holdMs?: number;
   /** Default LOCK_WAIT_NOTICE_MS. */
   noticeMs?: number;
   /** Asked after each pause; a value other than undefined ends the wait and is returned instead of running `fn`. */
@@ -78,7 +76,6 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
   const hostname = options.hostname ?? osHostname();
   const pollMs = options.pollMs ?? LOCK_POLL_MAX_MS;
   const noticeMs = options.noticeMs ?? LOCK_WAIT_NOTICE_MS;
-  const holdMs = options.holdMs ?? CREDENTIALS_DEADLINE_MS;
   const token = uniqueSuffix();
   let watch: Watch | undefined;
   let pauses = 0;
@@ -101,9 +98,9 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
       told = true;
       options.onWait?.(held.owner);
     }
-    // A live holder of this host within its deadline is a wait like any in a `run --all` on a
-    // busy machine: quiet. Any other lock holds everyone up for no good reason: say so.
-    if (!watch.noticed && watchedMs >= noticeMs && !isVouchedFor(held, now(), hostname, holdMs)) {
+    // A live holder of this host is a wait like any in a `run --all` on a busy machine: quiet.
+    // Any other lock may hold everyone up for nothing until it turns stale: say so.
+    if (!watch.noticed && watchedMs >= noticeMs && !isVouchedFor(held, now(), hostname)) {
       watch.noticed = true;
       options.onSlowWait?.({ lockPath, holder: held.owner, waitedMs: watchedMs, staleInMs: Math.max(0, options.staleMs - watchedMs) });
     }
@@ -121,11 +118,12 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
   }
 }
 
-/** Whether the lock is a live holder's of this host (its pid was found alive by isLockStale) within the hold bound. */
-function isVouchedFor(lock: LockFileState, now: number, hostname: string, holdMs: number): boolean {
-  if (lock.owner === undefined || lock.owner.hostname !== hostname) return false;
-  const ageMs = now - lock.owner.createdAt;
-  return ageMs >= 0 && ageMs <= holdMs;
+/**
+ * Whether the lock is a live holder's of this host (isLockStale found its pid alive), dated no
+ * later than now: a rolemap at work, however slow on a busy machine, and broken anyway once stale.
+ */
+function isVouchedFor(lock: LockFileState, now: number, hostname: string): boolean {
+  return lock.owner !== undefined && lock.owner.hostname === hostname && lock.owner.createdAt <= now;
 }
 
 /** Whether the lock was created (false: the path exists). Throws CacheError when it cannot be. */

@@ -86,6 +86,31 @@ describe('dist/rolemap credentials: odd locks, unusable caches and slow waits (i
     expect(fs.readdirSync(sandbox.cacheDir).filter((name) => name.startsWith('lock-'))).toStrictEqual([]);
   }, BOUND_MS + 20_000);
 
+  const DAMAGED: Array<[string, string]> = [
+    ['empty', ''],
+    ['truncated JSON', '{"version":1,"parts":{"partition":"aws"'],
+    ['null', 'null'],
+    ['an array', '[1,2,3]'],
+    ['a string', '"credentials"'],
+    ['a newer format', '{"version":2,"anything":true}'],
+    ['the right version and the wrong shape', '{"version":1,"parts":{"tags":"none"},"credentials":[],"obtainedAt":7,"key":{},"failedAt":"soon","audience":"nobody"}'],
+    ['deep nesting', `${'['.repeat(100_000)}${']'.repeat(100_000)}`],
+    ['binary bytes', '\u0000\u00ff\ufffe'],
+  ];
+
+  it.each(DAMAGED)('treats a credentials entry, failure record and lock that are %s as a miss, never a crash', async (_case, content) => {
+    const id = await keyIdOfUnit();
+    for (const name of [`credentials-${id}.json`, `failure-${id}.json`, `lock-${id}`]) fs.writeFileSync(path.join(sandbox.cacheDir, name), content, { mode: 0o600 });
+
+    const run = await runRolemap([], { cwd, env, timeoutMs: BOUND_MS });
+    expect({ code: run.code, warnings: outcome(run).stderr.filter((line) => !line.includes('ignoring a corrupt cache entry')), assumeRoleCalls: await assumeRoleCalls() }).toStrictEqual({
+      code: 0,
+      warnings: [],
+      assumeRoleCalls: 1,
+    });
+    expect(printedCredentials(run.stdout).ACCESS_KEY_ID).toMatch(/^ASIA/);
+  }, BOUND_MS + 20_000);
+
   it('breaks a lock dated in the future whose file is old, even when its pid is alive', async () => {
     const lockPath = path.join(sandbox.cacheDir, `lock-${await keyIdOfUnit()}`);
     // The jest process is alive on this host; a day ahead, the lock would never age.
@@ -117,7 +142,7 @@ describe('dist/rolemap credentials: odd locks, unusable caches and slow waits (i
 
     expect(run.code).toBe(0);
     expect(outcome(run).stderr).toStrictEqual([
-      expect.stringMatching(/waited \d+s for another rolemap obtaining arn:aws:iam::333333333333:role\/terragrunt-plan: the cache lock .* is held by pid 4242 on build-agent-7 since .*; the lock is judged stale and broken in at most \d+s if it is not released\.$/),
+      expect.stringMatching(/waited \d+s for another rolemap obtaining arn:aws:iam::333333333333:role\/terragrunt-plan: the cache lock .* is held by pid 4242 on build-agent-7 since .*, which cannot be confirmed to be a rolemap at work .*; the lock is judged stale and broken in at most \d+s if it is not released\.$/),
     ]);
     expect(await assumeRoleCalls()).toBe(1);
   }, BOUND_MS + 20_000);

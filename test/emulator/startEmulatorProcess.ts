@@ -44,13 +44,14 @@ export function startEmulatorProcess(): Promise<EmulatorProcess> {
 }
 
 function controlOf(child: ChildProcess, url: string, env: EmulatorEnv): EmulatorProcess {
+  // fetch parses JSON in Node's own realm, not in jest's: rebuilt here, answers compare with toStrictEqual.
   const call = async (method: string, route: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${url}/_emulator${route}`, {
       method,
       ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });
     if (!response.ok) throw new Error(`emulator control ${method} ${route}: ${response.status}`);
-    return response.json();
+    return JSON.parse(await response.text()) as unknown;
   };
   return {
     url,
