@@ -64,12 +64,39 @@ export const ISSUED_BASE_IDENTITY_ENV = 'ROLEMAP_BASE_IDENTITY';
 /** How long an AccessDenied-style failure is remembered, so parallel callers are not all refused by STS. */
 export const FAILURE_MEMORY_SECONDS = 60;
 
-/** Overall deadline for obtaining one credential, retries included. */
+/**
+ * Overall deadline for obtaining one credential: everything done under a credential lock (the
+ * base credential chain, an SSO token refresh, STS with its retries) is raced against it
+ * (singleFlight), so no holder keeps a lock longer. test/constants.test.ts keeps it below
+ * LOCK_STALE_MS, with LOCK_RELEASE_MARGIN_MS to spare for writing the entry and releasing.
+ */
 export const CREDENTIALS_DEADLINE_MS = 60_000;
-/** Longest a caller waits for another process's lock before trying to break it. */
-export const LOCK_WAIT_MS = 90_000;
-/** A lock older than this whose owner cannot be confirmed alive is broken. */
+/** Time a holder needs after its deadline to store the result and remove its lock (generous, for a loaded machine). */
+export const LOCK_RELEASE_MARGIN_MS = 10_000;
+/**
+ * A lock that a waiter has itself watched unchanged for this long, or that is this old by its
+ * file, is broken even if its owner seems alive: its pid may have been reused, and no rolemap
+ * holds a lock past CREDENTIALS_DEADLINE_MS.
+ */
 export const LOCK_STALE_MS = 75_000;
+/**
+ * Longest a caller waits for one holder of a lock; the wait starts again when the lock changes
+ * hands. Longer than LOCK_STALE_MS, so a waiter breaks a stuck lock before it gives up.
+ */
+export const LOCK_WAIT_MS = 90_000;
+/**
+ * Longest wait for the SSO token file's lock, taken while a credential lock is held: bounded so
+ * the refresh and the call after it still fit in CREDENTIALS_DEADLINE_MS.
+ */
+export const SSO_TOKEN_LOCK_WAIT_MS = 30_000;
+/**
+ * A lock file without a readable owner (empty or partial, left by an older rolemap killed
+ * between creating and writing it; or anything else found at a lock's path) is broken once it
+ * is this old: current rolemap makes a lock's content visible with the lock itself (link(2)).
+ */
+export const ODD_LOCK_GRACE_MS = 2_000;
+/** A waiter says on stderr who holds the lock once it has waited this long. */
+export const LOCK_WAIT_NOTICE_MS = 5_000;
 
 export const EXIT_OK = 0;
 export const EXIT_CREDENTIALS = 1;
@@ -114,11 +141,10 @@ export const SSO_REFRESH_REQUEST_TIMEOUT_MS = 60_000;
 export const SSO_REFRESH_SETTLE_MS = 10_000;
 /**
  * Everything one process does under the SSO token lock (the grant and the settle wait) ends
- * within this; it stays below LOCK_STALE_MS, since a credential lock is held meanwhile.
+ * within this. A credential lock is held meanwhile, so it stays below CREDENTIALS_DEADLINE_MS,
+ * which bounds the whole obtain (and itself stays below LOCK_STALE_MS).
  */
-export const SSO_REFRESH_BUDGET_MS = 70_000;
-/** Longest wait for another process's SSO token lock: its holder's budget and a little. */
-export const SSO_TOKEN_LOCK_WAIT_MS = SSO_REFRESH_BUDGET_MS + 2_000;
+export const SSO_REFRESH_BUDGET_MS = 55_000;
 /**
  * An SSO profile used as the base of `auth: assume` is refreshed by rolemap when its token has
  * less than this left: botocore's window, wider than the JS SDK's 300 s, so the SDK's own

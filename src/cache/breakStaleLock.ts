@@ -1,6 +1,7 @@
-import { linkSync, renameSync, unlinkSync } from 'node:fs';
+import { linkSync, renameSync, rmSync } from 'node:fs';
 
 import { errnoCode } from './errnoCode';
+import { isSameLock } from './isSameLock';
 import { readLockFile, type LockFileState } from './readLockFile';
 import { uniqueSuffix } from './uniqueSuffix';
 
@@ -32,7 +33,7 @@ export function breakStaleLock(file: string, judged: LockFileState): boolean {
   } catch {
     moved = undefined;
   }
-  if (moved === undefined || !isSameLock(moved, judged)) {
+  if (moved !== undefined && moved.regular && !isSameLock(moved, judged)) {
     // link() fails if yet another process took the path meanwhile; that holder then keeps it, and
     // the owner of the moved lock finds it gone when releasing, which is harmless.
     try {
@@ -42,14 +43,10 @@ export function breakStaleLock(file: string, judged: LockFileState): boolean {
     }
   }
   try {
-    unlinkSync(aside);
+    // A directory planted at the lock's path goes too; it lies in rolemap's own directory, under a rolemap name.
+    rmSync(aside, { recursive: true, force: true });
   } catch {
-    // Gone already; `rolemap cache clear` removes any leftover.
+    // `rolemap cache clear` removes any leftover.
   }
   return true;
-}
-
-function isSameLock(a: LockFileState, b: LockFileState): boolean {
-  if (a.owner !== undefined && b.owner !== undefined) return a.owner.token === b.owner.token;
-  return a.owner === undefined && b.owner === undefined && a.ino === b.ino && a.mtimeMs === b.mtimeMs;
 }

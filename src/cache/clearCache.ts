@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readdirSync, unlinkSync, type Dirent } from 'node:fs';
+import { readdirSync, rmSync, type Dirent } from 'node:fs';
 
 import { CacheError } from '../errors';
 import type { FileStore } from './createFileStore';
@@ -8,8 +8,8 @@ import { isCacheFileName } from './isCacheFileName';
 
 /**
  * Empties the cache for `rolemap cache clear`: every entry of every namespace (credentials,
- * remembered failures, compiled configs...), every lock and every leftover temporary file.
- * Files that rolemap did not name are left alone. Returns how many files were removed.
+ * remembered failures, compiled configs...), every lock and every leftover temporary or broken
+ * lock, whether a file or a directory. Files that rolemap did not name are left alone. Returns how many files were removed.
  */
 export function clearCache(store: FileStore): number {
   let entries: Dirent[];
@@ -21,10 +21,13 @@ export function clearCache(store: FileStore): number {
   }
   let removed = 0;
   for (const entry of entries) {
-    if (entry.isDirectory() || !isCacheFileName(entry.name)) continue;
+    if (!isCacheFileName(entry.name)) continue;
     const file = join(store.dir, entry.name);
     try {
-      unlinkSync(file);
+      // Whatever sits under a rolemap name goes, a directory included (one in an entry's or a
+      // lock's place, or a broken lock's leftover): otherwise `cache list` would keep showing it.
+      // rm does not follow a symbolic link: it removes the link.
+      rmSync(file, { recursive: true });
       removed += 1;
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') continue;

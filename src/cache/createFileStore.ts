@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 
 import { CacheError } from '../errors';
 import { errnoCode } from './errnoCode';
@@ -116,7 +116,7 @@ export function createFileStore(init: FileStoreInit): FileStore {
         } finally {
           closeSync(fd);
         }
-        renameSync(temp, file);
+        replaceWith(temp, file);
       } catch (error) {
         if (created) removeQuietly(temp);
         throw new CacheError(`Could not write the cache file ${file} (${errnoCode(error) ?? 'unknown error'}).`, {
@@ -152,6 +152,24 @@ export function createFileStore(init: FileStoreInit): FileStore {
       return join(dir, `lock-${id}`);
     },
   };
+}
+
+/**
+ * Renames `temp` onto `file`. A directory in the entry's place (rename(2) cannot replace one) is
+ * moved aside and removed first: it lies in rolemap's own directory under an entry's name, and
+ * left there it would make every caller ask AWS and warn (single flight shares through the entry).
+ */
+function replaceWith(temp: string, file: string): void {
+  try {
+    renameSync(temp, file);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code !== 'EISDIR' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    const aside = `${file}.tmp-${uniqueSuffix()}`;
+    renameSync(file, aside);
+    rmSync(aside, { recursive: true, force: true });
+    renameSync(temp, file);
+  }
 }
 
 function readNames(dir: string): string[] {

@@ -6,13 +6,21 @@ import { isRecord } from './isRecord';
 import type { LockOwner } from './types';
 
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+/** A lock holds about 150 bytes; anything much larger is not a lock, and is not read whole. */
+const MAX_LOCK_BYTES = 4096;
 
-/** A lock file as found. `owner` is undefined while its creator is still writing it, or when it is garbage. */
+/**
+ * A lock file as found. `owner` is undefined when the file holds no valid owner: empty or partial
+ * (an older rolemap killed between creating and writing it), garbage, or not a regular file.
+ */
 export interface LockFileState {
   owner: LockOwner | undefined;
-  /** Identify the file itself, to tell it from a newer lock at the same path. */
+  /** Whether the path is a regular file; a directory, FIFO, socket or symbolic link is not, and no rolemap makes one. */
+  regular: boolean;
+  /** Identifies the file itself, to tell it from a newer lock at the same path. */
   ino: number;
   mtimeMs: number;
+  size: number;
 }
 
 /** The lock file at `file`, or undefined when there is none. Throws CacheError when it cannot be read. */
@@ -23,23 +31,24 @@ export function readLockFile(file: string): LockFileState | undefined {
   } catch (error) {
     const code = errnoCode(error);
     if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP' || code === 'EMLINK') return lstatState(file);
+    if (code === 'ELOOP' || code === 'EMLINK' || code === 'ENXIO') return lstatState(file);
     throw new CacheError(`Could not read the cache lock ${file} (${code ?? 'unknown error'}).`, { cause: error });
   }
   try {
     const stat = fstatSync(fd);
-    const text = stat.isFile() ? readFileSync(fd, 'utf8') : '';
-    return { owner: parseOwner(text), ino: stat.ino, mtimeMs: stat.mtimeMs };
+    const regular = stat.isFile();
+    const text = regular && stat.size <= MAX_LOCK_BYTES ? readFileSync(fd, 'utf8') : '';
+    return { owner: parseOwner(text), regular, ino: stat.ino, mtimeMs: stat.mtimeMs, size: stat.size };
   } finally {
     closeSync(fd);
   }
 }
 
-/** A symbolic link planted where a lock belongs: judged by its own age, like a lock without an owner. */
+/** A symbolic link (or a socket) planted where a lock belongs: an odd lock, judged without reading it. */
 function lstatState(file: string): LockFileState | undefined {
   try {
     const stat = lstatSync(file);
-    return { owner: undefined, ino: stat.ino, mtimeMs: stat.mtimeMs };
+    return { owner: undefined, regular: false, ino: stat.ino, mtimeMs: stat.mtimeMs, size: stat.size };
   } catch {
     return undefined;
   }

@@ -1,10 +1,10 @@
 import type { AwsCredentials } from '../auth/types';
-import { FAILURE_MEMORY_SECONDS, LOCK_STALE_MS, LOCK_WAIT_MS } from '../constants';
+import { CREDENTIALS_DEADLINE_MS, FAILURE_MEMORY_SECONDS, LOCK_STALE_MS, LOCK_WAIT_MS } from '../constants';
 import { CacheError, CredentialsError, type CredentialsErrorKind, type CredentialsErrorOptions } from '../errors';
 import { cacheKey, type CacheKey } from './cacheKey';
 import type { FileStore } from './createFileStore';
-import { readCachedCredentials } from './readCachedCredentials';
-import { readRememberedFailure } from './readRememberedFailure';
+import { describeLockHolder } from './describeLockHolder';
+import { readCacheState } from './readCacheState';
 import { rememberFailure } from './rememberFailure';
 import type { CacheKeyParts, FailureRecord, LockOwner, RememberedFailure } from './types';
 import { withFileLock } from './withFileLock';
@@ -33,7 +33,9 @@ export interface SingleFlightInit {
   lockWaitMs?: number;
   /** Default LOCK_STALE_MS. */
   lockStaleMs?: number;
-  /** Told when the cache could not be written; the credentials are returned anyway. */
+  /** Bounds the whole of `obtain()`; default CREDENTIALS_DEADLINE_MS. Must stay below lockStaleMs. */
+  deadlineMs?: number;
+  /** Told, once per call, when the cache could not be used; and when a lock wait is slow, who holds it. */
   warn?: (message: string) => void;
   /** Told once when another process is already obtaining this credential. */
   onLockWait?: (holder: LockOwner | undefined) => void;
@@ -50,50 +52,75 @@ export interface SingleFlightResult {
  * callers (processes) for one key make one `obtain()` call: the first takes the key's lock, the
  * others wait and read what it stored. A failure is shared the same way: its waiters get the same
  * CredentialsError, and AccessDenied-like failures are remembered for FAILURE_MEMORY_SECONDS.
- * Throws what `obtain` throws, or CacheError when the lock cannot be had.
+ *
+ * `obtain()` is raced against `deadlineMs`, so no holder keeps the lock as long as waiters take to
+ * judge it stale. When the cache cannot be used (no lock can be made: a full or read-only disk,
+ * something odd in the way), the call still answers, by `obtain()` without the cache, and warns once.
+ * Throws what `obtain` throws, or CredentialsError `timeout` past the deadline.
  */
 export async function singleFlight(init: SingleFlightInit): Promise<SingleFlightResult> {
   const { store, parts, minTtlSeconds } = init;
   const now = init.now ?? Date.now;
   const key = cacheKey(parts);
   const startedAt = now();
+  let warned = false;
+  // One cache warning per call: the first says what is wrong; the rest would only repeat it.
+  const warnOnce = (message: string): void => {
+    if (warned) return;
+    warned = true;
+    init.warn?.(message);
+  };
+  const guarded: SingleFlightInit = { ...init, warn: warnOnce };
 
   /** The answer already on disk, if any. With `waitingSince`, also the outcome of the attempt waited on. */
   const lookUp = (waitingSince?: number): SingleFlightResult | undefined => {
-    const options = { minTtlSeconds, now: now(), ...(waitingSince === undefined ? {} : { obtainedSince: waitingSince }) };
-    const credentials = readCachedCredentials(store, key, options);
-    if (credentials !== undefined) return { credentials, cacheHit: true };
-    const failure = readRememberedFailure(store, key, now(), waitingSince);
-    if (failure !== undefined) throw toCredentialsError(failure, now());
+    const state = readCacheState(store, key, { minTtlSeconds, now: now(), ...(waitingSince === undefined ? {} : { waitingSince }) });
+    if (state.status === 'fresh') return { credentials: state.credentials, cacheHit: true };
+    if (state.status === 'remembered-failure') throw toCredentialsError(state.failure, now());
     return undefined;
   };
 
   const cached = lookUp();
   if (cached !== undefined) return cached;
 
-  return withFileLock(
-    store.lockPath(key.id),
-    async () => {
-      // The previous holder may have finished between our look and our taking the lock.
-      const answered = lookUp(startedAt);
-      if (answered !== undefined) return answered;
-      const credentials = await obtainSharingFailure(init, key, now);
-      try {
-        writeCachedCredentials(store, parts, credentials, now());
-      } catch (error) {
-        if (!(error instanceof CacheError)) throw error;
-        init.warn?.(`${error.message} Parallel callers will ask AWS themselves.`);
-      }
-      return { credentials, cacheHit: false };
-    },
-    {
-      waitMs: init.lockWaitMs ?? LOCK_WAIT_MS,
-      staleMs: init.lockStaleMs ?? LOCK_STALE_MS,
-      now,
-      whileWaiting: () => lookUp(startedAt),
-      ...(init.onLockWait === undefined ? {} : { onWait: init.onLockWait }),
-    },
-  );
+  let holding = false;
+  try {
+    return await withFileLock(
+      store.lockPath(key.id),
+      async () => {
+        holding = true;
+        // The previous holder may have finished between our look and our taking the lock.
+        const answered = lookUp(startedAt);
+        if (answered !== undefined) return answered;
+        const credentials = await obtainSharingFailure(guarded, key, now);
+        try {
+          writeCachedCredentials(store, parts, credentials, now());
+        } catch (error) {
+          if (!(error instanceof CacheError)) throw error;
+          warnOnce(`${error.message} Parallel callers will ask AWS themselves.`);
+        }
+        return { credentials, cacheHit: false };
+      },
+      {
+        waitMs: init.lockWaitMs ?? LOCK_WAIT_MS,
+        staleMs: init.lockStaleMs ?? LOCK_STALE_MS,
+        now,
+        whileWaiting: () => lookUp(startedAt),
+        ...(init.onLockWait === undefined ? {} : { onWait: init.onLockWait }),
+        onSlowWait: (notice) =>
+          init.warn?.(
+            `waited ${Math.round(notice.waitedMs / 1000)}s for another rolemap obtaining ${parts.roleArn}: the cache lock ${notice.lockPath} is held by ${describeLockHolder(notice.holder)}, ` +
+              'which cannot be confirmed to be a rolemap at work (the lock names no owner, another host, or a time in the future); ' +
+              `the lock is judged stale and broken in at most ${Math.ceil(notice.staleInMs / 1000)}s if it is not released.`,
+          ),
+      },
+    );
+  } catch (error) {
+    // Only a lock that could not be had (or read) falls back; anything `obtain` threw stands.
+    if (holding || !(error instanceof CacheError)) throw error;
+    warnOnce(`not using the credential cache for this call: ${error.message} Asking AWS without it.`);
+    return { credentials: await withDeadline(init, init.obtain), cacheHit: false };
+  }
 }
 
 /**
@@ -103,7 +130,7 @@ export async function singleFlight(init: SingleFlightInit): Promise<SingleFlight
  */
 async function obtainSharingFailure(init: SingleFlightInit, key: CacheKey, now: () => number): Promise<AwsCredentials> {
   try {
-    return await init.obtain();
+    return await withDeadline(init, init.obtain);
   } catch (error) {
     if (error instanceof CredentialsError) {
       const failure: RememberedFailure = {
@@ -141,4 +168,32 @@ function toCredentialsError(failure: FailureRecord, now: number): CredentialsErr
   if (failure.roleArn !== undefined) options.roleArn = failure.roleArn;
   if (failure.baseIdentity !== undefined) options.baseIdentity = failure.baseIdentity;
   return new CredentialsError(failure.message, options);
+}
+
+/**
+ * `obtain()`, or CredentialsError `timeout` once `deadlineMs` has passed, whatever it waits on
+ * (the base credential chain, an SSO refresh, STS). What it was doing is abandoned: the process
+ * exits after answering, and the lock it held is released at once.
+ */
+async function withDeadline(init: SingleFlightInit, obtain: () => Promise<AwsCredentials>): Promise<AwsCredentials> {
+  const deadlineMs = init.deadlineMs ?? CREDENTIALS_DEADLINE_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new CredentialsError(`Gave up obtaining credentials for ${init.parts.roleArn} after ${Math.round(deadlineMs / 1000)}s (base credentials, SSO and STS together).`, {
+          kind: 'timeout',
+          retryable: true,
+          roleArn: init.parts.roleArn,
+          baseIdentity: init.parts.baseIdentity,
+          hint: 'Check the network path to AWS (or the SSO portal) and that no credential_process or login prompt is hanging; then run the command again.',
+        }),
+      );
+    }, deadlineMs);
+  });
+  try {
+    return await Promise.race([obtain(), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -19,10 +19,14 @@ export function openCache(deps: Pick<RunDeps, 'env' | 'homedir' | 'uid' | 'logge
     deps.logger.warn(`not using the credential cache: ${opened.why}`);
     return { cache: undefined, disabledWhy: opened.why };
   }
+  const refusedFiles = new Set<string>();
   const store = createFileStore({
     dir: opened.dir,
     uid: deps.uid,
     onRefused: (refused) => {
+      // Waiters read an entry many times while they poll: one line per file is enough.
+      if (refusedFiles.has(refused.file)) return;
+      refusedFiles.add(refused.file);
       if (refused.reason === 'corrupt') deps.logger.info(`ignoring a corrupt cache entry: ${refused.why}`);
       else deps.logger.warn(`ignoring a cache file: ${refused.why}`);
     },

@@ -88,7 +88,7 @@ describe('clearCache', () => {
   });
   afterEach(() => cache.cleanup());
 
-  it('removes entries, failures, locks and leftovers, and nothing else', () => {
+  it('removes entries, failures, locks and leftovers, directories under rolemap names included, and nothing else', () => {
     const key = cacheKey(makeParts());
     writeCachedCredentials(cache.store, makeParts(), makeCredentials(), NOW);
     rememberFailure(cache.store, key, { kind: 'validation', message: 'bad', hint: undefined, roleArn: undefined, baseIdentity: undefined, retryable: false }, NOW);
@@ -96,10 +96,13 @@ describe('clearCache', () => {
     const leftovers = [path.basename(cache.store.lockPath(key.id)), `lock-${key.id}.breaking-00ff`, `credentials-${key.id}.json.tmp-abcdef`];
     for (const name of leftovers) fs.writeFileSync(path.join(cache.dir, name), '');
     fs.writeFileSync(path.join(cache.dir, 'notes.txt'), 'mine');
+    // Directories under rolemap names: one in an entry's place, and what breaking a directory lock left behind.
     fs.mkdirSync(path.join(cache.dir, `config-${'e'.repeat(64)}.json`));
+    fs.mkdirSync(path.join(cache.dir, `lock-${'e'.repeat(64)}.breaking-0a1b`, 'inside'), { recursive: true });
+    fs.mkdirSync(path.join(cache.dir, 'my-notes'));
 
-    expect(clearCache(cache.store)).toBe(6);
-    expect(fs.readdirSync(cache.dir).sort()).toStrictEqual([`config-${'e'.repeat(64)}.json`, 'notes.txt']);
+    expect(clearCache(cache.store)).toBe(8);
+    expect(fs.readdirSync(cache.dir).sort()).toStrictEqual(['my-notes', 'notes.txt']);
     expect(listCacheEntries(cache.store, NOW)).toStrictEqual([]);
   });
 

@@ -8,7 +8,7 @@ import { cacheKey } from '../../src/cache/cacheKey';
 import type { FileStore } from '../../src/cache/createFileStore';
 import { singleFlight, type SingleFlightResult } from '../../src/cache/singleFlight';
 import { writeCachedCredentials } from '../../src/cache/writeCachedCredentials';
-import { CacheError } from '../../src/errors';
+import { CacheError, CredentialsError } from '../../src/errors';
 import { deadPid, makeCredentials, makeParts, makeTempCache, NOW, type TempCache } from './fixtures/cacheFixtures';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -107,12 +107,30 @@ describe('singleFlight', () => {
     expect(new Set(results.map((r) => r.credentials.accessKeyId))).toStrictEqual(new Set(['ASIA1']));
   });
 
-  it('throws CacheError naming the lock when another process holds it too long', async () => {
-    fs.writeFileSync(cache.store.lockPath(key.id), JSON.stringify({ pid: process.pid, hostname: os.hostname(), createdAt: Date.now(), token: 't' }));
+  it('answers without the cache, warning once and naming the lock, when another process holds it too long', async () => {
+    const lockPath = cache.store.lockPath(key.id);
+    fs.writeFileSync(lockPath, JSON.stringify({ pid: process.pid, hostname: os.hostname(), createdAt: Date.now(), token: 't' }));
     const obtain = jest.fn(async () => makeCredentials());
-    await expect(singleFlight({ store: cache.store, parts, minTtlSeconds: 900, obtain, lockWaitMs: 100 })).rejects.toBeInstanceOf(CacheError);
-    expect(obtain).not.toHaveBeenCalled();
+    const warn = jest.fn();
+    await expect(singleFlight({ store: cache.store, parts, minTtlSeconds: 900, obtain, lockWaitMs: 100, warn })).resolves.toStrictEqual({
+      credentials: makeCredentials(),
+      cacheHit: false,
+    });
+    expect(obtain).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls).toStrictEqual([[expect.stringContaining(`Gave up after 0s waiting for the cache lock ${lockPath}, held by pid ${process.pid}`)]]);
   });
+
+  it('bounds the whole obtain by its deadline: fails with a timeout naming the role, and releases the lock at once', async () => {
+    const hung = jest.fn(() => new Promise<AwsCredentials>(() => undefined));
+    const error = await singleFlight({ store: cache.store, parts, minTtlSeconds: 900, obtain: hung, deadlineMs: 200 }).catch((caught: unknown) => caught);
+    expect(error instanceof CredentialsError && [error.kind, error.message]).toStrictEqual([
+      'timeout',
+      `Gave up obtaining credentials for ${parts.roleArn} after 0s (base credentials, SSO and STS together).`,
+    ]);
+    expect(fs.existsSync(cache.store.lockPath(key.id))).toBe(false);
+    const next = await singleFlight({ store: cache.store, parts, minTtlSeconds: 900, obtain: async () => makeCredentials() });
+    expect(next.cacheHit).toBe(false);
+  }, 10_000);
 
   describe('across processes', () => {
     async function runChildren(count: number): Promise<{ results: SingleFlightResult[]; obtains: string[] }> {

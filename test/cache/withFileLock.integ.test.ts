@@ -67,7 +67,7 @@ describe('withFileLock', () => {
     await expect(withFileLock(lockPath, async () => 'ran', { waitMs: 5_000, staleMs: STALE_MS })).resolves.toBe('ran');
   });
 
-  it('breaks an ownerless (empty) lock file only once it is older than staleMs', async () => {
+  it('breaks an ownerless (empty) lock file once it is older than the grace period', async () => {
     fs.writeFileSync(lockPath, '');
     const old = (Date.now() - STALE_MS - 1000) / 1000;
     fs.utimesSync(lockPath, old, old);
@@ -81,14 +81,13 @@ describe('withFileLock', () => {
   });
 
   it('does not break a live process\'s lock before staleMs, and says who holds it and what to do', async () => {
-    const createdAt = Date.parse('2030-01-01T00:00:00.000Z');
-    const now = () => createdAt + 1000;
+    const createdAt = Date.now() - 1000;
     const planted = plantLock({ pid: process.pid, hostname: os.hostname(), createdAt, token: 'alive' });
     const fn = jest.fn(async () => 'ran');
-    const error = await withFileLock(lockPath, fn, { waitMs: 0, staleMs: STALE_MS, now }).catch((caught: unknown) => caught);
+    const error = await withFileLock(lockPath, fn, { waitMs: 0, staleMs: STALE_MS }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CacheError);
     expect(error instanceof CacheError && [error.message, error.hint]).toStrictEqual([
-      `Gave up after 0s waiting for the cache lock ${lockPath}, held by pid ${process.pid} on ${os.hostname()} since 2030-01-01T00:00:00.000Z.`,
+      `Gave up after 0s waiting for the cache lock ${lockPath}, held by pid ${process.pid} on ${os.hostname()} since ${new Date(createdAt).toISOString()}.`,
       'If no rolemap process is still running, run `rolemap cache clear` (or delete that lock file).',
     ]);
     expect([fn.mock.calls.length, fs.readFileSync(lockPath, 'utf8')]).toStrictEqual([0, planted]);
@@ -99,6 +98,65 @@ describe('withFileLock', () => {
     plantLock({ pid: process.pid, hostname: os.hostname(), createdAt, token: 'hung' });
     const now = () => createdAt + STALE_MS + 1;
     await expect(withFileLock(lockPath, async () => 'ran', { waitMs: 5_000, staleMs: STALE_MS, now })).resolves.toBe('ran');
+  });
+
+  it('starts the wait again when the lock changes hands, so a waiter outlasts a queue of holders', async () => {
+    // Driven by the waiter's own polls, on a clock the test moves: no sleep decides the outcome.
+    const started = Date.now();
+    let clock = 0;
+    let polls = 0;
+    plantLock({ pid: process.pid, hostname: os.hostname(), createdAt: started, token: 'first-holder' });
+    const whileWaiting = (): undefined => {
+      polls += 1;
+      if (polls === 3) {
+        clock = 1000;
+        const next = `${lockPath}.next`;
+        fs.writeFileSync(next, JSON.stringify({ pid: process.pid, hostname: os.hostname(), createdAt: started, token: 'second-holder' }));
+        fs.renameSync(next, lockPath);
+      }
+      // 2400 ms after the first holder took it, but 1400 ms after the second did: within waitMs of each.
+      if (polls === 6) clock = 2400;
+      if (polls === 9) fs.unlinkSync(lockPath);
+      return undefined;
+    };
+    const waited = withFileLock(lockPath, async () => 'ran', {
+      waitMs: 1500,
+      staleMs: STALE_MS,
+      pollMs: 1,
+      now: () => started + clock,
+      monotonic: () => clock,
+      whileWaiting,
+    });
+    await expect(waited).resolves.toBe('ran');
+  });
+
+  it('tells onSlowWait who holds a lock of another host, and when it will be judged stale, once', async () => {
+    const owner = { pid: process.pid, hostname: 'elsewhere', createdAt: Date.now(), token: 'slow' };
+    plantLock(owner);
+    let clock = 0;
+    const onSlowWait = jest.fn();
+    const whileWaiting = (): undefined => {
+      clock += 1000;
+      if (clock === 8000) fs.unlinkSync(lockPath);
+      return undefined;
+    };
+    const options = { waitMs: 30_000, staleMs: STALE_MS, pollMs: 1, noticeMs: 5000, monotonic: () => clock, onSlowWait, whileWaiting };
+    await withFileLock(lockPath, async () => undefined, options);
+    expect(onSlowWait.mock.calls).toStrictEqual([[{ lockPath, holder: owner, waitedMs: 5000, staleInMs: STALE_MS - 5000 }]]);
+  });
+
+  it('waits quietly on a live holder of this host, however long', async () => {
+    plantLock({ pid: process.pid, hostname: os.hostname(), createdAt: Date.now(), token: 'busy' });
+    let clock = 0;
+    const onSlowWait = jest.fn();
+    const whileWaiting = (): undefined => {
+      clock += 1000;
+      if (clock === 8000) fs.unlinkSync(lockPath);
+      return undefined;
+    };
+    const options = { waitMs: 30_000, staleMs: STALE_MS, pollMs: 1, noticeMs: 5000, monotonic: () => clock, onSlowWait, whileWaiting };
+    await withFileLock(lockPath, async () => undefined, options);
+    expect(onSlowWait).not.toHaveBeenCalled();
   });
 
   it('tells onWait who holds the lock, once', async () => {

@@ -1,4 +1,4 @@
-import type { CacheState } from '../../src/auth/inspectCachedCredentials';
+import type { ExplainCacheState as CacheState } from '../../src/cli/commands/explainCacheState';
 import { explainReport, explainText, type ExplainReport } from '../../src/cli/commands/explainReport';
 import { compileMappingFile } from '../../src/config/compileMappingFile';
 import { compileUserConfig } from '../../src/config/compileUserConfig';
@@ -262,6 +262,7 @@ describe('explainText', () => {
   it.each<[CacheState, string]>([
     [{ status: 'hit', expiresInSeconds: 3412 }, 'cache           hit, 3412s left'],
     [{ status: 'expiring', expiresInSeconds: 600 }, 'cache           expiring, 600s left, under min_ttl: the next call obtains a fresh credential'],
+    [{ status: 'expired', expiration: '2030-01-01T00:00:00.000Z' }, 'cache           expired at 2030-01-01T00:00:00.000Z: the next call obtains a fresh credential'],
     [{ status: 'miss' }, 'cache           miss: the next call obtains a credential'],
     [
       { status: 'remembered-failure', message: 'AccessDenied for arn:aws:iam::333333333333:role/app' },

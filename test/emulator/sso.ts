@@ -24,6 +24,7 @@
  *   approves that code at once, whatever `approveAfterPolls` says. It is not an AWS API, so it is
  *   not counted in the call log. `npm run emulator` relies on it.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import type { EmulatorRequest, EmulatorResponse, Service, ServiceContext } from './types';
 

@@ -1,9 +1,12 @@
-import { inspectCachedCredentials, type CacheState } from '../../auth/inspectCachedCredentials';
 import { assumeBaseSource } from '../../auth/assumeBaseSource';
 import { describeBaseIdentity } from '../../auth/describeBaseIdentity';
 import { formatBaseSource } from '../../auth/formatBaseSource';
+import { cacheKey } from '../../cache/cacheKey';
+import { cacheKeyParts } from '../../cache/cacheKeyParts';
+import { readCacheState } from '../../cache/readCacheState';
 import { resolveCommandUnit } from '../resolveCommandUnit';
 import type { CommandContext } from '../CommandContext';
+import { explainCacheState, type ExplainCacheState } from './explainCacheState';
 import { explainReport, explainText, type ReportBaseIdentity } from './explainReport';
 
 export interface ExplainOptions {
@@ -17,12 +20,17 @@ export interface ExplainOptions {
 export async function runExplain(options: ExplainOptions, context: CommandContext): Promise<void> {
   const { deps } = context;
   const resolved = await resolveCommandUnit(options, context);
-  let cache: CacheState = { status: 'not-applicable' };
+  let cache: ExplainCacheState = { status: 'not-applicable' };
   if (resolved.result.status === 'matched' && resolved.result.request.auth !== 'delegate') {
     cache =
       context.cache === undefined
         ? { status: 'disabled', why: context.cacheDisabledWhy ?? 'the cache is off' }
-        : inspectCachedCredentials({ request: resolved.result.request, env: deps.env, store: context.cache.store, now: deps.now() });
+        : explainCacheState(
+            readCacheState(context.cache.store, cacheKey(cacheKeyParts(resolved.result.request, deps.env, describeBaseIdentity(resolved.result.request, deps.env))), {
+              minTtlSeconds: resolved.result.request.minTtlSeconds,
+              now: deps.now(),
+            }),
+          );
   }
   let base: ReportBaseIdentity | undefined;
   if (resolved.result.status === 'matched' && resolved.result.request.auth !== 'delegate') {

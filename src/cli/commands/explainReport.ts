@@ -1,4 +1,4 @@
-import type { CacheState } from '../../auth/inspectCachedCredentials';
+import type { ExplainCacheState } from './explainCacheState';
 import type { MappingFileLocation } from '../../locate/findMappingFile';
 import type { ResolvedUnit } from '../../locate/resolveUnit';
 import type { ModeDecision, OverrideDecision } from '../../resolve/types';
@@ -56,7 +56,7 @@ export type ExplainReport =
       overrides: ReportOverride[];
       /** Who asks AWS, for the kinds that ask (absent for delegate). */
       base?: ReportBaseIdentity;
-      cache: CacheState;
+      cache: ExplainCacheState;
     });
 
 /** The base identity a credentials call would ask AWS as. No secret. */
@@ -71,7 +71,7 @@ export interface ReportBaseIdentity {
  * A projection of the same resolution the credentials command uses, so the two can never
  * disagree about a unit.
  */
-export function explainReport(resolved: ResolvedUnit, cache: CacheState, baseIdentity?: ReportBaseIdentity): ExplainReport {
+export function explainReport(resolved: ResolvedUnit, cache: ExplainCacheState, baseIdentity?: ReportBaseIdentity): ExplainReport {
   const { result } = resolved;
   const base = {
     mappingFile: resolved.location.file,
@@ -215,12 +215,14 @@ function overrideText(override: ReportOverride): string {
   return `${override.status.padEnd(8)} ${override.at}${changes === '' ? '' : `  ${changes}`}  (${override.why})`;
 }
 
-function cacheText(cache: CacheState): string {
+function cacheText(cache: ExplainCacheState): string {
   switch (cache.status) {
     case 'hit':
       return `hit, ${cache.expiresInSeconds}s left`;
     case 'expiring':
       return `expiring, ${cache.expiresInSeconds}s left, under min_ttl: the next call obtains a fresh credential`;
+    case 'expired':
+      return `expired at ${cache.expiration}: the next call obtains a fresh credential`;
     case 'miss':
       return 'miss: the next call obtains a credential';
     case 'remembered-failure':

@@ -2,14 +2,23 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { cacheKey } from '../../src/cache/cacheKey';
-import { readCachedCredentials } from '../../src/cache/readCachedCredentials';
+import type { CacheKey } from '../../src/cache/cacheKey';
+import type { FileStore } from '../../src/cache/createFileStore';
+import { readCacheState } from '../../src/cache/readCacheState';
 import { CREDENTIALS_NAMESPACE } from '../../src/cache/types';
 import { writeCachedCredentials } from '../../src/cache/writeCachedCredentials';
 import { makeCredentials, makeParts, makeTempCache, NOW, type TempCache } from './fixtures/cacheFixtures';
 
 const MIN_TTL = 900;
 
-describe('readCachedCredentials', () => {
+/** The credentials that `credentials` would use: those readCacheState judges fresh. */
+function readCachedCredentials(store: FileStore, key: CacheKey, options: { minTtlSeconds: number; now: number; obtainedSince?: number }) {
+  const { minTtlSeconds, now, obtainedSince } = options;
+  const state = readCacheState(store, key, { minTtlSeconds, now, ...(obtainedSince === undefined ? {} : { waitingSince: obtainedSince }) });
+  return state.status === 'fresh' ? state.credentials : undefined;
+}
+
+describe('readCacheState: fresh credentials', () => {
   let cache: TempCache;
   const parts = makeParts();
   const key = cacheKey(parts);
@@ -103,7 +112,7 @@ describe('readCachedCredentials', () => {
   });
 });
 
-describe('readCachedCredentials with obtainedSince', () => {
+describe('readCacheState with waitingSince', () => {
   let cache: TempCache;
   const parts = makeParts();
   const key = cacheKey(parts);
