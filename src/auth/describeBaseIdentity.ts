@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { ISSUED_BASE_IDENTITY_ENV } from '../constants';
+import { ISSUED_BASE_IDENTITY_ENV, MAX_TOKEN_FILE_BYTES } from '../constants';
+import { readRegularFile } from '../readRegularFile';
 import { normaliseStartUrl } from './sso/normaliseStartUrl';
 import type { CredentialRequest, Environment } from '../resolve/types';
 import { formatTokenSource, pickWebIdentityTokenSource } from './pickWebIdentityTokenSource';
@@ -16,7 +16,7 @@ function digest(token: string): string {
 
 function readTokenQuietly(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8').trim();
+    return readRegularFile(path, { maxBytes: MAX_TOKEN_FILE_BYTES }).trim();
   } catch {
     return undefined;
   }

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { WEB_IDENTITY_TOKEN_REQUEST_TIMEOUT_MS } from '../constants';
+import { MAX_TOKEN_FILE_BYTES, WEB_IDENTITY_TOKEN_REQUEST_TIMEOUT_MS } from '../constants';
 import type { WebIdentityTokenSource } from '../config/types';
 import { CredentialsError, type CredentialsErrorKind } from '../errors';
 import type { Environment } from '../resolve/types';
+import { FileProblem, readRegularFile } from '../readRegularFile';
 import { AUTO_TOKEN_FILE_VARIABLE, AUTO_TOKEN_VARIABLES, formatTokenSource, pickWebIdentityTokenSource } from './pickWebIdentityTokenSource';
 
 export interface ReadWebIdentityTokenInit {
@@ -101,13 +101,13 @@ async function fetchGithubToken(init: ReadWebIdentityTokenInit): Promise<string>
   }
 }
 
-async function readTokenFile(path: string): Promise<string> {
+function readTokenFile(path: string): string {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readRegularFile(path, { maxBytes: MAX_TOKEN_FILE_BYTES });
   } catch (error) {
-    const code = errorCode(error) ?? 'unreadable';
-    throw noToken(`No web identity token: cannot read ${path} (${code})`, 'Check web_identity.token (file:PATH) or AWS_WEB_IDENTITY_TOKEN_FILE.');
+    if (!(error instanceof FileProblem)) throw error;
+    throw noToken(`No web identity token: ${error.message}`, 'Check web_identity.token (file:PATH) or AWS_WEB_IDENTITY_TOKEN_FILE: it must name a regular file holding the token.');
   }
   const token = text.trim();
   if (token === '') throw noToken(`No web identity token: ${path} is empty`, 'Check whatever writes the token file.');
@@ -139,6 +139,6 @@ export async function readWebIdentityToken(source: WebIdentityTokenSource, init:
       return { token, source: name };
     }
     case 'file':
-      return { token: await readTokenFile(picked.path), source: name };
+      return { token: readTokenFile(picked.path), source: name };
   }
 }

@@ -33,8 +33,9 @@ export function findMappingFile(unitDir: string, configFlag: string | undefined,
 }
 
 function mustExist(file: string, via: string): string {
-  if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
-  throw new ConfigError(`The mapping file ${file} given by ${via} does not exist or is not a file.`, {
+  // Anything that exists is returned: reading it says exactly what is wrong with a directory or a device.
+  if (statSync(file, { throwIfNoEntry: false }) !== undefined) return file;
+  throw new ConfigError(`The mapping file ${file} given by ${via} does not exist.`, {
     hint: `Check the path given by ${via}.`,
   });
 }

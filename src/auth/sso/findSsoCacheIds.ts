@@ -1,5 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
+import { MAX_AWS_SHARED_FILE_BYTES } from '../../constants';
+import { readRegularFile } from '../../readRegularFile';
 
 import type { Environment } from '../../resolve/types';
 import { normaliseStartUrl } from './normaliseStartUrl';
@@ -23,7 +25,7 @@ function configFilePath(env: Environment, homeDir: string): string {
 export async function findSsoCacheIds(init: { startUrl: string; env: Environment; homeDir: string }): Promise<string[]> {
   let text = '';
   try {
-    text = await readFile(configFilePath(init.env, init.homeDir), 'utf8');
+    text = readRegularFile(configFilePath(init.env, init.homeDir), { maxBytes: MAX_AWS_SHARED_FILE_BYTES });
   } catch {
     // No config file is the common case for rolemap users; the start URL key still applies.
   }
