@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readWebIdentityToken } from '../../src/auth/readWebIdentityToken';
@@ -15,6 +16,9 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rolemap-token-'));
   writeFileSync(join(dir, 'token'), '  a.b.c\n');
   writeFileSync(join(dir, 'empty'), '\n');
+  writeFileSync(join(dir, 'huge'), 'x'.repeat(300 * 1024));
+  mkdirSync(join(dir, 'adir'));
+  execFileSync('mkfifo', [join(dir, 'fifo')]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -47,7 +51,12 @@ describe('readWebIdentityToken', () => {
   });
 
   it.each<[string, WebIdentityTokenSource, Environment, string]>([
-    ['a missing file', { kind: 'file', path: '/nonexistent/token' }, {}, 'No web identity token: cannot read /nonexistent/token (ENOENT)'],
+    ['a missing file', { kind: 'file', path: '/nonexistent/token' }, {}, 'No web identity token: /nonexistent/token does not exist'],
+    // A FIFO or device used to hang the call forever (a blocking read of something that never ends).
+    ['a named pipe', { kind: 'file', path: '<dir>/fifo' }, {}, 'No web identity token: <dir>/fifo is a named pipe (FIFO), not a regular file'],
+    ['a device', { kind: 'file', path: '/dev/zero' }, {}, 'No web identity token: /dev/zero is a character device, not a regular file'],
+    ['a directory', { kind: 'file', path: '<dir>/adir' }, {}, 'No web identity token: <dir>/adir is a directory, not a regular file'],
+    ['a file too large to be a token', { kind: 'file', path: '<dir>/huge' }, {}, 'No web identity token: <dir>/huge is 300 KiB, larger than the 256 KiB rolemap reads'],
     ['an empty file', { kind: 'file', path: '<dir>/empty' }, {}, 'No web identity token: <dir>/empty is empty'],
     ['an unset variable', { kind: 'env', name: 'MY_TOKEN' }, {}, 'No web identity token: MY_TOKEN is not set or empty (web_identity.token: env:MY_TOKEN)'],
     [
