@@ -1,4 +1,4 @@
-import { isAbsolute } from 'node:path';
+import { isAbsolute, win32 } from 'node:path';
 
 import { UsageError } from './errors';
 
@@ -10,7 +10,8 @@ import { UsageError } from './errors';
  * @throws UsageError when `home` is relative or empty.
  */
 export function absoluteHome(home: string, purpose: string): string {
-  if (isAbsolute(home)) return home;
+  // Windows homes (USERPROFILE, HOMEDRIVE+HOMEPATH) are absolute by Windows' rules.
+  if (isAbsolute(home) || win32.isAbsolute(home)) return home;
   throw new UsageError(`HOME is ${JSON.stringify(home)}, which is not an absolute path, so rolemap cannot find ${purpose}.`, {
     hint: 'Set HOME to your home directory as an absolute path, e.g. /home/me.',
   });

@@ -10,10 +10,14 @@ import { resolveHomeDir } from './sso/resolveHomeDir';
 function sharedFiles(env: Environment): Array<{ path: string; variable: string }> {
   const home = resolveHomeDir(env);
   const expand = (path: string): string => (path.startsWith('~/') ? join(home, path.slice(2)) : path);
-  return [
+  const files = [
     { path: expand(env['AWS_CONFIG_FILE'] || join(home, '.aws', 'config')), variable: 'AWS_CONFIG_FILE' },
     { path: expand(env['AWS_SHARED_CREDENTIALS_FILE'] || join(home, '.aws', 'credentials')), variable: 'AWS_SHARED_CREDENTIALS_FILE' },
   ];
+  // The SDK's default chain reads this one synchronously when AWS_ROLE_ARN is set beside it.
+  const tokenFile = env['AWS_WEB_IDENTITY_TOKEN_FILE'];
+  if (tokenFile && env['AWS_ROLE_ARN']) files.push({ path: tokenFile, variable: 'AWS_WEB_IDENTITY_TOKEN_FILE' });
+  return files;
 }
 
 /**
@@ -30,7 +34,7 @@ export function checkSharedAwsFiles(env: Environment): void {
     } catch (error) {
       if (!(error instanceof FileProblem)) throw error;
       if (error.reason === 'missing') continue;
-      throw new CredentialsError(`Cannot use the AWS shared config: ${error.message}`, {
+      throw new CredentialsError(`Cannot use ${variable === 'AWS_WEB_IDENTITY_TOKEN_FILE' ? 'AWS_WEB_IDENTITY_TOKEN_FILE' : 'the AWS shared config'}: ${error.message}`, {
         kind: 'no-base-credentials',
         hint: `The AWS SDK reads this file on every call: make it a regular file you may read, remove it, or point ${variable} at one.`,
         cause: error,

@@ -89,9 +89,31 @@ describe('readWebIdentityToken', () => {
     ['a body that is not JSON', async () => new Response('<html>', { status: 200 }), 'malformed-response', false],
     ['JSON without value', async () => new Response('{"count":0}', { status: 200 }), 'malformed-response', false],
     ['a refused connection', async () => Promise.reject(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })), 'network', true],
+    // Read whole before, however large: a 400 MB body aborted the process, an endless one hung.
+    [
+      'an endless body',
+      async () =>
+        new Response(
+          new ReadableStream({
+            pull(controller) {
+              controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
+            },
+          }),
+          { status: 200 },
+        ),
+      'malformed-response',
+      false,
+    ],
   ])('maps %s from GitHub', async (_, answer, kind, retryable) => {
     const error = await failure({ kind: 'github' }, GITHUB, answer);
     expect([error.kind, error.retryable]).toStrictEqual([kind, retryable]);
     expect(error.message).not.toContain('bearer-secret');
+  });
+
+  it('stops reading an answer past 1 MiB and says so', async () => {
+    const endless = async (): Promise<Response> =>
+      new Response(new ReadableStream({ pull: (controller) => controller.enqueue(new Uint8Array(64 * 1024).fill(0x20)) }), { status: 200 });
+    const error = await failure({ kind: 'github' }, GITHUB, endless);
+    expect(error.message).toBe('Could not get a web identity token from GitHub Actions: HTTP 200, an answer larger than 1024 KiB');
   });
 });
