@@ -123,6 +123,6 @@ export const MAX_RESPONSE_BYTES = 1024 * 1024;
 /** Values nested deeper than this in a YAML file are refused (rolemap's own schema is 5 deep). */
 export const MAX_YAML_DEPTH = 64;
 /** How many values YAML aliases may add to a file, all of them counted once per use. */
-export const MAX_YAML_ALIAS_EXPANSION = 10_000;
+export const MAX_YAML_ALIAS_EXPANSION = 20_000;
 /** A path glob longer than this is refused (the glob library throws past 64 KiB). */
 export const MAX_GLOB_LENGTH = 4096;

@@ -59,7 +59,6 @@ function stringField(value: unknown, key: string): string | undefined {
   return typeof found === 'string' ? found : undefined;
 }
 
-
 function detailOf(error: unknown, name: string): string {
   const message = stringField(error, 'message')?.replace(/\s+/g, ' ').trim() ?? '';
   if (message === '' || message === name) return name;
