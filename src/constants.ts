@@ -159,3 +159,21 @@ export const LOCK_POLL_MIN_MS = 10;
  * that is actually talking to STS of CPU (seen in the 400-call bench on 2 cores).
  */
 export const LOCK_POLL_MAX_MS = 200;
+
+/**
+ * Size limits on what rolemap reads. A mapping file of thousands of units is tens of KiB; the
+ * limits only stop files and answers that would stall a run or exhaust memory.
+ */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+/** An OIDC token or an SSO token file is a few KiB. */
+export const MAX_TOKEN_FILE_BYTES = 256 * 1024;
+/** ~/.aws/config and ~/.aws/credentials. */
+export const MAX_AWS_SHARED_FILE_BYTES = 1024 * 1024;
+/** A body from STS, SSO, sso-oidc or GitHub's token endpoint is a few KiB. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+/** Values nested deeper than this in a YAML file are refused (rolemap's own schema is 5 deep). */
+export const MAX_YAML_DEPTH = 64;
+/** How many values YAML aliases may add to a file, all of them counted once per use. */
+export const MAX_YAML_ALIAS_EXPANSION = 20_000;
+/** A path glob longer than this is refused (the glob library throws past 64 KiB). */
+export const MAX_GLOB_LENGTH = 4096;

@@ -19,18 +19,24 @@ export interface RolemapErrorOptions {
   cause?: unknown;
 }
 
+/*
+ * Each class names itself in a string: the bundle is minified, so a class's own name (and
+ * `new.target.name`) would read "l" in a log line.
+ */
 export class RolemapError extends Error {
+  override name = 'RolemapError';
   readonly hint: string | undefined;
 
   constructor(message: string, options: RolemapErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
     this.hint = options.hint;
   }
 }
 
 /** Bad command-line arguments or environment values. Exit code 2. */
-export class UsageError extends RolemapError {}
+export class UsageError extends RolemapError {
+  override name = 'UsageError';
+}
 
 export interface ConfigErrorOptions extends RolemapErrorOptions {
   /** file:line:column of the offending value, when known. */
@@ -41,6 +47,7 @@ export interface ConfigErrorOptions extends RolemapErrorOptions {
 
 /** The mapping file or user config is missing, malformed or does not cover the unit. Exit code 2. */
 export class ConfigError extends RolemapError {
+  override name = 'ConfigError';
   readonly position: SourcePosition | undefined;
   readonly more: ReadonlyArray<{ message: string; position?: SourcePosition; hint?: string }>;
 
@@ -78,6 +85,7 @@ export interface CredentialsErrorOptions extends RolemapErrorOptions {
 
 /** Credentials could not be obtained. Exit code 1. */
 export class CredentialsError extends RolemapError {
+  override name = 'CredentialsError';
   readonly kind: CredentialsErrorKind;
   readonly roleArn: string | undefined;
   readonly baseIdentity: string | undefined;
@@ -93,4 +101,6 @@ export class CredentialsError extends RolemapError {
 }
 
 /** The credential cache could not be used safely. Callers usually warn and bypass it. */
-export class CacheError extends RolemapError {}
+export class CacheError extends RolemapError {
+  override name = 'CacheError';
+}

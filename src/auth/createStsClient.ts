@@ -1,6 +1,7 @@
 import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
 import { STS_CONNECTION_TIMEOUT_MS, STS_REQUEST_TIMEOUT_MS } from '../constants';
 import type { Logger } from '../log/logger';
+import { limitResponseSize } from './limitResponseSize';
 import { toSdkLogger } from './toSdkLogger';
 
 export interface CreateStsClientInit {
@@ -18,11 +19,12 @@ export interface CreateStsClientInit {
 
 /**
  * An STS client that makes exactly one attempt per call (withRetries is the only retry loop)
- * and turns a hung connection or request into a TimeoutError. The endpoint is `init.endpoint`, else
- * the SDK's own choice, which honours AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL.
+ * and turns a hung connection or request into a TimeoutError, and refuses an answer too large to
+ * be STS's. The endpoint is `init.endpoint`, else the SDK's own choice, which honours
+ * AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL.
  */
 export function createStsClient(init: CreateStsClientInit): STSClient {
-  return new init.sts.STSClient({
+  const client = new init.sts.STSClient({
     region: init.region,
     credentials: init.credentials,
     maxAttempts: 1,
@@ -34,4 +36,6 @@ export function createStsClient(init: CreateStsClientInit): STSClient {
       logger: toSdkLogger(init.logger),
     },
   });
+  limitResponseSize(client.middlewareStack);
+  return client;
 }

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { ISSUED_BASE_IDENTITY_ENV } from '../constants';
+import { ISSUED_BASE_IDENTITY_ENV, MAX_TOKEN_FILE_BYTES } from '../constants';
+import { readRegularFile } from '../readRegularFile';
 import { normaliseStartUrl } from './sso/normaliseStartUrl';
 import type { CredentialRequest, Environment } from '../resolve/types';
 import { assumeBaseSource, type AssumeBaseSource } from './assumeBaseSource';
@@ -24,7 +24,7 @@ function tokenDigest(purpose: string, token: string): string {
 
 function readTokenQuietly(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8').trim();
+    return readRegularFile(path, { maxBytes: MAX_TOKEN_FILE_BYTES }).trim();
   } catch {
     return undefined;
   }

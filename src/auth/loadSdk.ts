@@ -2,6 +2,7 @@
  * The one place the AWS SDK is loaded. Nothing on the cache-hit path imports it; the credential
  * kinds that need it call these when they run.
  */
+import { checkSharedAwsFiles } from './checkSharedAwsFiles';
 
 /**
  * @aws-sdk/core prints a NodeVersionSupportWarning (node < 22) through process.emitWarning when a
@@ -10,36 +11,38 @@
  */
 const SDK_NODE_WARNING_VARIABLE = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
 
-function silenceSdkWarnings(): void {
+function prepareForSdk(): void {
   process.env[SDK_NODE_WARNING_VARIABLE] = 'true';
+  // The SDK reads these files itself, from process.env's paths; a pipe there would hang it.
+  checkSharedAwsFiles(process.env);
 }
 
 /** Loads @aws-sdk/client-sts. */
 export async function loadSts(): Promise<typeof import('@aws-sdk/client-sts')> {
-  silenceSdkWarnings();
+  prepareForSdk();
   return import('@aws-sdk/client-sts');
 }
 
 /** Loads @aws-sdk/credential-provider-env: environment keys alone, without the rest of the chain. */
 export async function loadEnvironmentProvider(): Promise<typeof import('@aws-sdk/credential-provider-env')> {
-  silenceSdkWarnings();
+  prepareForSdk();
   return import('@aws-sdk/credential-provider-env');
 }
 
 /** Loads @aws-sdk/credential-providers (the default chain for base credentials). */
 export async function loadCredentialProviders(): Promise<typeof import('@aws-sdk/credential-providers')> {
-  silenceSdkWarnings();
+  prepareForSdk();
   return import('@aws-sdk/credential-providers');
 }
 
 /** Loads @aws-sdk/client-sso (the IAM Identity Center portal). */
 export async function loadSso(): Promise<typeof import('@aws-sdk/client-sso')> {
-  silenceSdkWarnings();
+  prepareForSdk();
   return import('@aws-sdk/client-sso');
 }
 
 /** Loads @aws-sdk/client-sso-oidc (device authorization and token refresh). */
 export async function loadSsoOidc(): Promise<typeof import('@aws-sdk/client-sso-oidc')> {
-  silenceSdkWarnings();
+  prepareForSdk();
   return import('@aws-sdk/client-sso-oidc');
 }

@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { WEB_IDENTITY_TOKEN_REQUEST_TIMEOUT_MS } from '../constants';
+import { MAX_RESPONSE_BYTES, MAX_TOKEN_FILE_BYTES, WEB_IDENTITY_TOKEN_REQUEST_TIMEOUT_MS } from '../constants';
 import type { WebIdentityTokenSource } from '../config/types';
 import { CredentialsError, type CredentialsErrorKind } from '../errors';
 import type { Environment } from '../resolve/types';
+import { FileProblem, readRegularFile } from '../readRegularFile';
+import { classifySdkError } from './classifySdkError';
 import { AUTO_TOKEN_FILE_VARIABLE, AUTO_TOKEN_VARIABLES, formatTokenSource, pickWebIdentityTokenSource } from './pickWebIdentityTokenSource';
 
 export interface ReadWebIdentityTokenInit {
@@ -25,7 +26,6 @@ export interface WebIdentityToken {
 }
 
 const GITHUB_HINT = 'The GitHub Actions job needs `permissions: id-token: write`.';
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
 
 function noToken(message: string, hint: string): CredentialsError {
   return new CredentialsError(message, { kind: 'no-web-identity-token', hint });
@@ -49,6 +49,31 @@ function errorCode(error: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The body as text, refused past MAX_RESPONSE_BYTES: a token answer is a few KiB. */
+async function boundedText(response: Response): Promise<string> {
+  const tooLarge = (): CredentialsError =>
+    githubFailure(`HTTP ${response.status}, an answer larger than ${MAX_RESPONSE_BYTES / 1024} KiB`, 'malformed-response', false);
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (response.body === null) return '';
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_RESPONSE_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
 }
 
 async function fetchGithubToken(init: ReadWebIdentityTokenInit): Promise<string> {
@@ -77,7 +102,7 @@ async function fetchGithubToken(init: ReadWebIdentityTokenInit): Promise<string>
       headers: { Authorization: `bearer ${bearer}`, Accept: 'application/json' },
       signal: timeout.signal,
     });
-    const text = await response.text();
+    const text = await boundedText(response);
     if (response.status === 429) throw githubFailure(`HTTP ${response.status}`, 'throttled', true);
     if (response.status >= 500) throw githubFailure(`HTTP ${response.status}`, 'server', true);
     if (!response.ok) throw githubFailure(`HTTP ${response.status}`, 'access-denied', false);
@@ -92,22 +117,23 @@ async function fetchGithubToken(init: ReadWebIdentityTokenInit): Promise<string>
   } catch (error) {
     if (error instanceof CredentialsError) throw error;
     if (timeout.signal.aborted) throw githubFailure('the request timed out', 'timeout', true, error);
-    const code = errorCode(error);
-    const transient = code !== undefined && (NETWORK_CODES.has(code) || code.startsWith('UND_ERR'));
-    throw githubFailure(code ?? 'the request failed', 'network', transient, error);
+    const failure = classifySdkError(error);
+    if (failure.type === 'network') throw githubFailure(`${failure.words} (${failure.code})`, 'network', true, error);
+    if (failure.type === 'timeout') throw githubFailure('the request timed out', 'timeout', true, error);
+    throw githubFailure(errorCode(error) ?? 'the request failed', 'network', false, error);
   } finally {
     clearTimeout(timer);
     init.signal?.removeEventListener('abort', onOuterAbort);
   }
 }
 
-async function readTokenFile(path: string): Promise<string> {
+function readTokenFile(path: string): string {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readRegularFile(path, { maxBytes: MAX_TOKEN_FILE_BYTES });
   } catch (error) {
-    const code = errorCode(error) ?? 'unreadable';
-    throw noToken(`No web identity token: cannot read ${path} (${code})`, 'Check web_identity.token (file:PATH) or AWS_WEB_IDENTITY_TOKEN_FILE.');
+    if (!(error instanceof FileProblem)) throw error;
+    throw noToken(`No web identity token: ${error.message}`, 'Check web_identity.token (file:PATH) or AWS_WEB_IDENTITY_TOKEN_FILE: it must name a regular file holding the token.');
   }
   const token = text.trim();
   if (token === '') throw noToken(`No web identity token: ${path} is empty`, 'Check whatever writes the token file.');
@@ -139,6 +165,6 @@ export async function readWebIdentityToken(source: WebIdentityTokenSource, init:
       return { token, source: name };
     }
     case 'file':
-      return { token: await readTokenFile(picked.path), source: name };
+      return { token: readTokenFile(picked.path), source: name };
   }
 }

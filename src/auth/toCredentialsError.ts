@@ -1,5 +1,6 @@
 import { CHAINED_ROLE_MAX_DURATION_SECONDS } from '../constants';
 import { CredentialsError, type CredentialsErrorKind } from '../errors';
+import { classifySdkError, type SdkFailure } from './classifySdkError';
 
 /** What was being attempted when an STS call failed, to name it in the message and the hint. */
 export interface StsCallContext {
@@ -46,8 +47,6 @@ const THROTTLED = new Set([
   'SlowDown',
 ]);
 const RETRYABLE_SERVICE = new Set(['IDPCommunicationError', 'IDPCommunicationErrorException', 'ServiceUnavailable', 'InternalFailure', 'InternalError']);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
-const TIMEOUT_NAMES = new Set(['TimeoutError', 'AbortError', 'RequestTimeout', 'RequestTimeoutException']);
 
 const MAX_DETAIL_LENGTH = 300;
 
@@ -58,11 +57,6 @@ function field(value: unknown, key: string): unknown {
 function stringField(value: unknown, key: string): string | undefined {
   const found = field(value, key);
   return typeof found === 'string' ? found : undefined;
-}
-
-/** Connection errors keep their errno code on the error or, from fetch, on its cause. */
-function errorCode(error: unknown): string | undefined {
-  return stringField(error, 'code') ?? stringField(field(error, 'cause'), 'code');
 }
 
 function detailOf(error: unknown, name: string): string {
@@ -151,33 +145,53 @@ function classifyService(name: string, context: StsCallContext): Classified | un
   return undefined;
 }
 
-function classify(error: unknown, context: StsCallContext): Classified {
-  const name = stringField(error, 'name') ?? '';
-  const byName = classifyService(name, context);
-  if (byName !== undefined) return byName;
+const NOT_STS_HINT = 'STS did not send this answer: check AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL and any proxy between you and AWS.';
 
-  const retryable = field(error, '$retryable');
-  if (field(retryable, 'throttling') === true) return { kind: 'throttled', retryable: true };
+/**
+ * By the error's shape. Only an answer that AWS gave (a named error) may be `validation` or
+ * `access-denied`, the kinds remembered for everyone; an answer from something else (a proxy's
+ * page, a wrong endpoint's 404) is `malformed-response`, said as its status and content type.
+ */
+function classify(error: unknown, failure: SdkFailure, context: StsCallContext): Classified {
+  if (failure.type === 'service') {
+    const byName = classifyService(failure.code, context);
+    if (byName !== undefined) return byName;
+    if (field(field(error, '$retryable'), 'throttling') === true || failure.status === 429) return { kind: 'throttled', retryable: true };
+    if (failure.fault === 'server' || (failure.status ?? 0) >= 500) return { kind: 'server', retryable: true };
+    return { kind: 'validation', retryable: false, hint: validationHint(context) };
+  }
+  switch (failure.type) {
+    case 'network':
+      return { kind: 'network', retryable: true, hint: 'Could not reach STS; check the network, proxy settings and AWS_ENDPOINT_URL_STS.' };
+    case 'timeout':
+      return { kind: 'timeout', retryable: true, hint: 'STS did not answer in time; check the network and AWS_ENDPOINT_URL_STS.' };
+    case 'too-large':
+      return { kind: 'malformed-response', retryable: false, hint: NOT_STS_HINT };
+    case 'not-aws':
+      if (failure.status === 429) return { kind: 'throttled', retryable: true };
+      if (failure.status >= 500) return { kind: 'server', retryable: true, hint: NOT_STS_HINT };
+      return { kind: 'malformed-response', retryable: false, hint: NOT_STS_HINT };
+    case 'other':
+      return { kind: 'network', retryable: false };
+  }
+}
 
-  const code = errorCode(error);
-  if (TIMEOUT_NAMES.has(name) && (code === undefined || code === 'ETIMEDOUT' || code === 'ABORT_ERR')) {
-    return { kind: 'timeout', retryable: true, hint: 'STS did not answer in time; check the network and AWS_ENDPOINT_URL_STS.' };
+/** What happened, in words: the AWS error code and its message, or what the answer was. */
+function whatHappened(error: unknown, failure: SdkFailure): string {
+  switch (failure.type) {
+    case 'service':
+      return detailOf(error, failure.code);
+    case 'network':
+      return `${failure.words} (${failure.code})`;
+    case 'timeout':
+      return 'no answer in time';
+    case 'too-large':
+      return `the answer${failure.status === undefined ? '' : ` (HTTP ${failure.status})`} is larger than rolemap reads`;
+    case 'not-aws':
+      return `an answer that is not from STS: ${failure.words}`;
+    case 'other':
+      return detailOf(error, failure.name);
   }
-  if (code === 'ETIMEDOUT') return { kind: 'timeout', retryable: true };
-  if (code !== undefined && NETWORK_CODES.has(code)) {
-    return { kind: 'network', retryable: true, hint: 'Could not reach STS; check the network, proxy settings and AWS_ENDPOINT_URL_STS.' };
-  }
-
-  const status = field(field(error, '$metadata'), 'httpStatusCode');
-  const fault = field(error, '$fault');
-  if (status === 429) return { kind: 'throttled', retryable: true };
-  if (fault === 'server' || (typeof status === 'number' && status >= 500)) return { kind: 'server', retryable: true };
-  if (typeof status === 'number' && fault === undefined) {
-    // An HTTP answer without a service error shape: the SDK could not parse the body.
-    return { kind: 'malformed-response', retryable: false, hint: 'STS sent a response that could not be read; check AWS_ENDPOINT_URL_STS and any proxy.' };
-  }
-  if (fault === 'client') return { kind: 'validation', retryable: false, hint: validationHint(context) };
-  return { kind: 'network', retryable: false };
 }
 
 /**
@@ -189,12 +203,10 @@ function classify(error: unknown, context: StsCallContext): Classified {
  */
 export function toCredentialsError(error: unknown, context: StsCallContext): CredentialsError {
   if (error instanceof CredentialsError) return error;
-  const name = stringField(error, 'name') ?? 'Error';
-  const classified = classify(error, context);
-  const code = errorCode(error);
-  const shown = name === 'Error' && code !== undefined ? code : name;
+  const failure = classifySdkError(error);
+  const classified = classify(error, failure, context);
   const how = context.action === 'AssumeRoleWithWebIdentity' ? 'with web identity' : 'as';
-  const message = `Could not assume ${context.roleArn} ${how} ${context.baseIdentity}: ${detailOf(error, shown)}`;
+  const message = `Could not assume ${context.roleArn} ${how} ${context.baseIdentity}: ${whatHappened(error, failure)}`;
   return new CredentialsError(message, {
     kind: classified.kind,
     retryable: classified.retryable,

@@ -1,5 +1,6 @@
 import { isAbsolute, join, normalize } from 'node:path';
 
+import { absoluteHome } from '../absoluteHome';
 import { UsageError } from '../errors';
 import type { Environment } from '../resolve/types';
 
@@ -8,14 +9,14 @@ import type { Environment } from '../resolve/types';
  * Only computes the path; `openCacheDir` creates and checks it.
  *
  * XDG_CACHE_HOME is ignored unless absolute, as the XDG Base Directory spec says. A relative
- * ROLEMAP_CACHE_DIR is refused: Terragrunt runs rolemap from each unit's directory, so it would
+ * ROLEMAP_CACHE_DIR, or a relative HOME when the cache would be under it, is refused: Terragrunt runs rolemap from each unit's directory, so it would
  * silently give every unit a cache of its own.
  */
 export function resolveCacheDir(env: Environment, homedir: string): string {
   const explicit = env['ROLEMAP_CACHE_DIR'];
   if (explicit !== undefined && explicit !== '') {
     if (!isAbsolute(explicit)) {
-      throw new UsageError(`ROLEMAP_CACHE_DIR must be an absolute path, not "${explicit}".`, {
+      throw new UsageError(`ROLEMAP_CACHE_DIR must be an absolute path, not ${JSON.stringify(explicit)}.`, {
         hint: 'Set it to an absolute directory such as /home/me/.cache/rolemap, or unset it.',
       });
     }
@@ -23,5 +24,5 @@ export function resolveCacheDir(env: Environment, homedir: string): string {
   }
   const xdg = env['XDG_CACHE_HOME'];
   if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'rolemap');
-  return join(homedir, '.cache', 'rolemap');
+  return join(absoluteHome(homedir, 'its cache directory (~/.cache/rolemap); or set ROLEMAP_CACHE_DIR'), '.cache', 'rolemap');
 }

@@ -35,7 +35,7 @@ async function main(): Promise<number> {
     commandName = command.name;
     const deps = {
       env: process.env,
-      cwd: process.cwd(),
+      cwd: currentDirectory(),
       homedir: homedir(),
       uid: process.getuid?.() ?? -1,
       osUser: osUserName(),
@@ -64,14 +64,29 @@ function loggerFromEnv(env: NodeJS.ProcessEnv): FlushableLogger {
     process.stderr.write(line);
   };
   if (!isLogLevel(level)) {
-    throw new UsageError(`ROLEMAP_LOG_LEVEL is "${level}", which is not a log level.`, {
+    throw new UsageError(`ROLEMAP_LOG_LEVEL is ${JSON.stringify(level.slice(0, 100))}, which is not a log level.`, {
       hint: 'Use one of trace, debug, info, warn, error, silent.',
     });
   }
   if (format !== 'text' && format !== 'json') {
-    throw new UsageError(`ROLEMAP_LOG_FORMAT is "${format}".`, { hint: 'Use text or json.' });
+    throw new UsageError(`ROLEMAP_LOG_FORMAT is ${JSON.stringify(format.slice(0, 100))}, which is not a log format.`, { hint: 'Use text or json.' });
   }
   return createLogger({ level, format, write });
+}
+
+/** The working directory; one that was deleted or moved away under the process is a usage error. */
+function currentDirectory(): string {
+  try {
+    return process.cwd();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === 'ENOENT'
+        ? 'The current directory no longer exists (it was deleted or moved after rolemap was started in it).'
+        : `The current directory cannot be read (${code ?? 'unknown error'}).`,
+      { hint: 'Run rolemap again from an existing unit directory (Terragrunt starts it in each unit).', cause: error },
+    );
+  }
 }
 
 function osUserName(): string {

@@ -8,6 +8,7 @@ import {
   type Document,
   type ParsedNode,
 } from 'yaml';
+import { MAX_YAML_ALIAS_EXPANSION, MAX_YAML_DEPTH } from '../constants';
 import { ConfigError, type SourcePosition } from '../errors';
 import { nearestWord } from './nearestWord';
 
@@ -35,6 +36,8 @@ const YAML_ERROR_HINTS: Readonly<Record<string, string>> = {
   BAD_INDENT: 'indent nested keys by the same number of spaces, and close every "[" and "{"',
   MISSING_CHAR: 'close every "[" and "{", and quote values that contain ": " or " #"',
 };
+const TOO_DEEP_MESSAGE = `values are nested more than ${MAX_YAML_DEPTH} levels deep`;
+const TOO_DEEP_HINT = 'a rolemap file nests a few levels; check for unclosed "[" or "{", or a runaway indentation';
 const DEFAULT_YAML_HINT =
   'fix the YAML syntax; quote values that contain ": " or " #" or start with "{", "[", "*", "&", "!", "|", ">", "@" or "%"';
 
@@ -67,7 +70,9 @@ export class YamlReader {
     const syntaxErrors = [];
     for (const error of [...doc.errors, ...doc.warnings]) {
       const at = error.pos[0];
-      if (error.code === 'DUPLICATE_KEY') reader.report(at, `duplicate key "${keyTextAt(text, at)}"`, YAML_ERROR_HINTS[error.code] ?? DEFAULT_YAML_HINT);
+      // The parser's own guard (it ran out of stack): said in words, not as "Maximum call stack size exceeded".
+      if (error.code === 'RESOURCE_EXHAUSTION') reader.report(at, TOO_DEEP_MESSAGE, TOO_DEEP_HINT);
+      else if (error.code === 'DUPLICATE_KEY') reader.report(at, `duplicate key "${keyTextAt(text, at)}"`, YAML_ERROR_HINTS[error.code] ?? DEFAULT_YAML_HINT);
       else if (error.code === 'MULTIPLE_DOCS') reader.report(at, 'the file holds more than one YAML document', YAML_ERROR_HINTS[error.code] ?? DEFAULT_YAML_HINT);
       else syntaxErrors.push(error);
     }
@@ -79,7 +84,60 @@ export class YamlReader {
       reader.report(first.pos[0], `YAML syntax error: ${first.message}${more}`, YAML_ERROR_HINTS[first.code] ?? DEFAULT_YAML_HINT);
     }
     reader.throwIfProblems();
+    reader.checkSize();
+    reader.throwIfProblems();
     return reader;
+  }
+
+  /**
+   * Refuses values nested deeper than MAX_YAML_DEPTH and aliases that together add more than
+   * MAX_YAML_ALIAS_EXPANSION values: every alias is read as a copy of its anchor, so a few
+   * hundred bytes of nested aliases could otherwise make millions of values to check and store.
+   */
+  private checkSize(): void {
+    const sizes = new Map<unknown, number>();
+    let expansion = 0;
+    let stopped = false;
+    /** The number of values `node` stands for, aliases expanded; reports the first excess. */
+    const size = (node: unknown, depth: number): number => {
+      if (stopped) return 0;
+      if (depth > MAX_YAML_DEPTH) {
+        stopped = true;
+        this.report(asParsedNode(node)?.range[0] ?? 0, TOO_DEEP_MESSAGE, TOO_DEEP_HINT);
+        return 0;
+      }
+      if (isAlias(node)) {
+        const target = node.resolve(this.doc);
+        // An alias inside its own anchor would be endless; the reader reports it as undefined.
+        if (target === undefined || sizes.get(target) === -1) return 1;
+        const counted = sizes.get(target) ?? size(target, depth);
+        expansion += counted;
+        if (expansion > MAX_YAML_ALIAS_EXPANSION && !stopped) {
+          stopped = true;
+          this.report(
+            asParsedNode(node)?.range[0] ?? 0,
+            `YAML aliases in this file expand to more than ${MAX_YAML_ALIAS_EXPANSION} values`,
+            'write the repeated values out, or use fewer aliases (`*name`) of large anchors (`&name`)',
+          );
+        }
+        return counted;
+      }
+      let total = 1;
+      if (isMap(node) || isSeq(node)) {
+        sizes.set(node, -1);
+        for (const item of node.items) {
+          if (isMap(node)) {
+            const pair = item as { key: unknown; value: unknown };
+            total += size(pair.key, depth + 1) + size(pair.value, depth + 1);
+          } else {
+            total += size(item, depth + 1);
+          }
+        }
+        sizes.set(node, total);
+      }
+      return total;
+    };
+    size(this.doc.contents, 0);
   }
 
   /** The document's top-level value. */

@@ -1,5 +1,5 @@
 import { braceExpand } from 'minimatch';
-import { TERRAGRUNT_CACHE_SEGMENT } from '../constants';
+import { MAX_GLOB_LENGTH, TERRAGRUNT_CACHE_SEGMENT } from '../constants';
 import { MAX_GLOB_ALTERNATIVES, MAX_STARS_PER_SEGMENT } from './configPatterns';
 
 export type GlobCompileResult =
@@ -34,6 +34,14 @@ const CLASS_SPECIAL = /[\\\]^[]/g;
  * - an unclosed `[`, a `{` that does not expand, or more than MAX_GLOB_ALTERNATIVES expansions.
  */
 export function compileGlob(glob: string): GlobCompileResult {
+  if (glob.length > MAX_GLOB_LENGTH) {
+    // The glob library throws past 64 KiB; no directory path comes near this.
+    return {
+      ok: false,
+      message: `glob "${glob.slice(0, 40)}..." is ${glob.length} characters long, more than the ${MAX_GLOB_LENGTH} rolemap accepts`,
+      hint: 'a glob matches directory paths: write a shorter one, using `*` or `**` for the parts that vary',
+    };
+  }
   const refused = findRefusal(glob);
   if (refused !== undefined) {
     return { ok: false, ...refused };

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { cacheId } from '../cache/cacheId';
-import { VERSION } from '../constants';
+import { MAX_CONFIG_FILE_BYTES, VERSION } from '../constants';
 import { ConfigError } from '../errors';
+import { FileProblem, readRegularFile } from '../readRegularFile';
 
 /** Where compiled configs are kept between runs; undefined when the cache is not trusted. */
 export interface CompiledStore {
@@ -64,10 +64,14 @@ function isStoredCompiled(value: unknown): value is StoredCompiled {
 
 function readText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readRegularFile(file, { maxBytes: MAX_CONFIG_FILE_BYTES });
   } catch (error) {
-    throw new ConfigError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`, {
-      hint: 'Check that the file exists and that you may read it.',
+    if (!(error instanceof FileProblem)) throw error;
+    throw new ConfigError(`${error.message}.`, {
+      hint:
+        error.reason === 'too-large'
+          ? 'A mapping file is a few KiB; check that this is the file you meant.'
+          : 'Point to a regular file that you may read.',
       cause: error,
     });
   }

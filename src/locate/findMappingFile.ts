@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { MAPPING_FILE_NAME } from '../constants';
 import { ConfigError } from '../errors';
 
@@ -22,7 +22,7 @@ export function findMappingFile(unitDir: string, configFlag: string | undefined,
   let dir = unitDir;
   for (;;) {
     const candidate = join(dir, MAPPING_FILE_NAME);
-    if (statSync(candidate, { throwIfNoEntry: false })?.isFile()) return { file: candidate, source: 'walk-up' };
+    if (statInDirectory(candidate, dir)?.isFile()) return { file: candidate, source: 'walk-up' };
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
@@ -32,9 +32,24 @@ export function findMappingFile(unitDir: string, configFlag: string | undefined,
   });
 }
 
+/** Stats `file` in `dir`; a directory rolemap may not search is said as such, not as a crash. */
+function statInDirectory(file: string, dir: string): Stats | undefined {
+  try {
+    return statSync(file, { throwIfNoEntry: false });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    const what = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code;
+    throw new ConfigError(`Cannot look for ${MAPPING_FILE_NAME} in ${dir}: ${what} (${code}).`, {
+      hint: `Give yourself read and search permission on ${dir} (chmod u+rx), or point to the mapping file with --config FILE or ROLEMAP_CONFIG.`,
+      cause: error,
+    });
+  }
+}
+
 function mustExist(file: string, via: string): string {
-  if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
-  throw new ConfigError(`The mapping file ${file} given by ${via} does not exist or is not a file.`, {
+  // Anything that exists is returned: reading it says exactly what is wrong with a directory or a device.
+  if (statInDirectory(file, dirname(file)) !== undefined) return file;
+  throw new ConfigError(`The mapping file ${file} given by ${via} does not exist.`, {
     hint: `Check the path given by ${via}.`,
   });
 }

@@ -57,7 +57,7 @@ export function loadMappingFile(file: string, init: Pick<ResolveUnitInit, 'compi
     file,
     store: init.compiledStore,
     compile: async (text, name) => (await import('../config/compileMappingFile')).compileMappingFile(text, name),
-    onStoreError: (error) => init.logger.warn('could not save the compiled mapping file', { error: String(error) }),
+    onStoreError: (error) => init.logger.warn('could not save the compiled mapping file', { error: error instanceof Error ? error.message : String(error) }),
   });
 }
 
@@ -72,6 +72,6 @@ export async function loadUserConfig(
     file,
     store: init.compiledStore,
     compile: async (text, name) => (await import('../config/compileUserConfig')).compileUserConfig(text, name),
-    onStoreError: (error) => init.logger.warn('could not save the compiled user config', { error: String(error) }),
+    onStoreError: (error) => init.logger.warn('could not save the compiled user config', { error: error instanceof Error ? error.message : String(error) }),
   });
 }

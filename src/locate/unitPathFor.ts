@@ -12,7 +12,8 @@ export function unitPathFor(unitDir: string, mappingFile: string): string {
   const unitReal = realDir(cutAtTerragruntCache(unitDir, sep));
   const rootReal = realDir(dirname(mappingFile));
   const relative = relativePath(rootReal, cutAtTerragruntCache(unitReal, sep));
-  if (relative.startsWith('..') || isAbsolute(relative)) {
+  // `..` as a whole first segment: a folder named `..cfg` is inside the tree.
+  if (relative === '..' || relative.startsWith(`..${sep}`) || isAbsolute(relative)) {
     throw new ConfigError(`The unit ${unitReal} is outside ${rootReal}, the directory of the mapping file ${mappingFile}.`, {
       hint: 'Run rolemap from a unit below the mapping file, or point --config / ROLEMAP_CONFIG at the mapping file of this tree.',
     });
@@ -24,6 +25,13 @@ function realDir(dir: string): string {
   try {
     return realpathSync(dir);
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new ConfigError(`The directory ${dir} cannot be read: permission denied (${code}).`, {
+        hint: `Give yourself search permission on ${dir} and the directories above it (chmod u+x).`,
+        cause: error,
+      });
+    }
     throw new ConfigError(`The directory ${dir} does not exist.`, {
       hint: 'Pass an existing unit directory with --dir, or run rolemap from inside the unit.',
       cause: error,

@@ -30,7 +30,7 @@ export function decideMode(input: DecideModeInput): ModeDecision {
   const fromEnv = env['ROLEMAP_MODE'];
   if (fromEnv !== undefined && fromEnv !== '') {
     if (fromEnv !== 'plan' && fromEnv !== 'apply') {
-      throw new UsageError(`ROLEMAP_MODE is "${fromEnv}", which is not a mode.`, {
+      throw new UsageError(`ROLEMAP_MODE is ${JSON.stringify(fromEnv.slice(0, 100))}, which is not a mode.`, {
         hint: 'Set ROLEMAP_MODE to plan or apply, or unset it.',
       });
     }

@@ -44,11 +44,24 @@ function mostSpecificMatchingGlob(mapping: CompiledMapping, unitPath: string): C
 
 /** Two mappings resolve alike when they give the same account, roles and settings. */
 function resolvesAlike(a: CompiledMapping, b: CompiledMapping): boolean {
-  return (
-    a.accountId === b.accountId &&
-    JSON.stringify(a.roles) === JSON.stringify(b.roles) &&
-    JSON.stringify(a.settings) === JSON.stringify(b.settings)
-  );
+  return a.accountId === b.accountId && sameValue(a.roles, b.roles) && sameValue(a.settings, b.settings);
+}
+
+/**
+ * Deep equality of plain data in which a mapping's key order means nothing (`envs: {A, B}` and
+ * `envs: {B, A}` resolve alike); list order is kept.
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left).filter((key) => left[key] !== undefined);
+  const otherKeys = Object.keys(right).filter((key) => right[key] !== undefined);
+  return keys.length === otherKeys.length && keys.every((key) => Object.prototype.hasOwnProperty.call(right, key) && sameValue(left[key], right[key]));
 }
 
 /**

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readWebIdentityToken } from '../../src/auth/readWebIdentityToken';
@@ -15,6 +16,9 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rolemap-token-'));
   writeFileSync(join(dir, 'token'), '  a.b.c\n');
   writeFileSync(join(dir, 'empty'), '\n');
+  writeFileSync(join(dir, 'huge'), 'x'.repeat(300 * 1024));
+  mkdirSync(join(dir, 'adir'));
+  execFileSync('mkfifo', [join(dir, 'fifo')]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -47,7 +51,12 @@ describe('readWebIdentityToken', () => {
   });
 
   it.each<[string, WebIdentityTokenSource, Environment, string]>([
-    ['a missing file', { kind: 'file', path: '/nonexistent/token' }, {}, 'No web identity token: cannot read /nonexistent/token (ENOENT)'],
+    ['a missing file', { kind: 'file', path: '/nonexistent/token' }, {}, 'No web identity token: /nonexistent/token does not exist'],
+    // A FIFO or device used to hang the call forever (a blocking read of something that never ends).
+    ['a named pipe', { kind: 'file', path: '<dir>/fifo' }, {}, 'No web identity token: <dir>/fifo is a named pipe (FIFO), not a regular file'],
+    ['a device', { kind: 'file', path: '/dev/zero' }, {}, 'No web identity token: /dev/zero is a character device, not a regular file'],
+    ['a directory', { kind: 'file', path: '<dir>/adir' }, {}, 'No web identity token: <dir>/adir is a directory, not a regular file'],
+    ['a file too large to be a token', { kind: 'file', path: '<dir>/huge' }, {}, 'No web identity token: <dir>/huge is 300 KiB, larger than the 256 KiB rolemap reads'],
     ['an empty file', { kind: 'file', path: '<dir>/empty' }, {}, 'No web identity token: <dir>/empty is empty'],
     ['an unset variable', { kind: 'env', name: 'MY_TOKEN' }, {}, 'No web identity token: MY_TOKEN is not set or empty (web_identity.token: env:MY_TOKEN)'],
     [
@@ -80,9 +89,31 @@ describe('readWebIdentityToken', () => {
     ['a body that is not JSON', async () => new Response('<html>', { status: 200 }), 'malformed-response', false],
     ['JSON without value', async () => new Response('{"count":0}', { status: 200 }), 'malformed-response', false],
     ['a refused connection', async () => Promise.reject(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })), 'network', true],
+    // Read whole before, however large: a 400 MB body aborted the process, an endless one hung.
+    [
+      'an endless body',
+      async () =>
+        new Response(
+          new ReadableStream({
+            pull(controller) {
+              controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
+            },
+          }),
+          { status: 200 },
+        ),
+      'malformed-response',
+      false,
+    ],
   ])('maps %s from GitHub', async (_, answer, kind, retryable) => {
     const error = await failure({ kind: 'github' }, GITHUB, answer);
     expect([error.kind, error.retryable]).toStrictEqual([kind, retryable]);
     expect(error.message).not.toContain('bearer-secret');
+  });
+
+  it('stops reading an answer past 1 MiB and says so', async () => {
+    const endless = async (): Promise<Response> =>
+      new Response(new ReadableStream({ pull: (controller) => controller.enqueue(new Uint8Array(64 * 1024).fill(0x20)) }), { status: 200 });
+    const error = await failure({ kind: 'github' }, GITHUB, endless);
+    expect(error.message).toBe('Could not get a web identity token from GitHub Actions: HTTP 200, an answer larger than 1024 KiB');
   });
 });

@@ -76,6 +76,8 @@ describe('toSsoCredentialsError', () => {
     [sdkError('InternalServerException', 500, 'server'), 'server', true, 'try again; the failure may be temporary'],
     [Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'network', true, 'try again; the failure may be temporary'],
     [Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'timeout', true, 'try again; the failure may be temporary'],
+    // A proxy's HTML page is no AWS answer: not "access denied", not remembered.
+    [sdkError('Unknown', 403), 'malformed-response', false, undefined],
   ])('maps %p to %s', (error, kind, retryable, hint) => {
     const mapped = toSsoCredentialsError(error, context);
     expect(mapped).toBeInstanceOf(CredentialsError);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -39,6 +40,14 @@ describe('readSsoToken', () => {
   ])('treats %s as no token', async (_what, text) => {
     if (text !== undefined) fs.writeFileSync(path.join(dir, 'token.json'), text);
     expect(await readSsoToken(path.join(dir, 'token.json'))).toBeUndefined();
+  });
+
+  // A blocking read of a named pipe never returned: the whole call hung.
+  it('treats a named pipe as no token, at once', async () => {
+    const fifo = path.join(dir, 'pipe.json');
+    execFileSync('mkfifo', [fifo]);
+    const answer = Promise.race([readSsoToken(fifo), new Promise((resolve) => setTimeout(resolve, 5_000, 'still reading')).then((v) => v)]);
+    expect(await answer).toBeUndefined();
   });
 });
 

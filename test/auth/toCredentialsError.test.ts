@@ -46,6 +46,9 @@ describe('toCredentialsError', () => {
     ['InternalFailure', sdkError({ name: 'InternalFailure', status: 500, fault: 'server' }), assume, 'server', true],
     ['an unparseable 502', sdkError({ name: 'Error', status: 502 }), assume, 'server', true],
     ['an unparseable 200', sdkError({ name: 'Error', status: 200 }), assume, 'malformed-response', false],
+    ['an HTML 403 from a proxy (no AWS error code)', sdkError({ name: 'Unknown', status: 403, fault: 'client' }), assume, 'malformed-response', false],
+    ['a plain-text 404 from a wrong endpoint', sdkError({ name: 'Error', status: 404 }), assume, 'malformed-response', false],
+    ['an answer larger than rolemap reads', sdkError({ name: 'ResponseTooLargeError', status: 200 }), assume, 'malformed-response', false],
     ['ECONNREFUSED', sdkError({ name: 'Error', code: 'ECONNREFUSED' }), assume, 'network', true],
     ['ECONNRESET (named TimeoutError by the SDK)', sdkError({ name: 'TimeoutError', code: 'ECONNRESET' }), assume, 'network', true],
     ['ENOTFOUND', sdkError({ name: 'Error', code: 'ENOTFOUND' }), web, 'network', true],
@@ -107,7 +110,27 @@ describe('toCredentialsError', () => {
 
   it('shows the errno code when the SDK error has no better name', () => {
     const mapped = toCredentialsError(sdkError({ name: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' }), assume);
-    expect(mapped.message).toBe(`Could not assume ${ROLE} as ${USER}: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:1)`);
+    expect(mapped.message).toBe(`Could not assume ${ROLE} as ${USER}: the connection was refused (ECONNREFUSED)`);
+  });
+
+  it('says a reset connection in words, not as the SDK\'s "TimeoutError (socket hang up)"', () => {
+    const mapped = toCredentialsError(sdkError({ name: 'TimeoutError', code: 'ECONNRESET', message: 'socket hang up' }), assume);
+    expect(mapped.message).toBe(`Could not assume ${ROLE} as ${USER}: the connection was reset (ECONNRESET)`);
+  });
+
+  it('says what an answer that is not from AWS was (status, content type), without the SDK\'s parse message or a role hint', () => {
+    const error = Object.defineProperty(
+      sdkError({ name: 'Error', status: 403, message: '@aws-sdk XML parse error: unexpected content. Deserialization error: inspect $response' }),
+      '$response',
+      { value: { statusCode: 403, headers: { 'content-type': 'text/html; charset=utf-8' } }, enumerable: false },
+    );
+    const mapped = toCredentialsError(error, assume);
+    expect([mapped.message, mapped.kind, mapped.retryable, mapped.hint]).toStrictEqual([
+      `Could not assume ${ROLE} as ${USER}: an answer that is not from STS: HTTP 403 (text/html)`,
+      'malformed-response',
+      false,
+      'STS did not send this answer: check AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL and any proxy between you and AWS.',
+    ]);
   });
 
   it('returns a CredentialsError unchanged', () => {

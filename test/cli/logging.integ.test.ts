@@ -88,7 +88,7 @@ describe('rolemap logging (ROLEMAP_LOG_LEVEL, ROLEMAP_LOG_FORMAT) through dist/r
 
   it.each<[string, Record<string, string>, string]>([
     ['ROLEMAP_LOG_LEVEL=bogus', { ROLEMAP_LOG_LEVEL: 'bogus' }, 'rolemap: ROLEMAP_LOG_LEVEL is "bogus", which is not a log level.\n  hint: Use one of trace, debug, info, warn, error, silent.\n'],
-    ['ROLEMAP_LOG_FORMAT=xml', { ROLEMAP_LOG_FORMAT: 'xml' }, 'rolemap: ROLEMAP_LOG_FORMAT is "xml".\n  hint: Use text or json.\n'],
+    ['ROLEMAP_LOG_FORMAT=xml', { ROLEMAP_LOG_FORMAT: 'xml' }, 'rolemap: ROLEMAP_LOG_FORMAT is "xml", which is not a log format.\n  hint: Use text or json.\n'],
   ])('%s: exit 2 with a clear message, before any work', async (_title, extra, stderr) => {
     emulator.resetCalls();
     const run = await runRolemap([], { cwd: UNIT, env: { ...env, ...extra } });

@@ -271,3 +271,34 @@ describe('compileMappingFile', () => {
     expect(error.message).toBe('the file must be a mapping (indented `key: value` lines), got a list');
   });
 });
+
+describe('compileMappingFile size limits', () => {
+  const header = 'version: 1\naccounts:\n  dev: "111111111111"\nmappings:\n';
+
+  it('compiles a large file that shares blocks through aliases (500 mappings using one envs anchor)', () => {
+    const entries = Array.from({ length: 500 }, (_, i) =>
+      i === 0
+        ? '  - {paths: ["u/0/**"], account: dev, role: tg, envs: &common {A: "1", B: "2", C: "3", D: "4", E: "5", F: "6", G: "7", H: "8"}}'
+        : `  - {paths: ["u/${i}/**"], account: dev, role: tg, envs: *common}`,
+    );
+    expect(compileMappingFile(`${header}${entries.join('\n')}\n`, '/repo/rolemap.yaml').mappings).toHaveLength(500);
+  });
+
+  it.each<[string, string, string]>([
+    ['aliases that double at every step', `${header}  - {paths: &p0 ["a"], account: dev, role: tg}\n${Array.from({ length: 20 }, (_, i) => `  - {paths: &p${i + 1} [*p${i}, *p${i}], account: dev, role: tg}`).join('\n')}\n`, 'YAML aliases in this file expand to more than 20000 values'],
+    ['values nested 100 deep', `${header}  - paths: ${'['.repeat(100)}${']'.repeat(100)}\n`, 'values are nested more than 64 levels deep'],
+    ['values nested 5,000 deep (beyond the parser)', `${header}  - paths: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, 'values are nested more than 64 levels deep'],
+  ])('refuses %s with a position', (_, yaml, message) => {
+    let thrown: unknown;
+    try {
+      compileMappingFile(yaml, '/repo/rolemap.yaml');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const error = thrown as ConfigError;
+    expect(error.message).toBe(message);
+    expect(error.position?.file).toBe('/repo/rolemap.yaml');
+    expect(error.position?.line).toBeGreaterThanOrEqual(5);
+  });
+});

@@ -2,6 +2,7 @@ import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 
 import { SSO_CONNECTION_TIMEOUT_MS, SSO_REQUEST_TIMEOUT_MS } from '../../constants';
 import type { Environment } from '../../resolve/types';
+import { limitResponseSize } from '../limitResponseSize';
 import { loadSsoOidc } from '../loadSdk';
 import { resolveSsoEndpoint } from './resolveSsoEndpoint';
 
@@ -33,5 +34,6 @@ export async function createSsoOidcClient(
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
     ...(endpoint === undefined ? {} : { endpoint }),
   });
+  limitResponseSize(client.middlewareStack);
   return { client, sdk };
 }

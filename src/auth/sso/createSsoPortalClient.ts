@@ -2,6 +2,7 @@ import type { SSOClient } from '@aws-sdk/client-sso';
 
 import { SSO_CONNECTION_TIMEOUT_MS, SSO_REQUEST_TIMEOUT_MS } from '../../constants';
 import type { Environment } from '../../resolve/types';
+import { limitResponseSize } from '../limitResponseSize';
 import { loadSso } from '../loadSdk';
 import { resolveSsoEndpoint } from './resolveSsoEndpoint';
 
@@ -20,5 +21,6 @@ export async function createSsoPortalClient(
     requestHandler: { connectionTimeout: SSO_CONNECTION_TIMEOUT_MS, requestTimeout: SSO_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
     ...(endpoint === undefined ? {} : { endpoint }),
   });
+  limitResponseSize(client.middlewareStack);
   return { client, sdk };
 }

@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { MAX_AWS_SHARED_FILE_BYTES } from '../../constants';
+import { readRegularFile } from '../../readRegularFile';
 import type { Environment } from '../../resolve/types';
 
 const SECTION = /^\[\s*([^\]]+?)\s*\]\s*$/;
@@ -24,7 +25,8 @@ function configFilePath(env: Environment, homeDir: string): string {
 export async function readAwsConfig(env: Environment, homeDir: string): Promise<AwsConfigSections> {
   let text = '';
   try {
-    text = await readFile(configFilePath(env, homeDir), 'utf8');
+    // Bounded and non-blocking: a FIFO or device here must not hang a Terragrunt call.
+    text = readRegularFile(configFilePath(env, homeDir), { maxBytes: MAX_AWS_SHARED_FILE_BYTES });
   } catch {
     return new Map();
   }

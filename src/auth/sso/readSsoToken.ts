@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { MAX_TOKEN_FILE_BYTES } from '../../constants';
+import { readRegularFile } from '../../readRegularFile';
 
 import type { SsoToken } from './types';
 
@@ -26,7 +27,7 @@ function time(record: Record<string, unknown>, key: string): number | undefined 
 export async function readSsoToken(path: string): Promise<SsoToken | undefined> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
+    parsed = JSON.parse(readRegularFile(path, { maxBytes: MAX_TOKEN_FILE_BYTES }));
   } catch {
     return undefined;
   }

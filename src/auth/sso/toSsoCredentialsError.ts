@@ -1,4 +1,5 @@
 import { CredentialsError, type CredentialsErrorKind } from '../../errors';
+import { classifySdkError } from '../classifySdkError';
 
 export interface SsoErrorContext {
   /** What was being done, completing "Could not …", e.g. "get SSO role credentials for arn:…". */
@@ -22,28 +23,33 @@ const LOGIN_REQUIRED = new Set([
 const DENIED = new Set(['ForbiddenException', 'AccessDeniedException']);
 const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'SlowDownException']);
 const INVALID = new Set(['InvalidRequestException', 'ResourceNotFoundException', 'InvalidScopeException', 'ValidationException']);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'TimeoutError', 'RequestTimeout']);
 
-function field(error: unknown, key: string): unknown {
-  return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[key] : undefined;
-}
-
+/** By the SDK's exception name for answers AWS gave; by the answer's shape for everything else. */
 function classify(error: unknown): { kind: CredentialsErrorKind; retryable: boolean; what: string } {
-  const name = String(field(error, 'name') ?? '');
-  const code = String(field(error, 'code') ?? '');
-  const metadata = field(error, '$metadata');
-  const status = Number(field(metadata, 'httpStatusCode') ?? 0);
+  const failure = classifySdkError(error);
+  switch (failure.type) {
+    case 'network':
+      return { kind: 'network', retryable: true, what: `${failure.words} (${failure.code})` };
+    case 'timeout':
+      return { kind: 'timeout', retryable: true, what: 'the request timed out' };
+    case 'too-large':
+      return { kind: 'malformed-response', retryable: false, what: 'the answer is larger than rolemap reads' };
+    case 'not-aws':
+      if (failure.status === 429) return { kind: 'throttled', retryable: true, what: `throttled (${failure.words})` };
+      if (failure.status >= 500) return { kind: 'server', retryable: true, what: `the service failed (${failure.words})` };
+      return { kind: 'malformed-response', retryable: false, what: `an answer that is not from AWS: ${failure.words}; check AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC and any proxy` };
+    case 'other':
+      return { kind: 'server', retryable: false, what: `unexpected error (${failure.name})` };
+    case 'service':
+  }
+  const name = failure.code;
+  const status = failure.status ?? 0;
   if (LOGIN_REQUIRED.has(name)) return { kind: 'sso-login-required', retryable: false, what: `the SSO login is no longer valid (${name})` };
   if (DENIED.has(name)) return { kind: 'access-denied', retryable: false, what: `access denied (${name})` };
-  if (THROTTLED.has(name) || status === 429) return { kind: 'throttled', retryable: true, what: `throttled (${name || status})` };
+  if (THROTTLED.has(name) || status === 429) return { kind: 'throttled', retryable: true, what: `throttled (${name})` };
   if (INVALID.has(name)) return { kind: 'validation', retryable: false, what: `the request was refused (${name})` };
-  if (TIMEOUT_CODES.has(name) || TIMEOUT_CODES.has(code)) return { kind: 'timeout', retryable: true, what: 'the request timed out' };
-  if (NETWORK_CODES.has(code)) return { kind: 'network', retryable: true, what: `network error (${code})` };
-  if (field(error, '$fault') === 'server' || status >= 500) {
-    return { kind: 'server', retryable: true, what: `the service failed (${name || status})` };
-  }
-  return { kind: 'server', retryable: false, what: `unexpected error (${name || 'unknown'})` };
+  if (failure.fault === 'server' || status >= 500) return { kind: 'server', retryable: true, what: `the service failed (${name})` };
+  return { kind: 'server', retryable: false, what: `unexpected error (${name})` };
 }
 
 /**
