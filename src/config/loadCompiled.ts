@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { cacheId } from '../cache/cacheId';
-import { VERSION } from '../constants';
+import { COMPILED_FORM_VERSION, VERSION } from '../constants';
 import { ConfigError } from '../errors';
 
 /** Where compiled configs are kept between runs; undefined when the cache is not trusted. */
@@ -38,7 +38,7 @@ interface StoredCompiled {
 export async function loadCompiled<T>(init: LoadCompiledInit<T>): Promise<T> {
   const { file, store } = init;
   const text = readText(file);
-  const identity = `${VERSION}:${file}:${text.length}:${cacheId(text)}`;
+  const identity = `${VERSION}:${COMPILED_FORM_VERSION}:${file}:${text.length}:${cacheId(text)}`;
   const id = cacheId(file);
 
   const stored = store?.read(id);
