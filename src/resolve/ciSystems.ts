@@ -42,12 +42,9 @@ function readGitHubActions(env: Environment): CiBuild {
  * step (see the README), and without it rolemap plans.
  */
 function readAtlantis(env: Environment): CiBuild {
-  const values = {
-    user: env['USER_NAME'] || undefined,
-    run: undefined,
-    pr: env['PULL_NUM'] || undefined,
-    branch: env['HEAD_BRANCH_NAME'] || undefined,
-  };
+  const read = (name: string): string | undefined => readCiVariable(env, [{ name }])?.value;
+  // Atlantis has no run id.
+  const values = { user: read('USER_NAME'), run: undefined, pr: read('PULL_NUM'), branch: read('HEAD_BRANCH_NAME') };
   const command = readCiVariable(env, [{ name: 'COMMAND_NAME' }]);
   if (command === undefined) {
     return {
