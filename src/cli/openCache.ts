@@ -1,7 +1,7 @@
 import { createFileStore } from '../cache/createFileStore';
 import { openCacheDir } from '../cache/openCacheDir';
 import { resolveCacheDir } from '../cache/resolveCacheDir';
-import { isTruthy } from '../resolve/isCi';
+import { isTruthy } from '../resolve/isTruthy';
 import type { CacheHandle } from './CommandContext';
 import type { OpenCacheResult } from './run';
 import type { RunDeps } from './RunDeps';

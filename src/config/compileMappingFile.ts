@@ -11,13 +11,14 @@ import type {
   SsoSettings,
 } from './types';
 import { CONFIG_KEYS } from './configKeys';
-import { ACCOUNT_NAME_PATTERN, BRANCH_NAME_PATTERN, MODES, ROLE_PATTERN_PATTERN } from './configPatterns';
+import { ACCOUNT_NAME_PATTERN, MODES, ROLE_PATTERN_PATTERN } from './configPatterns';
 import { compileGlob } from './compileGlob';
 import { deepFreeze } from './deepFreeze';
 import { mergeSettings } from './mergeSettings';
 import { nearestWord } from './nearestWord';
 import { partitionForRegion } from './partitionForRegion';
 import { readAccountRef } from './readAccountRef';
+import { readDeployBranches } from './readDeployBranches';
 import { readGlobs } from './readGlobs';
 import { readSettings, type SettingsLayer } from './readSettings';
 import { readSso } from './readSso';
@@ -180,27 +181,15 @@ function readAccount(
 }
 
 function readModes(reader: YamlReader, field: Field | undefined): CompiledConfig['modes'] {
-  const modes: { local: Mode | undefined; deployBranch: string } = { local: undefined, deployBranch: DEFAULT_DEPLOY_BRANCH };
   const keys = field === undefined ? undefined : reader.keys(field, KEYS.modes);
   const localField = keys?.get('local');
-  if (localField !== undefined) {
-    modes.local = reader.choice(localField, MODES);
-  }
   const branchField = keys?.get('deploy_branch');
-  const branch = branchField === undefined ? undefined : reader.string(branchField, 'main');
-  if (branchField !== undefined && branch !== undefined) {
-    if (BRANCH_NAME_PATTERN.test(branch)) {
-      modes.deployBranch = branch;
-    } else {
-      const bare = branch.replace(/^refs\/heads\//, '');
-      reader.report(
-        branchField.at,
-        `\`${branchField.label}\` "${branch}" is not a branch name`,
-        bare !== branch ? `write the branch name alone: ${writeAs(branchField, bare)}` : `write a branch name, e.g. ${writeAs(branchField, 'main')}`,
-      );
-    }
-  }
-  return modes;
+  return {
+    local: localField === undefined ? undefined : reader.choice(localField, MODES),
+    deployBranches: (branchField === undefined ? undefined : readDeployBranches(reader, branchField)) ?? [
+      { kind: 'name', name: DEFAULT_DEPLOY_BRANCH },
+    ],
+  };
 }
 
 function readOverrides(reader: YamlReader, field: Field | undefined, accounts: Accounts): AllowRule[] {

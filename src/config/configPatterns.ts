@@ -29,9 +29,6 @@ export const ROLE_PATTERN_PATTERN = /^[\w+=,.@\-/*?[\]!^{}]+$/;
 /** An AWS profile name for `source_profile`. */
 export const PROFILE_NAME_PATTERN = /^[\w.+@:/-]+$/;
 
-/** A git branch name for `modes.deploy_branch`: no spaces, no `..`, not a full ref. */
-export const BRANCH_NAME_PATTERN = /^(?!refs\/)(?!.*\.\.)[^\s~^:?*[\\]+$/;
-
 /** Environment variables rolemap sets itself; a mapping may not set them in `envs`. */
 export const RESERVED_ENV_NAMES: readonly string[] = [
   'AWS_ACCESS_KEY_ID',

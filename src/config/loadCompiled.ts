@@ -1,5 +1,5 @@
 import { cacheId } from '../cache/cacheId';
-import { MAX_CONFIG_FILE_BYTES, VERSION } from '../constants';
+import { COMPILED_FORM_VERSION, MAX_CONFIG_FILE_BYTES, VERSION } from '../constants';
 import { ConfigError } from '../errors';
 import { FileProblem, readRegularFile } from '../readRegularFile';
 
@@ -38,7 +38,7 @@ interface StoredCompiled {
 export async function loadCompiled<T>(init: LoadCompiledInit<T>): Promise<T> {
   const { file, store } = init;
   const text = readText(file);
-  const identity = `${VERSION}:${file}:${text.length}:${cacheId(text)}`;
+  const identity = `${VERSION}:${COMPILED_FORM_VERSION}:${file}:${text.length}:${cacheId(text)}`;
   const id = cacheId(file);
 
   const stored = store?.read(id);

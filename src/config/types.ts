@@ -95,6 +95,13 @@ export interface AllowRule {
   rolePatterns: readonly { pattern: string; regexSource: string; regexFlags: string }[];
 }
 
+/**
+ * One entry of `modes.deploy_branch`: a branch name, compared as it is, or a glob over branch
+ * names (`release/*`), stored as a regular-expression source so that deciding the mode on every
+ * call needs no glob library.
+ */
+export type DeployBranch = { kind: 'name'; name: string } | { kind: 'glob'; glob: string; regexSource: string };
+
 export interface CompiledConfig {
   /** Absolute path of the mapping file. */
   file: string;
@@ -103,7 +110,7 @@ export interface CompiledConfig {
   version: number;
   /** name -> 12-digit id */
   accounts: Readonly<Record<string, string>>;
-  modes: { local: Mode | undefined; deployBranch: string };
+  modes: { local: Mode | undefined; deployBranches: readonly DeployBranch[] };
   sso: SsoSettings | undefined;
   overridesAllow: readonly AllowRule[];
   unmatched: 'error' | 'empty';

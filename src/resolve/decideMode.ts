@@ -1,17 +1,14 @@
-import type { Mode } from '../config/types';
+import type { DeployBranch, Mode } from '../config/types';
 import { UsageError } from '../errors';
-import { isTruthy } from './isCi';
-import type { Environment, ModeDecision } from './types';
-
-/** GitHub events that only ever plan: they run code that is not yet on the deploy branch. */
-const GITHUB_PLAN_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
-/** GitHub events that apply when they run on the deploy branch. */
-const GITHUB_APPLY_EVENTS = new Set(['push', 'schedule', 'workflow_dispatch']);
+import { detectCi } from './detectCi';
+import { findDeployBranch } from './findDeployBranch';
+import type { CiDetection, Environment, ModeDecision } from './types';
 
 export interface DecideModeInput {
   modeFlag: Mode | undefined;
   env: Environment;
-  deployBranch: string;
+  /** The mapping file's `modes.deploy_branch`: names and globs. */
+  deployBranches: readonly DeployBranch[];
   /** The developer's `mode`; undefined in CI, where the user config is never read. */
   userMode: Mode | undefined;
   /** The mapping file's `modes.local`. */
@@ -36,11 +33,8 @@ export function decideMode(input: DecideModeInput): ModeDecision {
     }
     return { mode: fromEnv, source: 'env', why: `ROLEMAP_MODE=${fromEnv}` };
   }
-  if (isTruthy(env['GITHUB_ACTIONS'])) return decideGitHubMode(env, input.deployBranch);
-  if (isTruthy(env['GITLAB_CI'])) return decideGitLabMode(env, input.deployBranch);
-  if (isTruthy(env['CI'])) {
-    return { mode: 'plan', source: 'ci', why: 'CI is set and this is neither GitHub Actions nor GitLab: plan' };
-  }
+  const ci = detectCi(env);
+  if (ci !== undefined) return decideCiMode(ci, input.deployBranches);
   if (input.userMode !== undefined) {
     return { mode: input.userMode, source: 'user-config', why: `your config sets mode: ${input.userMode}` };
   }
@@ -50,38 +44,39 @@ export function decideMode(input: DecideModeInput): ModeDecision {
   return { mode: 'plan', source: 'default', why: 'nothing chose a mode, so plan (the safe default)' };
 }
 
-function decideGitHubMode(env: Environment, deployBranch: string): ModeDecision {
-  const event = env['GITHUB_EVENT_NAME'] ?? '';
-  const ref = env['GITHUB_REF'] ?? '';
-  if (GITHUB_PLAN_EVENTS.has(event)) {
-    return { mode: 'plan', source: 'github-actions', why: `GitHub Actions ${event} event: plan` };
+/**
+ * The same rule for every CI: a pull request plans, even from the deploy branch; a build of a
+ * deploy branch applies; a tag or anything else plans. Atlantis applies on its apply command.
+ */
+function decideCiMode(ci: CiDetection, deployBranches: readonly DeployBranch[]): ModeDecision {
+  const { system, build } = ci;
+  const decided = (mode: Mode, why: string): ModeDecision => ({
+    mode,
+    source: system.id,
+    why: `${why}: ${mode}`,
+    ci: { system: system.name, recognisedBy: ci.recognisedBy, readFrom: build.readFrom },
+  });
+  const trigger = build.trigger;
+  switch (trigger.kind) {
+    case 'pull-request':
+      return decided('plan', `${system.name} pull request${build.pr === undefined ? '' : ` #${build.pr}`}`);
+    case 'tag':
+      return decided('plan', `${system.name} build of the tag ${trigger.tag}, and a tag never applies`);
+    case 'command':
+      return decided(trigger.command === 'apply' ? 'apply' : 'plan', `${system.name} ${trigger.command} command`);
+    case 'other':
+      return decided('plan', `${system.name}, ${trigger.what}`);
+    case 'branch': {
+      const match = findDeployBranch(trigger.branch, deployBranches);
+      if (match === undefined) {
+        return decided('plan', `${system.name} build of the branch ${trigger.branch}, not a deploy branch (${deployBranches.map(describe).join(', ')})`);
+      }
+      const by = match.kind === 'glob' ? ` (by ${match.glob})` : '';
+      return decided('apply', `${system.name} build of the deploy branch ${trigger.branch}${by}`);
+    }
   }
-  if (GITHUB_APPLY_EVENTS.has(event) && ref === `refs/heads/${deployBranch}`) {
-    return {
-      mode: 'apply',
-      source: 'github-actions',
-      why: `GitHub Actions ${event} on the deploy branch ${deployBranch}: apply`,
-    };
-  }
-  return {
-    mode: 'plan',
-    source: 'github-actions',
-    why: `GitHub Actions ${event || 'unknown'} event on ${ref || 'an unknown ref'}, not a push to ${deployBranch}: plan`,
-  };
 }
 
-function decideGitLabMode(env: Environment, deployBranch: string): ModeDecision {
-  const mergeRequest = env['CI_MERGE_REQUEST_IID'];
-  if (mergeRequest !== undefined && mergeRequest !== '') {
-    return { mode: 'plan', source: 'gitlab', why: `GitLab merge request !${mergeRequest}: plan` };
-  }
-  const branch = env['CI_COMMIT_BRANCH'];
-  if (branch === deployBranch) {
-    return { mode: 'apply', source: 'gitlab', why: `GitLab pipeline on the deploy branch ${deployBranch}: apply` };
-  }
-  return {
-    mode: 'plan',
-    source: 'gitlab',
-    why: `GitLab pipeline on ${branch ? `branch ${branch}` : 'a tag or detached ref'}, not ${deployBranch}: plan`,
-  };
+function describe(entry: DeployBranch): string {
+  return entry.kind === 'name' ? entry.name : entry.glob;
 }

@@ -24,7 +24,7 @@ export function resolveRequest(input: ResolveInput): ResolveResult {
   const mode = decideMode({
     modeFlag: input.modeFlag,
     env,
-    deployBranch: config.modes.deployBranch,
+    deployBranches: config.modes.deployBranches,
     userMode: userConfig?.mode,
     localMode: config.modes.local,
   });

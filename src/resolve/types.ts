@@ -31,13 +31,79 @@ export interface ResolveInput {
   osUser: string;
 }
 
-export type ModeSource = 'flag' | 'env' | 'github-actions' | 'gitlab' | 'ci' | 'user-config' | 'mapping-file' | 'default';
+/** The CI systems rolemap tells apart; `ci` is any other CI that sets `CI=true`. */
+export type CiSystemId =
+  | 'github-actions'
+  | 'gitlab'
+  | 'buildkite'
+  | 'circleci'
+  | 'azure-pipelines'
+  | 'bitbucket-pipelines'
+  | 'atlantis'
+  | 'jenkins'
+  | 'ci';
+
+export type ModeSource = 'flag' | 'env' | CiSystemId | 'user-config' | 'mapping-file' | 'default';
+
+/** A variable test in a CI system's detection: set and non-empty, or with `truthy`, `true`/`1`/`yes` in any case. */
+export interface CiVariableTest {
+  name: string;
+  truthy?: true;
+}
+
+/** What a CI build is, as far as plan or apply is concerned. */
+export type CiTrigger =
+  | { kind: 'pull-request' }
+  | { kind: 'branch'; branch: string }
+  | { kind: 'tag'; tag: string }
+  /** Atlantis names its command (COMMAND_NAME) instead of a branch. */
+  | { kind: 'command'; command: string }
+  /** Nothing that decides: a schedule without a branch, an unknown event, an unknown CI. */
+  | { kind: 'other'; what: string };
+
+/** One CI build, read from its system's own variables. */
+export interface CiBuild {
+  trigger: CiTrigger;
+  /** The variables that decided the trigger, as `NAME=value` (none of them is a secret). */
+  readFrom: readonly string[];
+  /** `{user}`: the actor who started the build, when the system names one. */
+  user: string | undefined;
+  /** `{ci_run}` */
+  run: string | undefined;
+  /** `{pr}` */
+  pr: string | undefined;
+  /** `{branch}`: the branch built, or a pull request's source branch. */
+  branch: string | undefined;
+}
+
+/**
+ * One entry of the CI registry (src/resolve/ciSystems.ts): how a CI system is recognised and
+ * how its build is read.
+ */
+export interface CiSystem {
+  id: CiSystemId;
+  /** As people write it: "Buildkite". */
+  name: string;
+  /** Recognised when every test of any one group holds. */
+  detect: readonly (readonly CiVariableTest[])[];
+  read(env: Environment): CiBuild;
+}
+
+/** A CI system recognised in the environment, with the variables that gave it away. */
+export interface CiDetection {
+  system: CiSystem;
+  /** `NAME=value` of the detection group that matched. */
+  recognisedBy: readonly string[];
+  build: CiBuild;
+}
 
 export interface ModeDecision {
   mode: Mode;
   source: ModeSource;
   /** One sentence a human reads in `explain`, e.g. "GitHub Actions pull_request event". */
   why: string;
+  /** In CI: which system was recognised, by which variables, and which variables were read. */
+  ci?: { system: string; recognisedBy: readonly string[]; readFrom: readonly string[] };
 }
 
 export interface Candidate {

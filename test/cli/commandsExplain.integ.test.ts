@@ -126,38 +126,152 @@ describe('rolemap explain through dist/rolemap, with no AWS reachable', () => {
     });
   });
 
-  it.each<[string, Record<string, string>, { mode: string; source: string; why: string }, string]>([
+  type CiMode = { mode: string; source: string; why: string; ci: { system: string; recognisedBy: string[]; readFrom: string[] } };
+  it.each<[string, Record<string, string>, CiMode, string, string]>([
     [
-      'a push to the deploy branch applies',
-      { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' },
-      { mode: 'apply', source: 'github-actions', why: 'GitHub Actions push on the deploy branch main: apply' },
+      'GitHub Actions: a push to the deploy branch applies',
+      { GITHUB_ACTIONS: 'true', GITHUB_ACTOR: 'octocat', GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' },
+      {
+        mode: 'apply',
+        source: 'github-actions',
+        why: 'GitHub Actions build of the deploy branch main: apply',
+        ci: { system: 'GitHub Actions', recognisedBy: ['GITHUB_ACTIONS=true'], readFrom: ['GITHUB_EVENT_NAME=push', 'GITHUB_REF=refs/heads/main'] },
+      },
       'terragrunt-apply',
+      'octocat',
     ],
     [
-      'a pull request plans',
-      { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' },
-      { mode: 'plan', source: 'github-actions', why: 'GitHub Actions pull_request event: plan' },
+      'GitHub Actions: a pull request plans',
+      { GITHUB_ACTIONS: 'true', GITHUB_ACTOR: 'octocat', GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' },
+      {
+        mode: 'plan',
+        source: 'github-actions',
+        why: 'GitHub Actions pull request #7: plan',
+        ci: { system: 'GitHub Actions', recognisedBy: ['GITHUB_ACTIONS=true'], readFrom: ['GITHUB_EVENT_NAME=pull_request'] },
+      },
       'terragrunt-plan',
+      'octocat',
     ],
     [
-      'a push to another branch plans',
-      { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/feature' },
-      { mode: 'plan', source: 'github-actions', why: 'GitHub Actions push event on refs/heads/feature, not a push to main: plan' },
+      'GitHub Actions: a push to another branch plans',
+      { GITHUB_ACTIONS: 'true', GITHUB_ACTOR: 'octocat', GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/feature' },
+      {
+        mode: 'plan',
+        source: 'github-actions',
+        why: 'GitHub Actions build of the branch feature, not a deploy branch (main): plan',
+        ci: { system: 'GitHub Actions', recognisedBy: ['GITHUB_ACTIONS=true'], readFrom: ['GITHUB_EVENT_NAME=push', 'GITHUB_REF=refs/heads/feature'] },
+      },
       'terragrunt-plan',
+      'octocat',
     ],
-  ])('in GitHub Actions, %s', async (_title, github, mode, role) => {
-    const ciEnv = { ...env, GITHUB_ACTIONS: 'true', GITHUB_ACTOR: 'octocat', ...github };
-    const run = await runRolemap(['explain', '--json'], { cwd: path.join(EXAMPLES_LIVE, 'prod/us-east-1/app'), env: ciEnv });
+    [
+      'Buildkite: a build of the deploy branch applies',
+      { BUILDKITE: 'true', CI: 'true', BUILDKITE_BRANCH: 'main', BUILDKITE_PULL_REQUEST: 'false', BUILDKITE_BUILD_CREATOR: 'kite' },
+      {
+        mode: 'apply',
+        source: 'buildkite',
+        why: 'Buildkite build of the deploy branch main: apply',
+        ci: { system: 'Buildkite', recognisedBy: ['BUILDKITE=true'], readFrom: ['BUILDKITE_BRANCH=main'] },
+      },
+      'terragrunt-apply',
+      'kite',
+    ],
+    [
+      'CircleCI: a branch with a pull request plans',
+      { CIRCLECI: 'true', CI: 'true', CIRCLE_BRANCH: 'feature', CIRCLE_PULL_REQUEST: 'https://github.com/acme/infra/pull/9', CIRCLE_USERNAME: 'carl' },
+      {
+        mode: 'plan',
+        source: 'circleci',
+        why: 'CircleCI pull request #9: plan',
+        ci: { system: 'CircleCI', recognisedBy: ['CIRCLECI=true'], readFrom: ['CIRCLE_PULL_REQUEST=https://github.com/acme/infra/pull/9'] },
+      },
+      'terragrunt-plan',
+      'carl',
+    ],
+    [
+      'Azure Pipelines: a CI build of the deploy branch applies',
+      { TF_BUILD: 'True', BUILD_REASON: 'IndividualCI', BUILD_SOURCEBRANCH: 'refs/heads/main', BUILD_REQUESTEDFOR: 'Ada Azure' },
+      {
+        mode: 'apply',
+        source: 'azure-pipelines',
+        why: 'Azure Pipelines build of the deploy branch main: apply',
+        ci: { system: 'Azure Pipelines', recognisedBy: ['TF_BUILD=True'], readFrom: ['BUILD_SOURCEBRANCH=refs/heads/main'] },
+      },
+      'terragrunt-apply',
+      'Ada-Azure',
+    ],
+    [
+      'Bitbucket Pipelines: a tag plans',
+      { BITBUCKET_BUILD_NUMBER: '31', CI: 'true', BITBUCKET_TAG: 'v1.0' },
+      {
+        mode: 'plan',
+        source: 'bitbucket-pipelines',
+        why: 'Bitbucket Pipelines build of the tag v1.0, and a tag never applies: plan',
+        ci: { system: 'Bitbucket Pipelines', recognisedBy: ['BITBUCKET_BUILD_NUMBER=31'], readFrom: ['BITBUCKET_TAG=v1.0'] },
+      },
+      'terragrunt-plan',
+      OS_USER,
+    ],
+    [
+      'Jenkins (no CI=true): a multibranch pull request plans',
+      { JENKINS_URL: 'https://jenkins.example.com/', BUILD_ID: '153', BRANCH_NAME: 'PR-4', CHANGE_ID: '4', CHANGE_AUTHOR: 'jen' },
+      {
+        mode: 'plan',
+        source: 'jenkins',
+        why: 'Jenkins pull request #4: plan',
+        ci: { system: 'Jenkins', recognisedBy: ['JENKINS_URL=https://jenkins.example.com/', 'BUILD_ID=153'], readFrom: ['CHANGE_ID=4'] },
+      },
+      'terragrunt-plan',
+      'jen',
+    ],
+    [
+      'Atlantis: the apply command applies',
+      { ATLANTIS_TERRAFORM_VERSION: '1.9.8', COMMAND_NAME: 'apply', PULL_NUM: '4', USER_NAME: 'atlas' },
+      {
+        mode: 'apply',
+        source: 'atlantis',
+        why: 'Atlantis apply command: apply',
+        ci: { system: 'Atlantis', recognisedBy: ['ATLANTIS_TERRAFORM_VERSION=1.9.8'], readFrom: ['COMMAND_NAME=apply'] },
+      },
+      'terragrunt-apply',
+      'atlas',
+    ],
+  ])('in CI, %s; explain names the CI and its variables, and the developer config is not read', async (_title, ci, mode, role, user) => {
+    // A developer config that would make everything apply and override roles, were it read.
+    const userConfigFile = path.join(sandbox.home, 'ci-user-config.yaml');
+    fs.writeFileSync(userConfigFile, 'version: 1\nmode: apply\noverrides:\n  - accounts: [stage]\n    role: ReadOnlyAccess\n');
+    const ciEnv = { ...env, ROLEMAP_USER_CONFIG: userConfigFile, ...ci };
+    const cwd = path.join(EXAMPLES_LIVE, 'prod/us-east-1/app');
+    const run = await runRolemap(['explain', '--json'], { cwd, env: ciEnv });
     const report = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect({ code: run.code, stderr: run.stderr, mode: report['mode'], roleArn: report['roleArn'], sessionName: report['sessionName'] }).toStrictEqual({
+    expect({ code: run.code, stderr: run.stderr, mode: report['mode'], roleArn: report['roleArn'], sessionName: report['sessionName'], userConfig: report['userConfig'] }).toStrictEqual({
       code: 0,
       stderr: '',
       mode,
       roleArn: `arn:aws:iam::333333333333:role/${role}`,
-      sessionName: `rolemap-octocat-${mode.mode}`,
+      sessionName: `rolemap-${user}-${mode.mode}`,
+      userConfig: null,
     });
-    const text = await runRolemap(['explain'], { cwd: path.join(EXAMPLES_LIVE, 'prod/us-east-1/app'), env: ciEnv });
-    expect(text.stdout.split('\n').filter((line) => line.startsWith('mode '))).toStrictEqual([`mode            ${mode.mode}  (${mode.why})`]);
+    const text = await runRolemap(['explain'], { cwd, env: ciEnv });
+    const lines = text.stdout.split('\n');
+    const modeAt = lines.findIndex((line) => line.startsWith('mode '));
+    expect([...lines.slice(modeAt, modeAt + 2), ...lines.filter((line) => line.startsWith('your config '))]).toStrictEqual([
+      `mode            ${mode.mode}  (${mode.why})`,
+      `                CI ${mode.ci.system}, recognised by ${mode.ci.recognisedBy.join(' ')}; read ${mode.ci.readFrom.join(' ')}`,
+      'your config     none read',
+    ]);
+  });
+
+  it('reads the same developer config outside CI (the control for the CI table)', async () => {
+    const userConfigFile = path.join(sandbox.home, 'local-user-config.yaml');
+    fs.writeFileSync(userConfigFile, 'version: 1\nmode: apply\n');
+    const run = await runRolemap(['explain', '--json'], { cwd: path.join(EXAMPLES_LIVE, 'prod/us-east-1/app'), env: { ...env, ROLEMAP_USER_CONFIG: userConfigFile } });
+    const report = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect({ code: run.code, mode: report['mode'], userConfig: report['userConfig'] }).toStrictEqual({
+      code: 0,
+      mode: { mode: 'apply', source: 'user-config', why: 'your config sets mode: apply' },
+      userConfig: userConfigFile,
+    });
   });
 
   it('says the cache is off when ROLEMAP_NO_CACHE is set', async () => {

@@ -127,7 +127,7 @@ describe('compileMappingFile', () => {
       dir: '/repo',
       version: 1,
       accounts: { dev: '111111111111', prod: '333333333333' },
-      modes: { local: 'apply', deployBranch: 'release' },
+      modes: { local: 'apply', deployBranches: [{ kind: 'name', name: 'release' }] },
       sso: { startUrl: 'https://acme.awsapps.com/start', region: 'eu-west-1' },
       overridesAllow: [
         {
@@ -201,7 +201,7 @@ describe('compileMappingFile', () => {
 
   it('applies the built-in defaults when nothing is set', () => {
     const config = compileMappingFile('version: 1\nmappings:\n  - {paths: ["x/**"], account: "111111111111", role: r}\n', FILE);
-    expect(config.modes).toEqual({ local: undefined, deployBranch: 'main' });
+    expect(config.modes).toEqual({ local: undefined, deployBranches: [{ kind: 'name', name: 'main' }] });
     expect(config.unmatched).toBe('error');
     expect(config.sso).toBeUndefined();
     expect(config.overridesAllow).toEqual([]);

@@ -10,7 +10,7 @@ const EXAMPLES = path.resolve(__dirname, '../../examples');
 const IAM_DIR = path.join(EXAMPLES, 'iam');
 const CI_DIR = path.join(EXAMPLES, 'ci');
 const POLICY_FILES = fs.readdirSync(IAM_DIR).filter((name) => name.endsWith('.json')).sort();
-const CI_FILES = ['github-actions.yml', 'gitlab-ci.yml'];
+const CI_FILES = fs.readdirSync(CI_DIR).filter((name) => name.endsWith('.yml')).sort();
 /** An AWS access key id of a long-term IAM user key. */
 const STATIC_ACCESS_KEY = /AKIA[0-9A-Z]{16}/;
 
@@ -46,14 +46,21 @@ function oidcTrust(name: string): { provider: unknown; condition: unknown } {
 }
 
 describe('examples/iam trust policies', () => {
-  it('holds the five documented policies', () => {
+  it('holds the seven documented policies', () => {
     expect(POLICY_FILES).toStrictEqual([
+      'apply-role-trust-buildkite.json',
       'apply-role-trust-github.json',
       'apply-role-trust-gitlab.json',
       'developer-trust.json',
+      'plan-role-trust-buildkite.json',
       'plan-role-trust-github.json',
       'plan-role-trust-gitlab.json',
     ]);
+  });
+
+  it('lists every policy in examples/iam/README.md', () => {
+    const readme = fs.readFileSync(path.join(IAM_DIR, 'README.md'), 'utf8');
+    expect(POLICY_FILES.filter((name) => !readme.includes(`(${name})`))).toStrictEqual([]);
   });
 
   it.each(POLICY_FILES)('%s is an IAM policy: Version 2012-10-17, each statement with Effect, Action and Principal', (name) => {
@@ -105,7 +112,21 @@ describe('examples/iam trust policies', () => {
         },
       },
     ],
-  ])('%s trusts its OIDC provider with exactly these aud and sub conditions (apply roles: main only, no wildcard)', (name, provider, condition) => {
+    [
+      'plan-role-trust-buildkite.json',
+      'arn:aws:iam::111111111111:oidc-provider/agent.buildkite.com',
+      { StringEquals: { 'agent.buildkite.com:aud': 'sts.amazonaws.com' }, StringLike: { 'agent.buildkite.com:sub': 'organization:acme:pipeline:infra:*' } },
+    ],
+    [
+      'apply-role-trust-buildkite.json',
+      'arn:aws:iam::111111111111:oidc-provider/agent.buildkite.com',
+      {
+        StringEquals: { 'agent.buildkite.com:aud': 'sts.amazonaws.com' },
+        // Buildkite's sub goes on after the ref (commit, step), so only what follows main is open.
+        StringLike: { 'agent.buildkite.com:sub': 'organization:acme:pipeline:infra:ref:refs/heads/main:*' },
+      },
+    ],
+  ])('%s trusts its OIDC provider with exactly these aud and sub conditions (apply roles: main only)', (name, provider, condition) => {
     expect(oidcTrust(name)).toStrictEqual({ provider, condition });
   });
 
@@ -120,6 +141,14 @@ describe('examples/iam trust policies', () => {
 });
 
 describe('examples/ci workflows', () => {
+  it('holds GitHub Actions, GitLab CI and Buildkite, each linked from the README', () => {
+    const readme = fs.readFileSync(path.resolve(EXAMPLES, '..', 'README.md'), 'utf8');
+    expect([CI_FILES, CI_FILES.filter((name) => !readme.includes(`(examples/ci/${name})`))]).toStrictEqual([
+      ['buildkite-pipeline.yml', 'github-actions.yml', 'gitlab-ci.yml'],
+      [],
+    ]);
+  });
+
   it.each(CI_FILES)('%s holds no static AWS access key or secret variable', (name) => {
     const { text } = readCi(name);
     expect(text).not.toMatch(STATIC_ACCESS_KEY);
@@ -159,5 +188,22 @@ describe('examples/ci workflows', () => {
       [{ if: '$CI_COMMIT_BRANCH == "main" && $CI_PIPELINE_SOURCE == "push"' }],
     ]);
     for (const job of ['plan', 'apply']) expect((doc[job] as Json)['extends']).toBe('.terragrunt');
+  });
+
+  it('buildkite-pipeline.yml asks the agent for an sts.amazonaws.com token at run time, plans everywhere and applies main outside pull requests', () => {
+    const { text, doc } = readCi('buildkite-pipeline.yml');
+    const steps = doc['steps'] as Json[];
+    const commands = steps.map((step) => String(step['command']));
+    for (const command of commands) {
+      // `$$` so that Buildkite leaves the substitution to the step's shell instead of expanding it at upload.
+      expect(command).toContain('export ROLEMAP_WEB_IDENTITY_TOKEN="$$(buildkite-agent oidc request-token --audience sts.amazonaws.com --lifetime 3600)"');
+      expect(command).toContain('export TG_AUTH_PROVIDER_CMD="$$PWD/tools/rolemap/dist/rolemap"');
+    }
+    expect(text).not.toMatch(/[^$]\$\(|[^$]\$PWD/);
+    expect(steps.map((step) => [step['key'], step['if'] ?? null, step['depends_on'] ?? null])).toStrictEqual([
+      ['plan', null, null],
+      ['apply', 'build.branch == "main" && build.pull_request.id == null', 'plan'],
+    ]);
+    expect([commands[0]?.includes('terragrunt run --all plan'), commands[1]?.includes('terragrunt run --all apply')]).toStrictEqual([true, true]);
   });
 });

@@ -168,14 +168,14 @@ export function explainText(report: ExplainReport): string {
   if (report.status === 'unmatched') {
     add('result', 'NO MAPPING MATCHES this unit');
     add('nearest globs', ...(report.nearest.length === 0 ? ['none (the file has no mappings)'] : columns(report.nearest.map((n) => [n.glob, `at ${n.at}`]))));
-    add('mode', modeText(report.mode));
+    add('mode', ...modeLines(report.mode));
     add('outcome', report.outcome, `to cover it, add a mapping whose paths match ${report.unitPath}`);
     return `${lines.join('\n')}\n`;
   }
   if (report.status === 'ambiguous') {
     add('result', `AMBIGUOUS: ${report.candidates.length} mappings tie on specificity and give different accounts, roles or settings`);
     add('candidates', ...columns(report.candidates.map((c) => [`#${c.mapping} ${c.glob}`, `specificity ${c.specificity}`, `at ${c.at}`])));
-    add('mode', modeText(report.mode));
+    add('mode', ...modeLines(report.mode));
     add('outcome', 'error (exit 2)', 'make one glob more specific (more literal path segments) so it wins, or make the mappings agree');
     return `${lines.join('\n')}\n`;
   }
@@ -186,7 +186,7 @@ export function explainText(report: ExplainReport): string {
       report.candidates[i]?.winner === true ? `${line}  <- winner: ${report.winner.why}` : line,
     ),
   );
-  add('mode', modeText(report.mode));
+  add('mode', ...modeLines(report.mode));
   add('account', `${report.account.id}${report.account.name === null ? '' : ` (${report.account.name})`}`);
   add('role', report.roleArn);
   add(
@@ -204,8 +204,14 @@ export function explainText(report: ExplainReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-function modeText(mode: ModeDecision): string {
-  return `${mode.mode}  (${mode.why})`;
+/** The mode and why; in CI also which system was recognised and by which variables. */
+function modeLines(mode: ModeDecision): string[] {
+  const lines = [`${mode.mode}  (${mode.why})`];
+  if (mode.ci !== undefined) {
+    const read = mode.ci.readFrom.length === 0 ? 'nothing that decides' : mode.ci.readFrom.join(' ');
+    lines.push(`CI ${mode.ci.system}, recognised by ${mode.ci.recognisedBy.join(' ')}; read ${read}`);
+  }
+  return lines;
 }
 
 function overrideText(override: ReportOverride): string {
