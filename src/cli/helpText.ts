@@ -120,6 +120,7 @@ and without secrets: the mapping file and how it was found, the unit path, every
 mapping with its specificity, the winner and why, the mode and why, the account, role ARN,
 session name, auth kind, overrides applied or refused, and the cache state.
 
+  --dir D       the unit directory, as DIR
 ${MODE_OPTION}
 ${CONFIG_OPTION}
   --json        the same as one JSON object
