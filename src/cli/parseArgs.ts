@@ -56,6 +56,8 @@ const OPTIONS = {
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
+/** Options that take a value: shell completion must say what to offer for each. */
+export type ValuedOptionName = { [K in OptionName]: (typeof OPTIONS)[K]['type'] extends 'string' ? K : never }[OptionName];
 
 /**
  * Which options each command takes (besides --help); anything else is a usage error naming the

@@ -1,8 +1,8 @@
 import { COMMAND_SUMMARIES } from '../commandSummaries';
-import { ALLOWED, COMMAND_NAMES, COMPLETION_SHELLS, SHELLS, type CommandName, type CompletionShell, type OptionName } from '../parseArgs';
+import { ALLOWED, COMMAND_NAMES, COMPLETION_SHELLS, SHELLS, type CommandName, type CompletionShell, type OptionName, type ValuedOptionName } from '../parseArgs';
 
-/** What an option's value is, for completion; options not listed are flags. */
-const VALUES: Partial<Readonly<Record<OptionName, { words?: readonly string[]; kind?: 'directory' | 'file' | 'free' }>>> = {
+/** What each option's value is, for completion (the compiler checks that none is missing). */
+const VALUES: Readonly<Record<ValuedOptionName, { words?: readonly string[]; kind?: 'directory' | 'file' | 'free' }>> = {
   dir: { kind: 'directory' },
   config: { kind: 'file' },
   mode: { words: ['plan', 'apply'] },
@@ -21,11 +21,12 @@ const ARGUMENTS: Partial<Readonly<Record<CommandName, { words?: readonly string[
   help: { words: COMMAND_NAMES },
 };
 
+const isValued = (option: OptionName): option is ValuedOptionName => option in VALUES;
 const flags = (command: CommandName): string[] => [...ALLOWED[command].map((o) => `--${o}`), '--help'];
-const valued = (Object.keys(VALUES) as OptionName[]).map((o) => `--${o}`);
+const valued = (Object.keys(VALUES) as ValuedOptionName[]).map((o) => `--${o}`);
 
 function bash(): string {
-  const optionCases = (Object.entries(VALUES) as Array<[OptionName, NonNullable<(typeof VALUES)[OptionName]>]>).map(([option, value]) => {
+  const optionCases = (Object.entries(VALUES) as Array<[ValuedOptionName, (typeof VALUES)[ValuedOptionName]]>).map(([option, value]) => {
     const reply =
       value.words !== undefined
         ? `COMPREPLY=($(compgen -W "${value.words.join(' ')}" -- "$cur"))`
@@ -85,7 +86,7 @@ function fish(): string {
     ...COMMAND_NAMES.map((command) => `complete -c rolemap -n __fish_use_subcommand -a ${command} -d ${quote(COMMAND_SUMMARIES[command])}`),
   ];
   const optionLine = (condition: string, option: OptionName): string => {
-    const value = VALUES[option];
+    const value = isValued(option) ? VALUES[option] : undefined;
     const values =
       value === undefined
         ? ''
