@@ -27,19 +27,22 @@ describe('the npm package: npm pack, npm install -g from the tarball, then the i
   let tree: LiveTree;
   let installed: string;
   let packedFiles: string[];
+  let tarball: string;
+  let npmEnv: Record<string, string>;
 
   beforeAll(async () => {
     emulator = await startEmulator();
     sandbox = makeSandbox();
-    const npmEnv = { ...sandbox.env, npm_config_cache: path.join(sandbox.home, 'npm-cache'), npm_config_update_notifier: 'false' };
+    npmEnv = { ...sandbox.env, npm_config_cache: path.join(sandbox.home, 'npm-cache'), npm_config_update_notifier: 'false' };
     const packDir = path.join(sandbox.home, 'pack');
     fs.mkdirSync(packDir);
     const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], { cwd: REPO, env: npmEnv });
     const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     if (info === undefined) throw new Error(`npm pack printed no package: ${packed.stdout}`);
     packedFiles = info.files.map((f) => f.path);
+    tarball = path.join(packDir, info.filename);
     const prefix = path.join(sandbox.home, 'prefix');
-    await run('npm', ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', path.join(packDir, info.filename)], {
+    await run('npm', ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball], {
       cwd: sandbox.home,
       env: npmEnv,
     });
@@ -85,6 +88,11 @@ describe('the npm package: npm pack, npm install -g from the tarball, then the i
       explainStderr: '',
       unitPath: UNIT,
     });
+  });
+
+  it('npx runs it from the tarball without installing, offline', async () => {
+    const { stdout } = await run('npx', ['--yes', '--offline', '--package', tarball, 'rolemap', 'version'], { cwd: sandbox.home, env: npmEnv });
+    expect(stdout).toBe(`${(JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version}\n`);
   });
 
   it('the installed rolemap gets credentials for the unit from STS (the emulator)', async () => {
