@@ -67,6 +67,17 @@ export const ISSUED_MARKER_ENV = 'ROLEMAP_ISSUED_ACCESS_KEY_ID';
  * environment, so once those are stripped the fetch still knows whose cache entries it may use.
  */
 export const ISSUED_BASE_IDENTITY_ENV = 'ROLEMAP_BASE_IDENTITY';
+/**
+ * `rolemap env` exports the names of the variables it changed under this name, so that
+ * `rolemap env --unset` (and the next `rolemap env`) knows what to put back.
+ */
+export const ENV_COMMAND_NAMES_ENV = 'ROLEMAP_ENV_VARIABLES';
+/**
+ * credential-process serves a cached credential only with at least this much life left (or the
+ * mapping's min_ttl, if more): botocore refreshes 15 minutes before expiry and refuses, 10
+ * minutes before, credentials that a refresh did not renew.
+ */
+export const CREDENTIAL_PROCESS_MIN_TTL_SECONDS = 900;
 
 /** How long an AccessDenied-style failure is remembered, so parallel callers are not all refused by STS. */
 export const FAILURE_MEMORY_SECONDS = 60;

@@ -1,4 +1,11 @@
 import { VERSION } from '../constants';
+import { COMMAND_SUMMARIES } from './commandSummaries';
+import { COMMAND_NAMES, type CommandName } from './parseArgs';
+
+function commandList(): string {
+  const width = Math.max(...COMMAND_NAMES.map((name) => name.length)) + 2;
+  return COMMAND_NAMES.map((name) => `  ${name.padEnd(width)}${COMMAND_SUMMARIES[name]}`).join('\n');
+}
 
 const MAIN = `rolemap ${VERSION}: AWS credentials for Terragrunt units, by directory.
 
@@ -8,25 +15,24 @@ Terragrunt reads.
 
 Usage:
   rolemap [credentials] [--dir D] [--mode plan|apply] [--config F]
+  rolemap credential-process [--dir D] [--mode plan|apply] [--config F]
+  rolemap exec [DIR] [--mode plan|apply] [--config F] -- CMD [ARG...]
+  rolemap env [DIR] [--mode plan|apply] [--config F] [--shell sh|fish|powershell] [--unset]
   rolemap explain [DIR] [--mode plan|apply] [--config F] [--json]
   rolemap validate [--config F] [--dir D] [--units] [--json]
-  rolemap env [DIR] [--mode plan|apply] [--config F]
   rolemap login [--start-url U] [--region R] [--sso-session NAME] [--no-browser]
   rolemap logout [--start-url U] [--region R] [--sso-session NAME]
   rolemap cache list|clear [--json]
-  rolemap --version | --help | <command> --help
+  rolemap completion bash|zsh|fish
+  rolemap help [COMMAND] | --help | <command> --help
+  rolemap version | --version
 
 Commands:
-  credentials   print Terragrunt's JSON for the unit (the default)
-  explain       show how a unit resolves, and why; no AWS call, no secret
-  validate      check the mapping file; --units also checks that it covers every unit
-  env           print export lines for a human shell: eval "$(rolemap env)"
-  login         sign in to IAM Identity Center
-  logout        sign out of IAM Identity Center
-  cache         list or clear cached credentials
+${commandList()}
 
 Environment:
-  ROLEMAP_CONFIG       mapping file (else rolemap.yaml, found walking up from the unit)
+  ROLEMAP_CONFIG       mapping file (else rolemap.yaml, found walking up from the unit); a
+                       relative path is taken from the directory rolemap runs in
   ROLEMAP_MODE         plan or apply (else CI context, else your config, else modes.local)
   ROLEMAP_USER_CONFIG  your own config (else $XDG_CONFIG_HOME/rolemap/config.yaml)
   ROLEMAP_CACHE_DIR    credential cache (else $XDG_CACHE_HOME/rolemap, ~/.cache/rolemap)
@@ -38,10 +44,11 @@ Exit codes: 0 success, 1 credentials could not be obtained, 2 usage or configura
 `;
 
 /** Options that find the mapping file, shared by several commands. */
-const CONFIG_OPTION = '  --config F    the mapping file, overriding ROLEMAP_CONFIG and the walk up to rolemap.yaml';
+const CONFIG_OPTION = `  --config F    the mapping file, overriding ROLEMAP_CONFIG and the walk up to rolemap.yaml;
+                a relative path is taken from the current directory, not from --dir`;
 const MODE_OPTION = '  --mode M      plan or apply, overriding ROLEMAP_MODE and CI detection';
 
-const COMMANDS: Readonly<Record<string, string>> = {
+const COMMANDS: Readonly<Record<CommandName, string>> = {
   credentials: `Usage: rolemap credentials [--dir D] [--mode plan|apply] [--config F]
 
 Prints one JSON object for Terragrunt on stdout: awsCredentials (or awsRole with auth: delegate)
@@ -53,15 +60,58 @@ mapping file or the command line is wrong.
 ${MODE_OPTION}
 ${CONFIG_OPTION}
 `,
-  env: `Usage: rolemap env [DIR] [--mode plan|apply] [--config F]
+  'credential-process': `Usage: rolemap credential-process [--dir D] [--mode plan|apply] [--config F]
 
-Prints \`export AWS_...=...\` lines for a human shell, for the unit DIR (default: the current
-directory):
+Prints the JSON that the AWS CLI and SDKs read from a profile's credential_process (Version 1,
+AccessKeyId, SecretAccessKey, SessionToken, Expiration), from the same mapping and cache as
+\`rolemap credentials\`. The SDKs run it again before Expiration, so plain Terraform, OpenTofu
+and the AWS CLI get fresh credentials during a long run. In ~/.aws/config:
 
-  eval "$(rolemap env live/dev/vpc)"
+  [profile prod]
+  credential_process = rolemap credential-process --dir /abs/path/live/prod
 
+A unit whose mapping says auth: delegate, or that unmatched: empty leaves without credentials,
+is an error (exit 2).
+
+  --dir D       the unit directory (default: the current directory); give an absolute path in
+                a profile, since the AWS CLI and SDKs run it from wherever they are started
 ${MODE_OPTION}
 ${CONFIG_OPTION}
+`,
+  exec: `Usage: rolemap exec [DIR] [--mode plan|apply] [--config F] -- CMD [ARG...]
+
+Runs CMD with the credentials and envs of the unit DIR (default: the current directory), in
+place of any AWS credentials it would inherit (AWS_PROFILE, AWS_DEFAULT_PROFILE, AWS_ACCESS_KEY_ID,
+AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_SECURITY_TOKEN, AWS_CREDENTIAL_EXPIRATION), in the
+current directory. Exits with CMD's exit code, or 128 plus the signal's number when a signal
+ended it (127: CMD not found). SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 sent to rolemap go on to
+CMD; so do SIGINT and SIGQUIT, except from a terminal, which already sends them to CMD itself.
+
+  rolemap exec live/prod/app -- terraform plan
+
+  --dir D       the unit directory, as DIR
+${MODE_OPTION}
+${CONFIG_OPTION}
+`,
+  env: `Usage: rolemap env [DIR] [--mode plan|apply] [--config F] [--shell sh|fish|powershell] [--unset]
+
+Prints lines that give a human shell the credentials and envs of the unit DIR (default: the
+current directory), unsetting AWS_PROFILE and other credentials that would take precedence,
+and remembering (in variables the shell does not export) what they replace:
+
+  eval "$(rolemap env live/dev/vpc)"                                   sh, bash, zsh
+  rolemap env live/dev/vpc --shell fish | source                        fish
+  rolemap env live/dev/vpc --shell powershell | Out-String | Invoke-Expression
+
+A later rolemap (Terragrunt) in that shell does not use those credentials as a base; undo them
+first with --unset.
+
+  --dir D       the unit directory, as DIR
+${MODE_OPTION}
+${CONFIG_OPTION}
+  --shell S     sh (default; also bash and zsh), fish or powershell
+  --unset       print the lines that put back what the last \`rolemap env\` of this shell
+                changed: eval "$(rolemap env --unset)"
 `,
   explain: `Usage: rolemap explain [DIR] [--mode plan|apply] [--config F] [--json]
 
@@ -70,6 +120,7 @@ and without secrets: the mapping file and how it was found, the unit path, every
 mapping with its specificity, the winner and why, the mode and why, the account, role ARN,
 session name, auth kind, overrides applied or refused, and the cache state.
 
+  --dir D       the unit directory, as DIR
 ${MODE_OPTION}
 ${CONFIG_OPTION}
   --json        the same as one JSON object
@@ -114,6 +165,22 @@ stores it. The start URL and region default as for \`rolemap login\`.
   --dir D       where to start looking for rolemap.yaml (default: the current directory)
 ${CONFIG_OPTION}
 `,
+  completion: `Usage: rolemap completion bash|zsh|fish
+
+Prints a script that completes rolemap's commands, options and values in the shell:
+
+  source <(rolemap completion bash)            in ~/.bashrc
+  source <(rolemap completion zsh)             in ~/.zshrc
+  rolemap completion fish > ~/.config/fish/completions/rolemap.fish
+`,
+  help: `Usage: rolemap help [COMMAND]
+
+Shows the help of rolemap, or of COMMAND (the same as \`rolemap COMMAND --help\`).
+`,
+  version: `Usage: rolemap version
+
+Prints rolemap's version (the same as \`rolemap --version\`).
+`,
   cache: `Usage: rolemap cache list|clear [--json]
 
   list          the cached credentials, without secrets: role, session name, auth, base
@@ -123,7 +190,7 @@ ${CONFIG_OPTION}
 `,
 };
 
-/** The help text for a command, or the main help when there is no topic or no such command. */
-export function helpText(topic: string | undefined): string {
-  return (topic === undefined ? undefined : COMMANDS[topic]) ?? MAIN;
+/** The help text for a command, or the main help when there is no topic. */
+export function helpText(topic: CommandName | undefined): string {
+  return topic === undefined ? MAIN : COMMANDS[topic];
 }

@@ -45,10 +45,10 @@ async function main(): Promise<number> {
       notify: (message: string) => process.stderr.write(message.endsWith('\n') ? message : `${message}\n`),
       stderrIsTTY: () => process.stderr.isTTY === true,
     };
-    await run(command, deps, () => openCache(deps));
+    const code = await run(command, deps, () => openCache(deps));
     await logger.flush();
     await writeStdout(stdoutChunks.join(''));
-    return EXIT_OK;
+    return code ?? EXIT_OK;
   } catch (error) {
     await logger?.flush();
     if (commandName !== undefined && REPORT_ON_FAILURE.has(commandName)) await writeStdout(stdoutChunks.join(''));

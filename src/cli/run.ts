@@ -9,14 +9,20 @@ export interface OpenCacheResult {
   disabledWhy: string | undefined;
 }
 
-/** Runs one parsed command. Throws typed errors; the caller turns them into an exit code. */
-export async function run(command: Command, deps: RunDeps, openCache: () => OpenCacheResult): Promise<void> {
+/**
+ * Runs one parsed command. Throws typed errors; the caller turns them into an exit code. Returns
+ * the exit code of a command that has its own (exec: the code of the command it ran).
+ */
+export async function run(command: Command, deps: RunDeps, openCache: () => OpenCacheResult): Promise<number | void> {
   switch (command.name) {
     case 'version':
       deps.output.text(VERSION);
       return;
     case 'help':
       deps.output.text((await import('./helpText')).helpText(command.topic));
+      return;
+    case 'completion':
+      deps.output.text((await import('./commands/completion')).completionScript(command.shell));
       return;
     default:
   }
@@ -26,6 +32,10 @@ export async function run(command: Command, deps: RunDeps, openCache: () => Open
     case 'credentials':
       return runCredentials(command, context);
     // The other commands are loaded when used: Terragrunt only ever runs `credentials`.
+    case 'credential-process':
+      return (await import('./commands/credentialProcess')).runCredentialProcess(command, context);
+    case 'exec':
+      return (await import('./commands/exec')).runExec(command, context);
     case 'env':
       return (await import('./commands/env')).runEnv(command, context);
     case 'explain':

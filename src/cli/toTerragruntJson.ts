@@ -27,7 +27,11 @@ function baseEnvs(request: CredentialRequest): Record<string, string> {
  * Credentials rolemap obtained. The marker lets a later call (a dependency fetch inherits these
  * variables) recognise them as rolemap's own and never use them as a base identity.
  */
-export function credentialsJson(request: CredentialRequest, credentials: AwsCredentials, baseIdentity: string): TerragruntJson {
+export function credentialsJson(
+  request: CredentialRequest,
+  credentials: AwsCredentials,
+  baseIdentity: string,
+): Extract<TerragruntJson, { awsCredentials: unknown }> {
   return {
     awsCredentials: {
       ACCESS_KEY_ID: credentials.accessKeyId,

@@ -6,12 +6,17 @@ const PACKAGE_VERSION = (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../
 
 const USAGE: ReadonlyArray<[string, string]> = [
   ['credentials', 'Usage: rolemap credentials [--dir D] [--mode plan|apply] [--config F]'],
-  ['env', 'Usage: rolemap env [DIR] [--mode plan|apply] [--config F]'],
+  ['credential-process', 'Usage: rolemap credential-process [--dir D] [--mode plan|apply] [--config F]'],
+  ['exec', 'Usage: rolemap exec [DIR] [--mode plan|apply] [--config F] -- CMD [ARG...]'],
+  ['env', 'Usage: rolemap env [DIR] [--mode plan|apply] [--config F] [--shell sh|fish|powershell] [--unset]'],
   ['explain', 'Usage: rolemap explain [DIR] [--mode plan|apply] [--config F] [--json]'],
   ['validate', 'Usage: rolemap validate [--config F] [--dir D] [--units] [--json]'],
   ['login', 'Usage: rolemap login [--start-url U] [--region R] [--sso-session NAME] [--no-browser]'],
   ['logout', 'Usage: rolemap logout [--start-url U] [--region R] [--sso-session NAME]'],
   ['cache', 'Usage: rolemap cache list|clear [--json]'],
+  ['completion', 'Usage: rolemap completion bash|zsh|fish'],
+  ['help', 'Usage: rolemap help [COMMAND]'],
+  ['version', 'Usage: rolemap version'],
 ];
 
 describe('rolemap --help, --version and usage errors through dist/rolemap', () => {
@@ -37,7 +42,20 @@ describe('rolemap --help, --version and usage errors through dist/rolemap', () =
       code: 0,
       stderr: '',
       first: `rolemap ${PACKAGE_VERSION}: AWS credentials for Terragrunt units, by directory.`,
-      usage: ['rolemap [credentials]', 'rolemap explain', 'rolemap validate', 'rolemap env', 'rolemap login', 'rolemap logout', 'rolemap cache', 'rolemap --version'],
+      usage: [
+        'rolemap [credentials]',
+        'rolemap credential-process',
+        'rolemap exec',
+        'rolemap env',
+        'rolemap explain',
+        'rolemap validate',
+        'rolemap login',
+        'rolemap logout',
+        'rolemap cache',
+        'rolemap completion',
+        'rolemap help',
+        'rolemap version',
+      ],
     });
   });
 
@@ -46,9 +64,14 @@ describe('rolemap --help, --version and usage errors through dist/rolemap', () =
     expect({ code: run.code, stderr: run.stderr, first: run.stdout.split('\n')[0] }).toStrictEqual({ code: 0, stderr: '', first: usage });
   });
 
-  it.each(USAGE)('--help %s is the same as %s --help', async (command) => {
-    const [before, after] = await Promise.all([rolemap(['--help', command]), rolemap([command, '--help'])]);
-    expect(before).toStrictEqual(after);
+  it.each(USAGE)('--help %s and help %s are the same as %s --help', async (command) => {
+    const [before, helpCommand, after] = await Promise.all([rolemap(['--help', command]), rolemap(['help', command]), rolemap([command, '--help'])]);
+    expect([before, helpCommand]).toStrictEqual([after, after]);
+  });
+
+  it('help and version as commands', async () => {
+    const [help, mainHelp, version, versionFlag] = await Promise.all([rolemap(['help']), rolemap(['--help']), rolemap(['version']), rolemap(['--version'])]);
+    expect([help, version]).toStrictEqual([mainHelp, versionFlag]);
   });
 
   it.each([['--version'], ['-v']])('%s prints package.json\'s version', async (flag) => {
@@ -77,8 +100,14 @@ describe('rolemap --help, --version and usage errors through dist/rolemap', () =
   });
 
   it.each<[string[], string]>([
-    [['frobnicate'], 'rolemap: Unknown command "frobnicate".\n  hint: Commands: credentials, env, explain, validate, login, logout, cache. Run `rolemap --help`.\n'],
-    [['explain', '--mode', 'destroy'], 'rolemap: --mode must be plan or apply, not "destroy".\n  hint: Use --mode plan or --mode apply.\n'],
+    [
+      ['frobnicate'],
+      'rolemap: Unknown command "frobnicate".\n  hint: Commands: credentials, credential-process, exec, env, explain, validate, login, logout, cache, completion, help, version. Run `rolemap --help`.\n',
+    ],
+    [['explain', '--mode', 'destroy'], 'rolemap: --mode must be plan or apply, not "destroy".\n  hint: Use --mode plan or --mode apply; run `rolemap explain --help`.\n'],
+    // A usage error of a command names that command's own help.
+    [['explain', '--bogus'], "rolemap: Unknown option '--bogus'.\n  hint: Run `rolemap explain --help` to see its options.\n"],
+    [['explain', '--units'], 'rolemap: The explain command does not take --units.\n  hint: Run `rolemap explain --help` to see its options.\n'],
   ])('%j: the message says what is wrong and what to do', async (args, stderr) => {
     expect(await rolemap(args)).toStrictEqual({ code: 2, stdout: '', stderr });
   });

@@ -168,7 +168,10 @@ describe('dist/rolemap credentials and its cache on disk (DESIGN section 6)', ()
     const script = 'eval "$("$0" "$1" env "$2")" && printf "%s\\n%s\\n%s\\n%s" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_SESSION_TOKEN" "$AWS_REGION"';
     const shell = await promisify(execFile)('sh', ['-c', script, process.execPath, ROLEMAP_BIN, cwd], { env, cwd: sandbox.home });
     expect(shell.stdout.split('\n')).toStrictEqual([printed.ACCESS_KEY_ID, printed.SECRET_ACCESS_KEY, printed.SESSION_TOKEN, 'us-east-1']);
-    expect(shell.stderr).toBe('');
+    // One line for the human: what the shell now has and how to undo it; no secret.
+    expect(shell.stderr.replace(/until \S+\. /, 'until T. ')).toBe(
+      'rolemap: these lines give this shell arn:aws:iam::333333333333:role/terragrunt-plan until T. A later rolemap (Terragrunt) in this shell will not use them as a base. Undo with: eval "$(rolemap env --unset)"\n',
+    );
     expect(emulator.calls('AssumeRole')).toBe(1);
   });
 
