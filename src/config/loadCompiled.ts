@@ -15,11 +15,23 @@ export interface LoadCompiledInit<T> {
   store: CompiledStore | undefined;
   /** Parses and validates the file's text; only called when no compiled form fits. */
   compile: (text: string, file: string) => Promise<T>;
+  /**
+   * Whether a stored compiled form has the shape this build reads. A form of another shape (from
+   * an older or newer rolemap, or edited by hand) is a miss, recompiled, never a crash.
+   */
+  isShape: (value: unknown) => value is T;
   /** Told when a compiled form could not be saved; the run goes on. */
   onStoreError?: (error: unknown) => void;
 }
 
+/**
+ * The layout of a stored compiled form. Bump it whenever CompiledConfig or CompiledUserConfig
+ * (src/config/types.ts) or this wrapper changes shape: entries of another format are misses.
+ */
+export const COMPILED_FORMAT = 2;
+
 interface StoredCompiled {
+  format: number;
   identity: string;
   compiled: unknown;
 }
@@ -38,15 +50,15 @@ interface StoredCompiled {
 export async function loadCompiled<T>(init: LoadCompiledInit<T>): Promise<T> {
   const { file, store } = init;
   const text = readText(file);
-  const identity = `${VERSION}:${file}:${text.length}:${cacheId(text)}`;
+  const identity = `${VERSION}:${COMPILED_FORMAT}:${file}:${text.length}:${cacheId(text)}`;
   const id = cacheId(file);
 
   const stored = store?.read(id);
-  if (isStoredCompiled(stored) && stored.identity === identity) return stored.compiled as T;
+  if (isStoredCompiled(stored) && stored.identity === identity && init.isShape(stored.compiled)) return stored.compiled;
 
   const compiled = await init.compile(text, file);
   try {
-    store?.write(id, { identity, compiled } satisfies StoredCompiled);
+    store?.write(id, { format: COMPILED_FORMAT, identity, compiled } satisfies StoredCompiled);
   } catch (error) {
     init.onStoreError?.(error);
   }
@@ -57,6 +69,7 @@ function isStoredCompiled(value: unknown): value is StoredCompiled {
   return (
     typeof value === 'object' &&
     value !== null &&
+    (value as { format?: unknown }).format === COMPILED_FORMAT &&
     typeof (value as { identity?: unknown }).identity === 'string' &&
     typeof (value as { compiled?: unknown }).compiled === 'object'
   );

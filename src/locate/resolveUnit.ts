@@ -1,5 +1,6 @@
 import { resolve as resolvePath } from 'node:path';
 import type { CompiledConfig, CompiledUserConfig, Mode } from '../config/types';
+import { isCompiledConfig, isCompiledUserConfig } from '../config/compiledShape';
 import { loadCompiled, type CompiledStore } from '../config/loadCompiled';
 import type { Logger } from '../log/logger';
 import { isCi } from '../resolve/isCi';
@@ -57,6 +58,7 @@ export function loadMappingFile(file: string, init: Pick<ResolveUnitInit, 'compi
     file,
     store: init.compiledStore,
     compile: async (text, name) => (await import('../config/compileMappingFile')).compileMappingFile(text, name),
+    isShape: isCompiledConfig,
     onStoreError: (error) => init.logger.warn('could not save the compiled mapping file', { error: String(error) }),
   });
 }
@@ -72,6 +74,7 @@ export async function loadUserConfig(
     file,
     store: init.compiledStore,
     compile: async (text, name) => (await import('../config/compileUserConfig')).compileUserConfig(text, name),
+    isShape: isCompiledUserConfig,
     onStoreError: (error) => init.logger.warn('could not save the compiled user config', { error: String(error) }),
   });
 }
