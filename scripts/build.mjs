@@ -14,7 +14,8 @@
 //                       a cache miss), yaml, minimatch and pino as CommonJS files
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 
 /** The AWS SDK packages rolemap imports (always with import(), never statically). */
@@ -154,8 +155,17 @@ await build({
   plugins: [linkPieces('.', { allowStaticLibs: false })],
 });
 
-// The executable: starts dist/rolemap.cjs with the code cache trained below.
-await build({ ...common, entryPoints: ['src/launch.ts'], outfile: 'dist/rolemap', format: 'cjs', banner: { js: '#!/usr/bin/env node' } });
+// The executable: starts dist/rolemap.cjs with the code cache trained below. It knows the
+// bundle's content hash (rolemap's own code caches are named by it) and the Node that trains.
+const ROLEMAP_BUILD = { node: process.version, bundleId: createHash('sha256').update(readFileSync('dist/rolemap.cjs')).digest('hex') };
+await build({
+  ...common,
+  entryPoints: ['src/launch.ts'],
+  outfile: 'dist/rolemap',
+  format: 'cjs',
+  banner: { js: '#!/usr/bin/env node' },
+  define: { ROLEMAP_BUILD: JSON.stringify(ROLEMAP_BUILD) },
+});
 chmodSync('dist/rolemap', 0o755);
 
 // dist/rolemap.codecache: V8's code cache of dist/rolemap.cjs after a cache hit.

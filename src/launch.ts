@@ -1,16 +1,21 @@
 /**
- * dist/rolemap: starts rolemap's bundle (dist/rolemap.cjs) with the V8 code cache that the build
- * trained on a cache-hit run (dist/rolemap.codecache). Compiling the bundle and its functions is
- * most of what a cache hit costs beyond starting Node; with the code cache V8 skips it.
+ * dist/rolemap: starts rolemap's bundle (dist/rolemap.cjs) with a V8 code cache, so that V8 skips
+ * compiling the bundle and its functions, most of what a cache hit costs beyond starting Node.
  *
- * The code cache is built by `npm run build` and sits beside the code it describes, so it is no
- * more and no less trusted than the code. V8 checks it against the source and its own version and
- * flags; a cache it rejects (another Node version) is ignored and the bundle compiles as usual.
+ * Two code caches:
+ * - dist/rolemap.codecache, trained by `npm run build` on a cache hit. It sits beside the code it
+ *   describes, so it is no more and no less trusted than the code. V8 accepts it only under the
+ *   Node version and V8 flags that made it.
+ * - rolemap's own, written into the user's cache directory when V8 rejects the shipped one
+ *   (another Node version, V8 flags in NODE_OPTIONS such as --max-old-space-size) and used from
+ *   the next call on. See userCodeCache.
+ * A cache V8 rejects is ignored and the bundle compiles as usual: slower, never wrong.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { userCodeCache } from './userCodeCache';
 
 /** The wrapper Node puts around a CommonJS module; training and launching must use the same one. */
 function wrapBundle(source: string): string {
@@ -45,7 +50,24 @@ export function compileBundle(file: string, cachedData: Buffer | undefined): { s
   };
 }
 
+/**
+ * What the build wrote beside the bundle: the Node version that trained dist/rolemap.codecache
+ * and the bundle's content hash (which names rolemap's own code caches). Injected by
+ * scripts/build.mjs; undefined when this file runs from source.
+ */
+declare const ROLEMAP_BUILD: { node: string; bundleId: string } | undefined;
+
 if (require.main === module) {
   const bundle = join(__dirname, 'rolemap.cjs');
-  compileBundle(bundle, readOptional(join(__dirname, 'rolemap.codecache'))).run();
+  const build = typeof ROLEMAP_BUILD === 'object' ? ROLEMAP_BUILD : undefined;
+  // The shipped cache fits only the Node that trained it, run without options; elsewhere look
+  // for rolemap's own first (one failed open when there is none).
+  const own = build === undefined ? undefined : userCodeCache({ bundleId: build.bundleId, builtWith: build.node });
+  const ownData = own?.read();
+  const compiled = compileBundle(bundle, ownData ?? readOptional(join(__dirname, 'rolemap.codecache')));
+  if (own !== undefined && (compiled.script.cachedDataRejected !== false)) {
+    // Written when the process ends, so that it holds every function this call compiled.
+    process.once('exit', () => own.write(compiled.script));
+  }
+  compiled.run();
 }
