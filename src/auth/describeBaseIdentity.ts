@@ -10,8 +10,8 @@ const TOKEN_DIGEST_HEX_LENGTH = 16;
 function digest(token: string): string {
   // Web identity tokens are secrets, so they get a real hash. node:crypto is loaded here only: it
   // costs more to load than the rest of a cache hit, which the other auth kinds need not pay.
-  const { createHash } = require('node:crypto') as typeof import('node:crypto');
-  return createHash('sha256').update(token).digest('hex').slice(0, TOKEN_DIGEST_HEX_LENGTH);
+  const { digestToken } = require('./digestToken') as typeof import('./digestToken');
+  return digestToken(token).slice(0, TOKEN_DIGEST_HEX_LENGTH);
 }
 
 function readTokenQuietly(path: string): string | undefined {

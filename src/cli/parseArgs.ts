@@ -1,4 +1,3 @@
-import { parseArgs as parseNodeArgs } from 'node:util';
 import type { Mode } from '../config/types';
 import { UsageError } from '../errors';
 
@@ -51,6 +50,7 @@ export function parseArgs(argv: readonly string[]): Command {
   // What Terragrunt runs: no arguments. Answered without node:util's parser, whose first use
   // loads modules that cost a noticeable share of a cache hit.
   if (argv.length === 0) return { name: 'credentials', dir: undefined, mode: undefined, config: undefined };
+  const { parseNodeArgs } = require('./parseNodeArgs') as typeof import('./parseNodeArgs');
   let parsed;
   try {
     parsed = parseNodeArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
