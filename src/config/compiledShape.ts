@@ -131,6 +131,9 @@ function isAllowRule(value: unknown): value is AllowRule {
   );
 }
 
+/** Whether a value read back from the cache is a list of CompiledMappings (one part of a mapping file). */
+export const isCompiledMappings: Guard<readonly CompiledMapping[]> = isArrayOf(isMapping);
+
 /** Whether a value read back from the cache has the shape of a CompiledConfig. */
 export function isCompiledConfig(value: unknown): value is CompiledConfig {
   return (
