@@ -1,24 +1,29 @@
 // Bundles rolemap into dist/ with esbuild; dist/ runs with no node_modules.
 //
-//   dist/rolemap        the executable: starts dist/rolemap.cjs with dist/rolemap.codecache
+//   dist/rolemap        the executable (src/launch.ts): loads dist/rolemap.cjs and, on demand, the
+//                       libs, each with its V8 code cache
 //   dist/rolemap.cjs    CommonJS bundle of what a cache hit runs (CommonJS: Node starts it without
 //                       its ES module loader, which alone costs more than the hit budget)
 //   dist/rolemap.codecache
-//                       V8's code cache of rolemap.cjs, trained on a cache hit at build time
-//   dist/lib/*.cjs      rolemap's slow-path modules (config compiler, auth kinds, other commands),
-//                       one CommonJS file per module that the code loads with import(); the
-//                       hot bundle require()s them on demand
+//                       V8's code cache of rolemap.cjs, trained on a cache hit and a miss at build time
+//   dist/lib/*.cjs      rolemap's slow-path modules (config compiler, auth kinds with the AWS SDK
+//                       bundled in as CommonJS, other commands), one file per module that the code
+//                       loads with import(), found in esbuild's metafile; required on demand
+//   dist/lib/*.codecache
+//                       their V8 code caches, trained on a real miss against the local emulator
 //   dist/lib/errors.cjs the error classes, one copy shared by all of the above, so that
 //                       `instanceof` holds across files
-//   dist/vendor/        third-party code: the AWS SDK as ES modules with shared chunks (imported on
-//                       a cache miss), yaml, minimatch and pino as CommonJS files
+//   dist/vendor/        yaml, minimatch and pino as CommonJS files
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 
-/** The AWS SDK packages rolemap imports (always with import(), never statically). */
+/**
+ * The AWS SDK packages rolemap imports (always with import(), never statically, never from the
+ * hot bundle): bundled as CommonJS into the slow-path lib of each auth kind that uses them.
+ */
 const VENDOR_ESM = {
   '@aws-sdk/client-sts': 'client-sts',
   '@aws-sdk/client-sso': 'client-sso',
@@ -141,13 +146,16 @@ async function main() {
           `^(${[...Object.keys(VENDOR_ESM), ...Object.keys(VENDOR_CJS)].map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`,
         );
         b.onResolve({ filter: vendor }, (args) => {
+          // Inside a bundled package, imports are the package's own business.
+          if (args.importer.includes('/node_modules/')) return undefined;
           const cjs = VENDOR_CJS[args.path];
           if (cjs !== undefined) return { path: `${up}vendor/${cjs}.cjs`, external: true };
           if (args.kind !== 'dynamic-import') {
             throw new Error(`${args.path} is imported statically by ${args.importer}; load it with await import()`);
           }
           if (from === '.') throw new Error(`${args.path} is reachable from the hot bundle through ${args.importer}; move that code into a lib`);
-          return { path: `${up}vendor/${VENDOR_ESM[args.path]}.mjs`, external: true };
+          // Bundled into the lib as CommonJS: with the lib's code cache, V8 compiles none of it.
+          return undefined;
         });
         b.onResolve({ filter: /^\.\.?\// }, (args) => {
           const target = resolve(args.resolveDir, args.path);
@@ -165,33 +173,6 @@ async function main() {
     };
   }
 
-  // The AWS SDK: ES modules with shared chunks.
-  await build({
-    ...common,
-    entryPoints: Object.entries(VENDOR_ESM).map(([specifier, name]) => ({ in: `vendor:${specifier}`, out: name })),
-    outdir: 'dist/vendor',
-    format: 'esm',
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    outExtension: { '.js': '.mjs' },
-    banner: {
-      // Some bundled CommonJS code calls require() for Node built-ins.
-      js: "import { createRequire as __rolemapCreateRequire } from 'node:module'; const require = __rolemapCreateRequire(import.meta.url);",
-    },
-    plugins: [
-      {
-        name: 'vendor-entries',
-        setup(b) {
-          b.onResolve({ filter: /^vendor:/ }, (args) => ({ path: args.path.slice('vendor:'.length), namespace: 'vendor' }));
-          b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({
-            contents: `export * from ${JSON.stringify(args.path)};`,
-            resolveDir: process.cwd(),
-          }));
-        },
-      },
-    ],
-  });
-
   for (const [specifier, name] of Object.entries(VENDOR_CJS)) {
     await build({ ...common, entryPoints: [specifier], outfile: `dist/vendor/${name}.cjs`, format: 'cjs', mainFields: ['main', 'module'] });
   }
@@ -204,7 +185,8 @@ async function main() {
       entryPoints: [lib],
       outfile: `dist/lib/${libName(lib)}.cjs`,
       format: 'cjs',
-      // import() stays import() here: it loads both the CommonJS libs and the ES module SDK.
+      // import() becomes require(): the SDK is bundled in, and dist/rolemap loads libs with their code caches.
+      supported: { 'dynamic-import': false },
       plugins: [linkPieces('lib', { allowStaticLibs: true })],
     });
   }
@@ -224,7 +206,9 @@ async function main() {
 
   // The executable: starts dist/rolemap.cjs with the code cache trained below. It knows the
   // bundle's content hash (rolemap's own code caches are named by it) and the Node that trains.
-  const ROLEMAP_BUILD = { node: process.version, bundleId: createHash('sha256').update(readFileSync('dist/rolemap.cjs')).digest('hex') };
+  const code = createHash('sha256').update(readFileSync('dist/rolemap.cjs'));
+  for (const name of readdirSync('dist/lib').sort()) code.update(name).update(readFileSync(`dist/lib/${name}`));
+  const ROLEMAP_BUILD = { node: process.version, bundleId: code.digest('hex') };
   await build({
     ...common,
     entryPoints: ['src/launch.ts'],

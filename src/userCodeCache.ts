@@ -17,14 +17,14 @@ export interface UserCodeCacheInit {
 }
 
 export interface UserCodeCache {
-  /** The cache's bytes, or undefined when there is none that rolemap may trust. */
-  read(): Buffer | undefined;
+  /** The cache's bytes for a dist file (named relative to dist/), or undefined when there is none that rolemap may trust. */
+  read(name: string): Buffer | undefined;
   /** Saves the code cache of `script` (best effort: a failure only means the next call compiles again). */
-  write(script: Script): void;
+  write(name: string, script: Script): void;
 }
 
-/** Bounded: a code cache of rolemap.cjs is about 100 KB; anything far larger is not one. */
-const MAX_BYTES = 8 * 1024 * 1024;
+/** Bounded: a code cache of rolemap.cjs is about 100 KB, of a lib with the AWS SDK about 1 MB. */
+const MAX_BYTES = 16 * 1024 * 1024;
 
 /**
  * rolemap's own V8 code cache of its bundle, in the cache directory, for runtimes where V8 rejects
@@ -55,10 +55,11 @@ export function userCodeCache(init: UserCodeCacheInit): UserCodeCache | undefine
     return undefined;
   }
   const runtime = `${init.bundleId}:${process.version}:${process.platform}:${process.arch}:${options}`;
-  const file = join(dir, `codecache-${cacheId(runtime)}`);
+  const fileOf = (name: string): string => join(dir, `codecache-${cacheId(`${runtime}:${name}`)}`);
   return {
-    read: () => readTrusted(file, uid),
-    write: (script) => {
+    read: (name) => readTrusted(fileOf(name), uid),
+    write: (name, script) => {
+      const file = fileOf(name);
       const temp = `${file}.tmp-${uniqueSuffix()}`;
       try {
         const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);

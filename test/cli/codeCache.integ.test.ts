@@ -15,7 +15,7 @@ describe('dist/rolemap.codecache (the V8 code cache trained at build time)', () 
         '-e',
         `const { compileBundle } = require(${JSON.stringify(path.join(DIST, 'rolemap'))});
          const fs = require('fs');
-         const { script } = compileBundle(${JSON.stringify(path.join(DIST, 'rolemap.cjs'))}, fs.readFileSync(${JSON.stringify(path.join(DIST, 'rolemap.codecache'))}));
+         const script = compileBundle(${JSON.stringify(path.join(DIST, 'rolemap.cjs'))}, fs.readFileSync(${JSON.stringify(path.join(DIST, 'rolemap.codecache'))}));
          process.stdout.write(String(script.cachedDataRejected));`,
       ],
       { encoding: 'utf8' },
@@ -71,8 +71,10 @@ describe("rolemap's own code cache, for runtimes where V8 rejects the shipped on
     const expected = await runRolemap(unitArgs, { cwd: sandbox.home, env: sandbox.env });
     const first = await runRolemap(unitArgs, { cwd: sandbox.home, env: withV8Flag() });
     expect(first).toStrictEqual(expected);
+    // One for the bundle and one for each lib the call loaded.
     const written = codeCaches();
-    expect(written.map(({ mode, uid }) => ({ mode, uid }))).toStrictEqual([{ mode: 0o600, uid: process.getuid?.() }]);
+    expect(written.length).toBeGreaterThan(0);
+    expect(new Set(written.map(({ mode, uid }) => JSON.stringify({ mode, uid })))).toStrictEqual(new Set([JSON.stringify({ mode: 0o600, uid: process.getuid?.() })]));
     expect((fs.statSync(sandbox.cacheDir).mode & 0o777).toString(8)).toBe('700');
     // A rejected cache would be rewritten (a new file renamed over it); an accepted one is left alone.
     expect(await runRolemap(unitArgs, { cwd: sandbox.home, env: withV8Flag() })).toStrictEqual(expected);
