@@ -1,23 +1,29 @@
 // Bundles rolemap into dist/ with esbuild; dist/ runs with no node_modules.
 //
-//   dist/rolemap        the executable: starts dist/rolemap.cjs with dist/rolemap.codecache
+//   dist/rolemap        the executable (src/launch.ts): loads dist/rolemap.cjs and, on demand, the
+//                       libs, each with its V8 code cache
 //   dist/rolemap.cjs    CommonJS bundle of what a cache hit runs (CommonJS: Node starts it without
 //                       its ES module loader, which alone costs more than the hit budget)
 //   dist/rolemap.codecache
-//                       V8's code cache of rolemap.cjs, trained on a cache hit at build time
-//   dist/lib/*.cjs      rolemap's slow-path modules (config compiler, auth kinds, other commands),
-//                       one CommonJS file per module that the code loads with import(); the
-//                       hot bundle require()s them on demand
+//                       V8's code cache of rolemap.cjs, trained on a cache hit and a miss at build time
+//   dist/lib/*.cjs      rolemap's slow-path modules (config compiler, auth kinds with the AWS SDK
+//                       bundled in as CommonJS, other commands), one file per module that the code
+//                       loads with import(), found in esbuild's metafile; required on demand
+//   dist/lib/*.codecache
+//                       their V8 code caches, trained on a real miss against the local emulator
 //   dist/lib/errors.cjs the error classes, one copy shared by all of the above, so that
 //                       `instanceof` holds across files
-//   dist/vendor/        third-party code: the AWS SDK as ES modules with shared chunks (imported on
-//                       a cache miss), yaml, minimatch and pino as CommonJS files
+//   dist/vendor/        yaml, minimatch and pino as CommonJS files
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 
-/** The AWS SDK packages rolemap imports (always with import(), never statically). */
+/**
+ * The AWS SDK packages rolemap imports (always with import(), never statically, never from the
+ * hot bundle): bundled as CommonJS into the slow-path lib of each auth kind that uses them.
+ */
 const VENDOR_ESM = {
   '@aws-sdk/client-sts': 'client-sts',
   '@aws-sdk/client-sso': 'client-sso',
@@ -28,29 +34,82 @@ const VENDOR_ESM = {
 /** Libraries of the config compiler and the logger. */
 const VENDOR_CJS = { yaml: 'yaml', minimatch: 'minimatch', pino: 'pino' };
 
-/** rolemap modules loaded with import(): each becomes dist/lib/<name>.cjs. */
-const LIBS = [
-  'src/config/compileMappingFile.ts',
-  'src/config/compileUserConfig.ts',
-  'src/auth/fromAssumeRole.ts',
-  'src/auth/fromWebIdentity.ts',
-  'src/auth/sso/fromSso.ts',
-  'src/auth/readWebIdentityToken.ts',
-  'src/cli/commands/env.ts',
-  'src/cli/commands/exec.ts',
-  'src/cli/commands/credentialProcess.ts',
-  'src/cli/commands/completion.ts',
-  'src/cli/commands/explain.ts',
-  'src/cli/commands/validate.ts',
-  'src/cli/commands/cache.ts',
-  'src/cli/commands/login.ts',
-  'src/cli/commands/logout.ts',
-  'src/cli/helpText.ts',
-].map((file) => resolve(file));
+const HOT_ENTRY = resolve('src/cli/main.ts');
 const ERRORS = resolve('src/errors.ts');
 
-rmSync('dist', { recursive: true, force: true });
-mkdirSync('dist/lib', { recursive: true });
+/**
+ * rolemap's slow-path modules, each built as dist/lib/<name>.cjs: every module of src/ that the
+ * hot bundle, or a lib, loads with import() (or require()), found in esbuild's metafile of a
+ * bundle that keeps those loads external. No hand-kept list: a new `await import('./x')` becomes
+ * a lib by itself.
+ */
+async function discoverLibs() {
+  const libs = new Set();
+  const queue = [HOT_ENTRY];
+  while (queue.length > 0) {
+    const entry = queue.shift();
+    const { metafile } = await build({
+      ...common,
+      entryPoints: [entry],
+      write: false,
+      metafile: true,
+      format: 'cjs',
+      plugins: [
+        {
+          name: 'keep-lazy-loads-external',
+          setup(b) {
+            b.onResolve({ filter: /^[^./]/ }, (args) => ({ path: args.path, external: true }));
+            b.onResolve({ filter: /^\.\.?\// }, (args) => {
+              if (args.kind !== 'dynamic-import' && args.kind !== 'require-call') return undefined;
+              return { path: sourceFile(args.resolveDir, args.path), external: true };
+            });
+          },
+        },
+      ],
+    });
+    for (const input of Object.values(metafile.inputs)) {
+      for (const imported of input.imports) {
+        if (!imported.external || !imported.path.startsWith(resolve('src')) || libs.has(imported.path)) continue;
+        libs.add(imported.path);
+        queue.push(imported.path);
+      }
+    }
+  }
+  libs.delete(ERRORS);
+  return [...libs].sort();
+}
+
+function sourceFile(dir, specifier) {
+  const target = resolve(dir, specifier);
+  return target.endsWith('.ts') ? target : `${target}.ts`;
+}
+
+/**
+ * What the hot bundle (a cache hit) must never reach, loaded or bundled: third-party code, and
+ * the Node modules that cost a noticeable share of a hit. It may reach them only through a lib.
+ */
+export const HOT_FORBIDDEN = ['node:crypto', 'crypto', 'node:util', 'util', 'pino', 'yaml', 'minimatch', '@aws-sdk/', '@smithy/'];
+
+/**
+ * The problems of a hot-bundle metafile: every input from node_modules and every import, static
+ * or lazy, of a forbidden module or of dist/vendor. Empty when the bundle is clean.
+ */
+export function hotBundleProblems(metafile) {
+  const problems = [];
+  for (const [file, input] of Object.entries(metafile.inputs)) {
+    if (file.includes('node_modules/')) problems.push(`${file} is bundled into the hot bundle`);
+    for (const imported of input.imports) {
+      const target = imported.original ?? imported.path;
+      const forbidden = HOT_FORBIDDEN.find((name) => target === name || (name.endsWith('/') && target.startsWith(name)));
+      if (forbidden !== undefined || imported.path.includes('vendor/')) {
+        problems.push(`${file} imports ${target} (${imported.kind}); move that code into a module loaded with await import()`);
+      }
+    }
+  }
+  return problems;
+}
+
+
 
 const common = {
   bundle: true,
@@ -65,103 +124,103 @@ const common = {
 
 const libName = (file) => basename(file, '.ts');
 
-/**
- * Resolves imports between the pieces above. `from` is where the importing output file lives,
- * relative to dist/ ('.' for dist/rolemap, 'lib' for dist/lib/*.cjs).
- */
-function linkPieces(from, { allowStaticLibs }) {
-  const up = from === '.' ? './' : '../';
-  const here = from === '.' ? './lib/' : './';
-  return {
-    name: 'link-pieces',
-    setup(b) {
-      const vendor = new RegExp(
-        `^(${[...Object.keys(VENDOR_ESM), ...Object.keys(VENDOR_CJS)].map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`,
-      );
-      b.onResolve({ filter: vendor }, (args) => {
-        const cjs = VENDOR_CJS[args.path];
-        if (cjs !== undefined) return { path: `${up}vendor/${cjs}.cjs`, external: true };
-        if (args.kind !== 'dynamic-import') {
-          throw new Error(`${args.path} is imported statically by ${args.importer}; load it with await import()`);
-        }
-        if (from === '.') throw new Error(`${args.path} is reachable from the hot bundle through ${args.importer}; move that code into a lib`);
-        return { path: `${up}vendor/${VENDOR_ESM[args.path]}.mjs`, external: true };
-      });
-      b.onResolve({ filter: /^\.\.?\// }, (args) => {
-        const target = resolve(args.resolveDir, args.path);
-        const file = target.endsWith('.ts') ? target : `${target}.ts`;
-        if (file === ERRORS && args.importer !== ERRORS) return { path: `${here}errors.cjs`, external: true };
-        if (LIBS.includes(file) && args.kind === 'dynamic-import' && resolve(args.importer) !== file) {
-          return { path: `${here}${libName(file)}.cjs`, external: true };
-        }
-        if (LIBS.includes(file) && !allowStaticLibs && args.kind !== 'entry-point') {
-          throw new Error(`${file} is a lib but ${args.importer} imports it statically`);
-        }
-        return undefined;
-      });
-    },
-  };
-}
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve('scripts/build.mjs')) await main();
 
-// The AWS SDK: ES modules with shared chunks.
-await build({
-  ...common,
-  entryPoints: Object.entries(VENDOR_ESM).map(([specifier, name]) => ({ in: `vendor:${specifier}`, out: name })),
-  outdir: 'dist/vendor',
-  format: 'esm',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  outExtension: { '.js': '.mjs' },
-  banner: {
-    // Some bundled CommonJS code calls require() for Node built-ins.
-    js: "import { createRequire as __rolemapCreateRequire } from 'node:module'; const require = __rolemapCreateRequire(import.meta.url);",
-  },
-  plugins: [
-    {
-      name: 'vendor-entries',
+async function main() {
+  const LIBS = await discoverLibs();
+  rmSync('dist', { recursive: true, force: true });
+  mkdirSync('dist/lib', { recursive: true });
+
+
+  /**
+   * Resolves imports between the pieces above. `from` is where the importing output file lives,
+   * relative to dist/ ('.' for dist/rolemap, 'lib' for dist/lib/*.cjs).
+   */
+  function linkPieces(from, { allowStaticLibs }) {
+    const up = from === '.' ? './' : '../';
+    const here = from === '.' ? './lib/' : './';
+    return {
+      name: 'link-pieces',
       setup(b) {
-        b.onResolve({ filter: /^vendor:/ }, (args) => ({ path: args.path.slice('vendor:'.length), namespace: 'vendor' }));
-        b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({
-          contents: `export * from ${JSON.stringify(args.path)};`,
-          resolveDir: process.cwd(),
-        }));
+        const vendor = new RegExp(
+          `^(${[...Object.keys(VENDOR_ESM), ...Object.keys(VENDOR_CJS)].map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`,
+        );
+        b.onResolve({ filter: vendor }, (args) => {
+          // Inside a bundled package, imports are the package's own business.
+          if (args.importer.includes('/node_modules/')) return undefined;
+          const cjs = VENDOR_CJS[args.path];
+          if (cjs !== undefined) return { path: `${up}vendor/${cjs}.cjs`, external: true };
+          if (args.kind !== 'dynamic-import') {
+            throw new Error(`${args.path} is imported statically by ${args.importer}; load it with await import()`);
+          }
+          if (from === '.') throw new Error(`${args.path} is reachable from the hot bundle through ${args.importer}; move that code into a lib`);
+          // Bundled into the lib as CommonJS: with the lib's code cache, V8 compiles none of it.
+          return undefined;
+        });
+        b.onResolve({ filter: /^\.\.?\// }, (args) => {
+          const target = resolve(args.resolveDir, args.path);
+          const file = target.endsWith('.ts') ? target : `${target}.ts`;
+          if (file === ERRORS && args.importer !== ERRORS) return { path: `${here}errors.cjs`, external: true };
+          if (LIBS.includes(file) && (args.kind === 'dynamic-import' || args.kind === 'require-call') && resolve(args.importer) !== file) {
+            return { path: `${here}${libName(file)}.cjs`, external: true };
+          }
+          if (LIBS.includes(file) && !allowStaticLibs && args.kind !== 'entry-point') {
+            throw new Error(`${file} is a lib but ${args.importer} imports it statically`);
+          }
+          return undefined;
+        });
       },
-    },
-  ],
-});
+    };
+  }
 
-for (const [specifier, name] of Object.entries(VENDOR_CJS)) {
-  await build({ ...common, entryPoints: [specifier], outfile: `dist/vendor/${name}.cjs`, format: 'cjs', mainFields: ['main', 'module'] });
-}
+  for (const [specifier, name] of Object.entries(VENDOR_CJS)) {
+    await build({ ...common, entryPoints: [specifier], outfile: `dist/vendor/${name}.cjs`, format: 'cjs', mainFields: ['main', 'module'] });
+  }
 
-await build({ ...common, entryPoints: [ERRORS], outfile: 'dist/lib/errors.cjs', format: 'cjs' });
+  await build({ ...common, entryPoints: [ERRORS], outfile: 'dist/lib/errors.cjs', format: 'cjs' });
 
-for (const lib of LIBS) {
+  for (const lib of LIBS) {
+    await build({
+      ...common,
+      entryPoints: [lib],
+      outfile: `dist/lib/${libName(lib)}.cjs`,
+      format: 'cjs',
+      // import() becomes require(): the SDK is bundled in, and dist/rolemap loads libs with their code caches.
+      supported: { 'dynamic-import': false },
+      plugins: [linkPieces('lib', { allowStaticLibs: true })],
+    });
+  }
+
+  const hot = await build({
+    ...common,
+    entryPoints: [HOT_ENTRY],
+    outfile: 'dist/rolemap.cjs',
+    format: 'cjs',
+    metafile: true,
+    // import() of a lib becomes require(): no ES module loader on the hot path.
+    supported: { 'dynamic-import': false },
+    plugins: [linkPieces('.', { allowStaticLibs: false })],
+  });
+  const problems = hotBundleProblems(hot.metafile);
+  if (problems.length > 0) throw new Error(`the hot bundle reaches what a cache hit must not load:\n  ${problems.join('\n  ')}`);
+
+  // The executable: starts dist/rolemap.cjs with the code cache trained below. It knows the
+  // bundle's content hash (rolemap's own code caches are named by it) and the Node that trains.
+  const code = createHash('sha256').update(readFileSync('dist/rolemap.cjs'));
+  for (const name of readdirSync('dist/lib').sort()) code.update(name).update(readFileSync(`dist/lib/${name}`));
+  const ROLEMAP_BUILD = { node: process.version, bundleId: code.digest('hex') };
   await build({
     ...common,
-    entryPoints: [lib],
-    outfile: `dist/lib/${libName(lib)}.cjs`,
+    entryPoints: ['src/launch.ts'],
+    outfile: 'dist/rolemap',
     format: 'cjs',
-    // import() stays import() here: it loads both the CommonJS libs and the ES module SDK.
-    plugins: [linkPieces('lib', { allowStaticLibs: true })],
+    banner: { js: '#!/usr/bin/env node' },
+    define: { ROLEMAP_BUILD: JSON.stringify(ROLEMAP_BUILD) },
   });
+  chmodSync('dist/rolemap', 0o755);
+
+  // dist/rolemap.codecache: V8's code cache of dist/rolemap.cjs after a cache hit.
+  const trained = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/trainCodeCache.ts'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (trained.status !== 0) throw new Error('training the code cache failed (see above)');
+  writeFileSync('dist/package.json', JSON.stringify({ type: 'commonjs', private: true }) + '\n');
 }
-
-await build({
-  ...common,
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/rolemap.cjs',
-  format: 'cjs',
-  // import() of a lib or of pino becomes require(): no ES module loader on the hot path.
-  supported: { 'dynamic-import': false },
-  plugins: [linkPieces('.', { allowStaticLibs: false })],
-});
-
-// The executable: starts dist/rolemap.cjs with the code cache trained below.
-await build({ ...common, entryPoints: ['src/launch.ts'], outfile: 'dist/rolemap', format: 'cjs', banner: { js: '#!/usr/bin/env node' } });
-chmodSync('dist/rolemap', 0o755);
-
-// dist/rolemap.codecache: V8's code cache of dist/rolemap.cjs after a cache hit.
-const trained = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/trainCodeCache.ts'], { stdio: ['ignore', 'ignore', 'inherit'] });
-if (trained.status !== 0) throw new Error('training the code cache failed (see above)');
-writeFileSync('dist/package.json', JSON.stringify({ type: 'commonjs', private: true }) + '\n');

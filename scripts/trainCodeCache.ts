@@ -1,82 +1,95 @@
 /**
- * Writes dist/rolemap.codecache: the V8 code cache of dist/rolemap.cjs after a real cache-hit run,
- * so that it holds the bytecode of every function a hit calls (run by scripts/build.mjs).
+ * Writes the shipped code caches (run by scripts/build.mjs): dist/rolemap.codecache for
+ * dist/rolemap.cjs and dist/lib/<name>.codecache for each lib a cache miss loads, after real runs,
+ * so that they hold the bytecode of every function those runs call.
  *
- * The hit is staged with rolemap's own modules, in a temporary directory: a mapping file, its
- * compiled form and a cached credential (fake keys that never leave this process) for the unit.
- * Then the bundle runs in this process exactly as dist/rolemap starts it, and its cache is saved.
+ * Staged in a temporary directory: a mapping file for one unit, and the local emulator (in this
+ * process) as STS with the seeded developer's keys, which never leave this process. First a real
+ * miss (one AssumeRole through the full AWS SDK), then a hit, each run exactly as dist/rolemap
+ * runs it.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Script } from 'node:vm';
-import { describeBaseIdentity } from '../src/auth/describeBaseIdentity';
-import { cacheKeyParts } from '../src/cache/cacheKeyParts';
-import { createFileStore } from '../src/cache/createFileStore';
-import { openCacheDir } from '../src/cache/openCacheDir';
-import { writeCachedCredentials } from '../src/cache/writeCachedCredentials';
-import { compileBundle } from '../src/launch';
-import { resolveUnit } from '../src/locate/resolveUnit';
-import { createLogger } from '../src/log/createLogger';
+import { createLoader, shippedCodeCache } from '../src/launch';
+import { SEED_DEVELOPER, startEmulator } from '../test/emulator';
 
 const DIST = resolve(__dirname, '..', 'dist');
+const BUNDLE = join(DIST, 'rolemap.cjs');
+const HIT_ONLY = '--hit-only';
+
+/** One run of dist/rolemap in this process; returns every script it compiled, by name. */
+async function runOnce(env: Record<string, string>, cwd: string): Promise<Map<string, Script>> {
+  const scripts = new Map<string, Script>();
+  const load = createLoader(DIST, {
+    read: () => undefined,
+    compiled: (name, script) => scripts.set(name, script),
+  });
+  const realExit = process.exit;
+  const code = await new Promise<number>((done) => {
+    process.env = { ...env };
+    process.chdir(cwd);
+    process.argv = [process.argv[0] ?? 'node', join(DIST, 'rolemap')];
+    // The bundle ends with process.exit(code); caught so that its caches can be saved.
+    process.exit = ((exitCode?: number) => done(exitCode ?? 0)) as typeof process.exit;
+    load(BUNDLE);
+  });
+  process.exit = realExit;
+  if (code !== 0) throw new Error(`the training run exited ${code}`);
+  return scripts;
+}
 
 async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'rolemap-train-'));
+  const emulator = await startEmulator();
   try {
     const unit = join(root, 'live', 'app');
     mkdirSync(unit, { recursive: true });
     writeFileSync(
       join(root, 'live', 'rolemap.yaml'),
-      'version: 1\naccounts:\n  dev: "111111111111"\ndefaults:\n  region: us-east-1\nmappings:\n  - paths: ["app"]\n    account: dev\n    role: terragrunt\n',
+      'version: 1\ndefaults:\n  region: us-east-1\nmappings:\n  - paths: ["app"]\n    account: "111111111111"\n    role: terragrunt\n',
     );
     const env: Record<string, string> = {
       PATH: process.env['PATH'] ?? '',
       HOME: join(root, 'home'),
+      USER: 'training',
       ROLEMAP_CACHE_DIR: join(root, 'cache'),
-      AWS_ACCESS_KEY_ID: 'AKIATRAININGONLY0000',
-      AWS_SECRET_ACCESS_KEY: 'training-only',
+      AWS_CONFIG_FILE: join(root, 'aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(root, 'aws-credentials'),
       AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ENDPOINT_URL_STS: emulator.env().AWS_ENDPOINT_URL_STS,
+      AWS_ACCESS_KEY_ID: SEED_DEVELOPER.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SEED_DEVELOPER.secretAccessKey,
     };
-    const opened = openCacheDir({ dir: env['ROLEMAP_CACHE_DIR'] ?? '', uid: process.getuid?.() ?? -1 });
-    if (opened.status !== 'trusted') throw new Error(opened.why);
-    const store = createFileStore({ dir: opened.dir, uid: process.getuid?.() ?? -1 });
-    const logger = createLogger({ level: 'silent', format: 'text', write: () => undefined });
-    const compiledStore = { read: (id: string) => store.read('compiled', id), write: (id: string, v: unknown) => store.write('compiled', id, v) };
-    const { result } = await resolveUnit({ dir: unit, configFlag: undefined, modeFlag: undefined, env, homedir: env['HOME'] ?? '', osUser: process.env['USER'] ?? 'root', compiledStore, logger });
-    if (result.status !== 'matched' || result.request.auth === 'delegate') throw new Error('training unit did not resolve');
-    writeCachedCredentials(
-      store,
-      cacheKeyParts(result.request, env, describeBaseIdentity(result.request, env)),
-      {
-        accessKeyId: 'ASIATRAININGONLY0000',
-        secretAccessKey: 'training-only',
-        sessionToken: 'training-only',
-        expiration: new Date(Date.now() + 3600_000).toISOString(),
-        principalArn: 'arn:aws:sts::111111111111:assumed-role/terragrunt/training',
-      },
-      Date.now(),
-    );
-
-    // The hit itself, as dist/rolemap runs it. Its exit is caught so that the cache can be saved.
-    let trained: Script | undefined;
-    const code = await new Promise<number>((done) => {
-      process.env = env;
-      process.chdir(unit);
-      process.argv = [process.argv[0] ?? 'node', join(DIST, 'rolemap')];
-      process.exit = ((exitCode?: number) => done(exitCode ?? 0)) as typeof process.exit;
-      const bundle = compileBundle(join(DIST, 'rolemap.cjs'), undefined);
-      bundle.run();
-      trained = bundle.script;
-    });
-    if (code !== 0 || trained === undefined) throw new Error(`the training hit exited ${code}`);
-    writeFileSync(join(DIST, 'rolemap.codecache'), trained.createCachedData());
+    const miss = await runOnce(env, unit);
+    if (emulator.calls('AssumeRole') !== 1) throw new Error(`the training miss made ${emulator.calls('AssumeRole')} AssumeRole calls`);
+    if (!miss.has('lib/fromAssumeRole.cjs')) throw new Error('the training miss did not load lib/fromAssumeRole.cjs');
+    for (const [name, script] of miss) if (name !== 'rolemap.cjs') writeFileSync(shippedCodeCache(DIST, name), script.createCachedData());
+    // The bundle's cache from a hit alone, in a fresh process (V8 would reuse this process's
+    // compiled functions): V8 deserializes all of a cache up front, so functions only a miss
+    // needs would make every hit pay for them.
+    const hit = spawnSync(process.execPath, ['--import', 'tsx', __filename, HIT_ONLY, unit], { env, cwd: resolve(__dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
+    if (hit.status !== 0) throw new Error('the training hit failed (see above)');
+    if (emulator.calls('AssumeRole') !== 1) throw new Error('the training hit asked STS');
   } finally {
+    await emulator.close();
     rmSync(root, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
+/** The hit, in its own process: writes dist/rolemap.codecache. */
+async function trainHit(unit: string): Promise<void> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  const scripts = await runOnce(env, unit);
+  const bundle = scripts.get('rolemap.cjs');
+  if (bundle === undefined || scripts.has('lib/fromAssumeRole.cjs')) throw new Error('the training hit was not a hit');
+  writeFileSync(shippedCodeCache(DIST, 'rolemap.cjs'), bundle.createCachedData());
+}
+
+(process.argv[2] === HIT_ONLY ? trainHit(process.argv[3] ?? '') : main()).catch((error: unknown) => {
   process.stderr.write(`trainCodeCache: ${String(error)}\n`);
   process.exitCode = 1;
 });

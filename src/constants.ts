@@ -5,13 +5,6 @@ export const VERSION = '0.1.0';
 
 export const SUPPORTED_CONFIG_VERSIONS: readonly number[] = [1];
 
-/**
- * The shape of a compiled mapping file or user config as kept in the cache. Raise it whenever
- * CompiledConfig or CompiledUserConfig changes shape, so a form written by an older build of the
- * same version is recompiled instead of read as the new shape (2: `modes.deployBranches`).
- */
-export const COMPILED_FORM_VERSION = 2;
-
 /** sts:AssumeRole DurationSeconds bounds. */
 export const MIN_DURATION_SECONDS = 900;
 export const MAX_DURATION_SECONDS = 43200;

@@ -1,16 +1,23 @@
 /**
- * dist/rolemap: starts rolemap's bundle (dist/rolemap.cjs) with the V8 code cache that the build
- * trained on a cache-hit run (dist/rolemap.codecache). Compiling the bundle and its functions is
- * most of what a cache hit costs beyond starting Node; with the code cache V8 skips it.
+ * dist/rolemap: starts rolemap's bundle (dist/rolemap.cjs) and, on demand, its slow-path libs
+ * (dist/lib/*.cjs, which hold the AWS SDK) with V8 code caches, so that V8 skips compiling them:
+ * compilation is most of what a cache hit costs beyond starting Node, and most of a miss.
  *
- * The code cache is built by `npm run build` and sits beside the code it describes, so it is no
- * more and no less trusted than the code. V8 checks it against the source and its own version and
- * flags; a cache it rejects (another Node version) is ignored and the bundle compiles as usual.
+ * Two code caches per file:
+ * - shipped: dist/rolemap.codecache and dist/lib/<name>.codecache, trained by `npm run build` on
+ *   a cache hit and a real miss. They sit beside the code they describe, so they are no more and
+ *   no less trusted than the code. V8 accepts them only under the Node version and V8 flags that
+ *   made them.
+ * - rolemap's own, written into the user's cache directory when V8 rejects a shipped one (another
+ *   Node version, V8 flags in NODE_OPTIONS such as --max-old-space-size) and used from the next
+ *   call on. See userCodeCache.
+ * A cache V8 rejects is ignored and the file compiles as usual: slower, never wrong.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { Script } from 'node:vm';
+import { userCodeCache } from './userCodeCache';
 
 /** The wrapper Node puts around a CommonJS module; training and launching must use the same one. */
 function wrapBundle(source: string): string {
@@ -25,27 +32,83 @@ function readOptional(file: string): Buffer | undefined {
   }
 }
 
-/** Compiles the bundle at `file` with its code cache, if any, and returns the module function. */
-export function compileBundle(file: string, cachedData: Buffer | undefined): { script: Script; run: () => void } {
-  const script = new Script(wrapBundle(readFileSync(file, 'utf8')), {
-    filename: file,
-    ...(cachedData === undefined ? {} : { cachedData }),
-  });
-  const moduleFunction = script.runInThisContext() as (
-    exports: unknown,
-    require: NodeJS.Require,
-    module: { exports: unknown },
-    filename: string,
-    dirname: string,
-  ) => void;
-  const bundleModule = { exports: {} };
-  return {
-    script,
-    run: () => moduleFunction.call(bundleModule.exports, bundleModule.exports, createRequire(file), bundleModule, file, dirname(file)),
-  };
+type ModuleFunction = (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
+
+/** Compiles a CommonJS file of dist/ with a code cache, if any (V8 says whether it took it). */
+export function compileBundle(file: string, cachedData: Buffer | undefined): Script {
+  return new Script(wrapBundle(readFileSync(file, 'utf8')), { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
 }
 
+/** Where the shipped code cache of a dist file (named relative to dist/) lives. */
+export function shippedCodeCache(dist: string, name: string): string {
+  return join(dist, name.replace(/\.cjs$/, '.codecache'));
+}
+
+export interface CodeCacheSource {
+  /** The code cache to offer V8 for `name` (relative to dist/), or undefined. */
+  read(name: string): Buffer | undefined;
+  /** Told of every file compiled, once. */
+  compiled?(name: string, script: Script): void;
+}
+
+/**
+ * Loads rolemap's own CommonJS files (dist/rolemap.cjs and dist/lib/*.cjs) as Node would, each
+ * compiled with its code cache. Anything else (Node's modules, dist/vendor) goes to Node's
+ * require. One instance per process: every file is loaded once, so `instanceof` holds across them.
+ */
+export function createLoader(dist: string, caches: CodeCacheSource): (file: string) => unknown {
+  const libDir = join(dist, 'lib');
+  const loaded = new Map<string, { exports: unknown }>();
+  const load = (file: string): unknown => {
+    const known = loaded.get(file);
+    if (known !== undefined) return known.exports;
+    const name = relative(dist, file);
+    const script = compileBundle(file, caches.read(name));
+    caches.compiled?.(name, script);
+    const fileModule = { exports: {} as unknown };
+    loaded.set(file, fileModule);
+    (script.runInThisContext() as ModuleFunction).call(fileModule.exports, fileModule.exports, requireFor(file), fileModule, file, dirname(file));
+    return fileModule.exports;
+  };
+  const requireFor = (file: string): NodeJS.Require => {
+    const nodeRequire = createRequire(file);
+    const own = (id: string): unknown => {
+      if (id.startsWith('./') && id.endsWith('.cjs')) {
+        const target = join(dirname(file), id);
+        if (dirname(target) === libDir) return load(target);
+      }
+      return nodeRequire(id);
+    };
+    return Object.assign(own, nodeRequire);
+  };
+  return load;
+}
+
+/**
+ * What the build wrote beside the bundle: the Node version that trained the shipped code caches
+ * and a hash of dist's code (which names rolemap's own code caches). Injected by
+ * scripts/build.mjs; undefined when this file runs from source.
+ */
+declare const ROLEMAP_BUILD: { node: string; bundleId: string } | undefined;
+
 if (require.main === module) {
-  const bundle = join(__dirname, 'rolemap.cjs');
-  compileBundle(bundle, readOptional(join(__dirname, 'rolemap.codecache'))).run();
+  const dist = __dirname;
+  const build = typeof ROLEMAP_BUILD === 'object' ? ROLEMAP_BUILD : undefined;
+  // The shipped caches fit only the Node that trained them, run without options; elsewhere use
+  // rolemap's own, made on the first call and written when it ends (so it holds every function
+  // that call compiled).
+  const own = build === undefined ? undefined : userCodeCache({ bundleId: build.bundleId, builtWith: build.node });
+  const toWrite = new Map<string, Script>();
+  const load = createLoader(dist, {
+    read: (name) => own?.read(name) ?? readOptional(shippedCodeCache(dist, name)),
+    compiled: (name, script) => {
+      if (own !== undefined && script.cachedDataRejected !== false) toWrite.set(name, script);
+    },
+  });
+  if (own !== undefined) {
+    process.once('exit', () => {
+      for (const [name, script] of toWrite) own.write(name, script);
+    });
+  }
+  load(join(dist, 'rolemap.cjs'));
 }

@@ -16,10 +16,10 @@ const TOKEN_DIGEST_HEX_LENGTH = 32;
  * the name reveals nothing of them; the salt keeps it from matching any other use of the same hash.
  */
 function tokenDigest(purpose: string, token: string): string {
-  // node:crypto is loaded here only: it costs more to load than the rest of a cache hit, which
-  // the other auth kinds need not pay.
-  const { createHash } = require('node:crypto') as typeof import('node:crypto');
-  return createHash('sha256').update(`rolemap/${purpose}/1\0${token}`).digest('hex').slice(0, TOKEN_DIGEST_HEX_LENGTH);
+  // node:crypto is reached only through a lib: it costs more to load than the rest of a cache
+  // hit, which the other auth kinds need not pay.
+  const { digestToken } = require('./digestToken') as typeof import('./digestToken');
+  return digestToken(`rolemap/${purpose}/1\0${token}`).slice(0, TOKEN_DIGEST_HEX_LENGTH);
 }
 
 function readTokenQuietly(path: string): string | undefined {

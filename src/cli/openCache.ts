@@ -36,6 +36,9 @@ export function openCache(deps: Pick<RunDeps, 'env' | 'homedir' | 'uid' | 'logge
     compiledStore: {
       read: (id) => store.read(COMPILED_NAMESPACE, id),
       write: (id, value) => store.write(COMPILED_NAMESPACE, id, value),
+      remove: (id) => {
+        store.remove(COMPILED_NAMESPACE, id);
+      },
     },
   };
   return { cache, disabledWhy: undefined };

@@ -1,4 +1,3 @@
-import { parseArgs as parseNodeArgs } from 'node:util';
 import type { Mode } from '../config/types';
 import { UsageError } from '../errors';
 
@@ -110,6 +109,7 @@ export function parseArgs(argv: readonly string[]): Command {
   const separator = argv.indexOf('--');
   const own = separator === -1 ? argv : argv.slice(0, separator);
   const after = separator === -1 ? undefined : argv.slice(separator + 1);
+  const { parseNodeArgs } = require('./parseNodeArgs') as typeof import('./parseNodeArgs');
   let parsed;
   try {
     parsed = parseNodeArgs({ args: [...own], options: OPTIONS, allowPositionals: true, strict: true });
@@ -228,6 +228,7 @@ function helpHint(command: CommandName | undefined): string {
 
 /** The command an argv names, for the hint of an error that stopped the parser before it said. */
 function commandIn(argv: readonly string[]): CommandName | undefined {
+  const { parseNodeArgs } = require('./parseNodeArgs') as typeof import('./parseNodeArgs');
   try {
     const first = parseNodeArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false }).positionals[0];
     return first !== undefined && isCommandName(first) ? first : undefined;

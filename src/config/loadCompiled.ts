@@ -1,13 +1,17 @@
 import { cacheId } from '../cache/cacheId';
-import { COMPILED_FORM_VERSION, MAX_CONFIG_FILE_BYTES, VERSION } from '../constants';
+import { MAX_CONFIG_FILE_BYTES, VERSION } from '../constants';
 import { ConfigError } from '../errors';
 import { FileProblem, readRegularFile } from '../readRegularFile';
+import { isCompiledConfig, isCompiledMappings } from './compiledShape';
+import type { CompiledConfig, CompiledGlob, CompiledMapping } from './types';
 
 /** Where compiled configs are kept between runs; undefined when the cache is not trusted. */
 export interface CompiledStore {
   /** `id` is derived from the config file's path (see cacheId); the entry's identity names the path in full. */
   read(id: string): unknown;
   write(id: string, value: unknown): void;
+  /** Deletes an entry that is no longer used (a part of an older compile); absent means keep it. */
+  remove?(id: string): void;
 }
 
 export interface LoadCompiledInit<T> {
@@ -15,11 +19,23 @@ export interface LoadCompiledInit<T> {
   store: CompiledStore | undefined;
   /** Parses and validates the file's text; only called when no compiled form fits. */
   compile: (text: string, file: string) => Promise<T>;
+  /**
+   * Whether a stored compiled form has the shape this build reads. A form of another shape (from
+   * an older or newer rolemap, or edited by hand) is a miss, recompiled, never a crash.
+   */
+  isShape: (value: unknown) => value is T;
   /** Told when a compiled form could not be saved; the run goes on. */
   onStoreError?: (error: unknown) => void;
 }
 
+/**
+ * The layout of a stored compiled form. Bump it whenever CompiledConfig or CompiledUserConfig
+ * (src/config/types.ts) or this wrapper changes shape: entries of another format are misses.
+ */
+export const COMPILED_FORMAT = 4;
+
 interface StoredCompiled {
+  format: number;
   identity: string;
   compiled: unknown;
 }
@@ -38,15 +54,15 @@ interface StoredCompiled {
 export async function loadCompiled<T>(init: LoadCompiledInit<T>): Promise<T> {
   const { file, store } = init;
   const text = readText(file);
-  const identity = `${VERSION}:${COMPILED_FORM_VERSION}:${file}:${text.length}:${cacheId(text)}`;
+  const identity = `${VERSION}:${COMPILED_FORMAT}:${file}:${text.length}:${cacheId(text)}`;
   const id = cacheId(file);
 
   const stored = store?.read(id);
-  if (isStoredCompiled(stored) && stored.identity === identity) return stored.compiled as T;
+  if (isStoredCompiled(stored) && stored.identity === identity && init.isShape(stored.compiled)) return stored.compiled;
 
   const compiled = await init.compile(text, file);
   try {
-    store?.write(id, { identity, compiled } satisfies StoredCompiled);
+    store?.write(id, { format: COMPILED_FORMAT, identity, compiled } satisfies StoredCompiled);
   } catch (error) {
     init.onStoreError?.(error);
   }
@@ -57,6 +73,7 @@ function isStoredCompiled(value: unknown): value is StoredCompiled {
   return (
     typeof value === 'object' &&
     value !== null &&
+    (value as { format?: unknown }).format === COMPILED_FORMAT &&
     typeof (value as { identity?: unknown }).identity === 'string' &&
     typeof (value as { compiled?: unknown }).compiled === 'object'
   );
@@ -75,4 +92,160 @@ function readText(file: string): string {
       cause: error,
     });
   }
+}
+
+/** The part of a compiled mapping file that holds mappings any unit path may match. */
+const EVERY_PATH = '*';
+/**
+ * Up to this many distinct first segments, each gets its own part; beyond, segments are hashed
+ * into this many shards (a bound on the files one compile writes).
+ */
+const MAX_PARTS = 256;
+
+/** The index of a compiled mapping file: everything but the mappings, and where its parts are. */
+interface StoredMappingIndex {
+  format: number;
+  file: string;
+  /** The mapping file's text, compared in full on every read: the identity of the compiled form. */
+  source: string;
+  head: Omit<CompiledConfig, 'mappings'>;
+  /** 0: one part per first segment, named `s:<segment>`; else the number of hashed shards. */
+  shards: number;
+  /** Part name (EVERY_PATH or a shard number) -> cache id of the part. */
+  parts: Record<string, string>;
+  token: string;
+}
+
+interface StoredMappingPart {
+  format: number;
+  token: string;
+  part: string;
+  mappings: CompiledMapping[];
+}
+
+export interface LoadCompiledMappingInit {
+  file: string;
+  store: CompiledStore | undefined;
+  /**
+   * The unit path (relative to the mapping file's directory) whose mappings are wanted; the
+   * result then holds every mapping that can match it and may lack others. Undefined for all.
+   */
+  unitPath: string | undefined;
+  compile: (text: string, file: string) => Promise<CompiledConfig>;
+  onStoreError?: (error: unknown) => void;
+}
+
+/**
+ * Loads a mapping file in its compiled form, reading only the part a unit path needs.
+ *
+ * The compiled form is split by each glob's first literal segment (`team7/**` goes to the shard
+ * of `team7`; globs that start with a wildcard go to a part every call reads), so that a call in
+ * a tree of 5,000 mappings parses a few hundred, not all. An index holds the rest of the config,
+ * the mapping file's full text and the parts' names; each part names the compile it belongs to.
+ *
+ * Identity by content, compared in full: the index holds the text it was compiled from and a
+ * read compares it with the file's text. Size and timestamps are not enough (coarse-timestamp
+ * filesystems, `touch -r`), and an equality check of a few hundred KB costs less than hashing it.
+ * Anything else (missing or torn part, another format, another shape) is a miss: recompiled.
+ * @throws ConfigError when the file cannot be read or is invalid.
+ */
+export async function loadCompiledMapping(init: LoadCompiledMappingInit): Promise<CompiledConfig> {
+  const { file, store } = init;
+  const text = readText(file);
+  const indexId = cacheId(`mapping-index:${file}`);
+  const index = store?.read(indexId);
+  if (store !== undefined && isMappingIndex(index) && index.file === file && index.source === text) {
+    const mappings = readParts(store, index, init.unitPath);
+    if (mappings !== undefined) return { ...index.head, mappings };
+  }
+
+  const compiled = await init.compile(text, file);
+  if (store !== undefined) {
+    try {
+      writeParts(store, indexId, compiled, text, isMappingIndex(index) ? index : undefined);
+    } catch (error) {
+      init.onStoreError?.(error);
+    }
+  }
+  return compiled;
+}
+
+/** The first literal segment a unit path must start with to match the glob, or undefined. */
+function firstSegmentOf(glob: CompiledGlob): string | undefined {
+  // The same literal prefix testGlob compares first: a unit path that does not start with it never matches.
+  if (glob.regexFlags !== '') return undefined;
+  const text = glob.glob;
+  const magic = text.search(/[*?[{]/);
+  const prefix = magic === -1 ? text : text.slice(0, text.lastIndexOf('/', magic) + 1);
+  const first = prefix.split('/')[0] ?? '';
+  return first === '' ? undefined : first;
+}
+
+function partName(segment: string | undefined, shards: number): string {
+  if (segment === undefined) return EVERY_PATH;
+  return shards === 0 ? `s:${segment}` : String(Number.parseInt(cacheId(segment).slice(0, 8), 16) % shards);
+}
+
+function readParts(store: CompiledStore, index: StoredMappingIndex, unitPath: string | undefined): CompiledMapping[] | undefined {
+  const names =
+    unitPath === undefined ? Object.keys(index.parts) : [EVERY_PATH, partName(unitPath.split('/')[0] ?? '', index.shards)];
+  const byIndex = new Map<number, CompiledMapping>();
+  for (const name of names) {
+    const id = Object.prototype.hasOwnProperty.call(index.parts, name) ? index.parts[name] : undefined;
+    if (id === undefined) continue;
+    const part = store.read(id);
+    if (!isMappingPart(part) || part.token !== index.token || part.part !== name) return undefined;
+    for (const mapping of part.mappings) byIndex.set(mapping.index, mapping);
+  }
+  return [...byIndex.values()].sort((a, b) => a.index - b.index);
+}
+
+function writeParts(store: CompiledStore, indexId: string, compiled: CompiledConfig, text: string, previous: StoredMappingIndex | undefined): void {
+  const { mappings, ...head } = compiled;
+  const segments = new Set(mappings.flatMap((mapping) => mapping.globs.map(firstSegmentOf)));
+  const shards = segments.size <= MAX_PARTS ? 0 : MAX_PARTS;
+  const token = `${VERSION}:${COMPILED_FORMAT}:${text.length}:${cacheId(text)}`;
+  const grouped = new Map<string, CompiledMapping[]>();
+  for (const mapping of mappings) {
+    for (const name of new Set(mapping.globs.map((glob) => partName(firstSegmentOf(glob), shards)))) {
+      const group = grouped.get(name) ?? [];
+      group.push(mapping);
+      grouped.set(name, group);
+    }
+  }
+  const parts: Record<string, string> = {};
+  for (const [name, group] of grouped) {
+    const id = cacheId(`mapping-part:${compiled.file}:${token}:${name}`);
+    store.write(id, { format: COMPILED_FORMAT, token, part: name, mappings: group } satisfies StoredMappingPart);
+    parts[name] = id;
+  }
+  // The index last: it never names a part that is not written yet.
+  store.write(indexId, { format: COMPILED_FORMAT, file: compiled.file, source: text, head, shards, parts, token } satisfies StoredMappingIndex);
+  if (previous !== undefined && previous.token !== token) {
+    for (const id of Object.values(previous.parts)) if (!Object.values(parts).includes(id)) store.remove?.(id);
+  }
+}
+
+function isMappingIndex(value: unknown): value is StoredMappingIndex {
+  if (typeof value !== 'object' || value === null) return false;
+  const index = value as Partial<Record<keyof StoredMappingIndex, unknown>>;
+  return (
+    index.format === COMPILED_FORMAT &&
+    typeof index.file === 'string' &&
+    typeof index.source === 'string' &&
+    typeof index.token === 'string' &&
+    typeof index.shards === 'number' &&
+    Number.isInteger(index.shards) &&
+    index.shards >= 0 &&
+    typeof index.parts === 'object' &&
+    index.parts !== null &&
+    Object.values(index.parts).every((id) => typeof id === 'string' && /^[0-9a-f]{64}$/.test(id)) &&
+    isCompiledConfig({ ...(index.head as object), mappings: [] })
+  );
+}
+
+function isMappingPart(value: unknown): value is StoredMappingPart {
+  if (typeof value !== 'object' || value === null) return false;
+  const part = value as Partial<Record<keyof StoredMappingPart, unknown>>;
+  return part.format === COMPILED_FORMAT && typeof part.token === 'string' && typeof part.part === 'string' && isCompiledMappings(part.mappings);
 }

@@ -1,6 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 import type { CompiledConfig, CompiledUserConfig, Mode } from '../config/types';
-import { loadCompiled, type CompiledStore } from '../config/loadCompiled';
+import { isCompiledUserConfig } from '../config/compiledShape';
+import { loadCompiled, loadCompiledMapping, type CompiledStore } from '../config/loadCompiled';
 import type { Logger } from '../log/logger';
 import { isCi } from '../resolve/isCi';
 import { resolveRequest } from '../resolve/resolveRequest';
@@ -37,25 +38,32 @@ export interface ResolvedUnit {
 export async function resolveUnit(init: ResolveUnitInit): Promise<ResolvedUnit> {
   const unitDir = resolvePath(init.dir);
   const location = findMappingFile(unitDir, init.configFlag, init.env['ROLEMAP_CONFIG']);
-  const config = await loadMappingFile(location.file, init);
-  const userConfig = await loadUserConfig(init);
   const unitPath = unitPathFor(unitDir, location.file);
-  const result = resolveRequest({
-    config,
-    userConfig,
-    unitPath,
-    env: init.env,
-    modeFlag: init.modeFlag,
-    osUser: init.osUser,
-  });
-  return { location, config, userConfig, unitDir, unitPath, result };
+  const userConfig = await loadUserConfig(init);
+  const resolveWith = (config: CompiledConfig): ResolveResult =>
+    resolveRequest({ config, userConfig, unitPath, env: init.env, modeFlag: init.modeFlag, osUser: init.osUser });
+  // Only the mappings that can match this unit: in a large tree, most of the file is never read.
+  const partial = await loadMappingFile(location.file, init, unitPath);
+  const partialResult = resolveWith(partial);
+  if (partialResult.status !== 'unmatched' || partialResult.emptyAllowed) return { location, config: partial, userConfig, unitDir, unitPath, result: partialResult };
+  // No match is an error that names the nearest globs of the whole file.
+  const config = await loadMappingFile(location.file, init);
+  return { location, config, userConfig, unitDir, unitPath, result: resolveWith(config) };
 }
 
-/** Loads and compiles a mapping file (through the compiled-config cache). */
-export function loadMappingFile(file: string, init: Pick<ResolveUnitInit, 'compiledStore' | 'logger'>): Promise<CompiledConfig> {
-  return loadCompiled({
+/**
+ * Loads and compiles a mapping file (through the compiled-config cache): all of it, or with
+ * `unitPath` only the mappings that can match that unit.
+ */
+export function loadMappingFile(
+  file: string,
+  init: Pick<ResolveUnitInit, 'compiledStore' | 'logger'>,
+  unitPath?: string,
+): Promise<CompiledConfig> {
+  return loadCompiledMapping({
     file,
     store: init.compiledStore,
+    unitPath,
     compile: async (text, name) => (await import('../config/compileMappingFile')).compileMappingFile(text, name),
     onStoreError: (error) => init.logger.warn('could not save the compiled mapping file', { error: error instanceof Error ? error.message : String(error) }),
   });
@@ -72,6 +80,7 @@ export async function loadUserConfig(
     file,
     store: init.compiledStore,
     compile: async (text, name) => (await import('../config/compileUserConfig')).compileUserConfig(text, name),
+    isShape: isCompiledUserConfig,
     onStoreError: (error) => init.logger.warn('could not save the compiled user config', { error: error instanceof Error ? error.message : String(error) }),
   });
 }

@@ -95,7 +95,7 @@ export function createLogger(init: CreateLoggerInit): FlushableLogger {
 }
 
 async function loadPino(init: CreateLoggerInit): Promise<WriteRecord> {
-  const { default: pino } = await import('pino');
+  const pino = (await import('./loadPino')).loadPino();
   const destination = {
     write: init.format === 'json' ? init.write : (line: string) => init.write(toTextLine(line)),
   };

@@ -15,7 +15,7 @@ describe('dist/rolemap.codecache (the V8 code cache trained at build time)', () 
         '-e',
         `const { compileBundle } = require(${JSON.stringify(path.join(DIST, 'rolemap'))});
          const fs = require('fs');
-         const { script } = compileBundle(${JSON.stringify(path.join(DIST, 'rolemap.cjs'))}, fs.readFileSync(${JSON.stringify(path.join(DIST, 'rolemap.codecache'))}));
+         const script = compileBundle(${JSON.stringify(path.join(DIST, 'rolemap.cjs'))}, fs.readFileSync(${JSON.stringify(path.join(DIST, 'rolemap.codecache'))}));
          process.stdout.write(String(script.cachedDataRejected));`,
       ],
       { encoding: 'utf8' },
@@ -40,5 +40,76 @@ describe('dist/rolemap.codecache (the V8 code cache trained at build time)', () 
       fs.rmSync(copy, { recursive: true, force: true });
       sandbox.cleanup();
     }
+  });
+});
+
+describe("rolemap's own code cache, for runtimes where V8 rejects the shipped one (issue 11)", () => {
+  let sandbox: ReturnType<typeof makeSandbox>;
+  const unitArgs = ['explain', '--json', path.join(EXAMPLES_LIVE, 'prod/us-east-1/app')];
+  // A V8 flag changes V8's flag hash, so the cache trained at build time is rejected.
+  const withV8Flag = (): Record<string, string> => ({ ...sandbox.env, NODE_OPTIONS: '--max-old-space-size=4096' });
+  const codeCaches = (): { name: string; ino: number; mode: number; uid: number }[] =>
+    fs
+      .readdirSync(sandbox.cacheDir)
+      .filter((name) => name.startsWith('codecache-'))
+      .map((name) => {
+        const stat = fs.lstatSync(path.join(sandbox.cacheDir, name));
+        return { name, ino: stat.ino, mode: stat.mode & 0o777, uid: stat.uid };
+      });
+
+  beforeEach(() => {
+    sandbox = makeSandbox();
+  });
+  afterEach(() => sandbox.cleanup());
+
+  it('writes none under the Node that built dist/ (the shipped one fits)', async () => {
+    expect((await runRolemap(unitArgs, { cwd: sandbox.home, env: sandbox.env })).code).toBe(0);
+    expect(codeCaches()).toStrictEqual([]);
+  });
+
+  it('writes one (0600, yours) on the first call under a V8 flag, and V8 accepts it from the next call on', async () => {
+    const expected = await runRolemap(unitArgs, { cwd: sandbox.home, env: sandbox.env });
+    const first = await runRolemap(unitArgs, { cwd: sandbox.home, env: withV8Flag() });
+    expect(first).toStrictEqual(expected);
+    // One for the bundle and one for each lib the call loaded.
+    const written = codeCaches();
+    expect(written.length).toBeGreaterThan(0);
+    expect(new Set(written.map(({ mode, uid }) => JSON.stringify({ mode, uid })))).toStrictEqual(new Set([JSON.stringify({ mode: 0o600, uid: process.getuid?.() })]));
+    expect((fs.statSync(sandbox.cacheDir).mode & 0o777).toString(8)).toBe('700');
+    // A rejected cache would be rewritten (a new file renamed over it); an accepted one is left alone.
+    expect(await runRolemap(unitArgs, { cwd: sandbox.home, env: withV8Flag() })).toStrictEqual(expected);
+    expect(codeCaches()).toStrictEqual(written);
+  });
+
+  it.each([
+    ['readable by others (0644)', (file: string) => fs.chmodSync(file, 0o644)],
+    ['a symbolic link', (file: string) => {
+      fs.renameSync(file, `${file}.real`);
+      fs.symlinkSync(`${file}.real`, file);
+    }],
+  ])('does not use one that is %s, and replaces it', async (_case, spoil) => {
+    await runRolemap(unitArgs, { cwd: sandbox.home, env: withV8Flag() });
+    const [valid] = codeCaches();
+    if (valid === undefined) throw new Error('no code cache was written');
+    spoil(path.join(sandbox.cacheDir, valid.name));
+    const before = fs.lstatSync(path.join(sandbox.cacheDir, valid.name)).ino;
+    const run = await runRolemap(unitArgs, { cwd: sandbox.home, env: withV8Flag() });
+    expect({ code: run.code, stderr: run.stderr }).toStrictEqual({ code: 0, stderr: '' });
+    const after = fs.lstatSync(path.join(sandbox.cacheDir, valid.name));
+    expect({ replaced: after.ino !== before, file: after.isFile(), mode: after.mode & 0o777 }).toStrictEqual({ replaced: true, file: true, mode: 0o600 });
+  });
+
+  it('writes none with ROLEMAP_NO_CACHE=1, and answers the same', async () => {
+    const expected = await runRolemap(unitArgs, { cwd: sandbox.home, env: { ...sandbox.env, ROLEMAP_NO_CACHE: '1' } });
+    const run = await runRolemap(unitArgs, { cwd: sandbox.home, env: { ...withV8Flag(), ROLEMAP_NO_CACHE: '1' } });
+    expect(run.stdout).toBe(expected.stdout);
+    expect(fs.existsSync(sandbox.cacheDir) ? codeCaches() : []).toStrictEqual([]);
+  });
+
+  it('starts and answers the same when its own cache is garbage', async () => {
+    const expected = await runRolemap(unitArgs, { cwd: sandbox.home, env: sandbox.env });
+    await runRolemap(unitArgs, { cwd: sandbox.home, env: withV8Flag() });
+    for (const { name } of codeCaches()) fs.writeFileSync(path.join(sandbox.cacheDir, name), Buffer.from('not a code cache'));
+    expect(await runRolemap(unitArgs, { cwd: sandbox.home, env: withV8Flag() })).toStrictEqual(expected);
   });
 });

@@ -140,15 +140,18 @@ describe('dist/rolemap credentials and its cache on disk (DESIGN section 6)', ()
       expect({ code: version.code, stderr: version.stderr }).toStrictEqual({ code: 0, stderr: '' });
       expect(version.stdout.trim()).toBe((JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version);
 
-      // A miss runs the AWS SDK, yaml and minimatch from dist/vendor: no node_modules needed.
+      // A miss runs the AWS SDK (bundled into dist/lib's auth kinds), yaml and minimatch (dist/vendor): no node_modules needed.
       const miss = await startRolemap([], { cwd, env, bin }).done;
       expect({ code: miss.code, stderr: miss.stderr, assumeRoleCalls: emulator.calls('AssumeRole') }).toStrictEqual({ code: 0, stderr: '', assumeRoleCalls: 1 });
 
       // A hit must load none of them (nor pino, when nothing is logged).
       const vendor = path.join(dist, 'vendor');
-      const removed = fs.readdirSync(vendor).filter((name) => /^(client-.*\.mjs|credential-providers\.mjs|yaml\.cjs|minimatch\.cjs|pino\.cjs|chunks)$/.test(name));
-      expect(removed).toEqual(expect.arrayContaining(['client-sts.mjs', 'credential-providers.mjs', 'yaml.cjs', 'minimatch.cjs']));
+      const removed = fs.readdirSync(vendor).filter((name) => /^(yaml\.cjs|minimatch\.cjs|pino\.cjs)$/.test(name));
+      expect(removed).toEqual(expect.arrayContaining(['yaml.cjs', 'minimatch.cjs']));
       for (const name of removed) fs.rmSync(path.join(vendor, name), { recursive: true });
+      const sdkLibs = ['fromAssumeRole', 'fromWebIdentity', 'fromSso', 'login', 'logout'].map((name) => path.join(dist, 'lib', `${name}.cjs`));
+      expect(sdkLibs.filter((file) => fs.readFileSync(file, 'utf8').includes('AssumeRoleCommand') || file.includes('Sso') || file.includes('log'))).toHaveLength(5);
+      for (const file of sdkLibs) fs.rmSync(file);
 
       const hit = await startRolemap([], { cwd, env, bin }).done;
       expect({ code: hit.code, stderr: hit.stderr, assumeRoleCalls: emulator.calls('AssumeRole') }).toStrictEqual({ code: 0, stderr: '', assumeRoleCalls: 1 });

@@ -1,0 +1,186 @@
+/**
+ * Shape checks for compiled forms read back from the cache. A compiled file written by another
+ * rolemap build (an upgrade, a downgrade, a hand edit) may be valid JSON of another shape; the
+ * hot path must see it as a miss, never crash on it. These checks are cheap (no regex, no
+ * allocation beyond the walk) and cover every field the resolver reads.
+ */
+import type {
+  AllowRule,
+  CompiledConfig,
+  CompiledGlob,
+  CompiledMapping,
+  DeployBranch,
+  CompiledUserConfig,
+  MappingSettings,
+  RoleRef,
+  SsoSettings,
+  UserOverride,
+  WebIdentityTokenSource,
+} from './types';
+
+type Guard<T> = (value: unknown) => value is T;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isNumber = (value: unknown): value is number => typeof value === 'number';
+const isOptional =
+  <T>(guard: Guard<T>): Guard<T | undefined> =>
+  (value: unknown): value is T | undefined =>
+    value === undefined || guard(value);
+const isArrayOf =
+  <T>(guard: Guard<T>): Guard<readonly T[]> =>
+  (value: unknown): value is readonly T[] =>
+    Array.isArray(value) && value.every((item) => guard(item));
+const isStringRecord = (value: unknown): value is Record<string, string> =>
+  isObject(value) && Object.values(value).every(isString);
+/** A `modes.deploy_branch` entry: a literal name, or a glob with its compiled regular expression. */
+function isDeployBranch(value: unknown): value is DeployBranch {
+  if (!isObject(value)) return false;
+  if (value['kind'] === 'name') return isString(value['name']);
+  return value['kind'] === 'glob' && isString(value['glob']) && isString(value['regexSource']);
+}
+
+const isOneOf =
+  <T extends string>(...allowed: readonly T[]): Guard<T> =>
+  (value: unknown): value is T =>
+    typeof value === 'string' && (allowed as readonly string[]).includes(value);
+
+const isMode = isOneOf('plan', 'apply');
+const isAuthKind = isOneOf('auto', 'assume', 'web-identity', 'sso', 'delegate');
+
+function isPosition(value: unknown): boolean {
+  return isObject(value) && isString(value['file']) && isNumber(value['line']) && isNumber(value['column']);
+}
+
+function isGlob(value: unknown): value is CompiledGlob {
+  return (
+    isObject(value) &&
+    isString(value['glob']) &&
+    isString(value['regexSource']) &&
+    isString(value['regexFlags']) &&
+    isNumber(value['literalSegments']) &&
+    isPosition(value['position'])
+  );
+}
+
+function isSso(value: unknown): value is SsoSettings {
+  return isObject(value) && isString(value['startUrl']) && isString(value['region']);
+}
+
+function isTokenSource(value: unknown): value is WebIdentityTokenSource {
+  if (!isObject(value)) return false;
+  switch (value['kind']) {
+    case 'github':
+    case 'auto':
+      return true;
+    case 'env':
+      return isString(value['name']);
+    case 'file':
+      return isString(value['path']);
+    default:
+      return false;
+  }
+}
+
+function isSettings(value: unknown): value is MappingSettings {
+  return (
+    isObject(value) &&
+    isOptional(isString)(value['region']) &&
+    isNumber(value['durationSeconds']) &&
+    isString(value['sessionNameTemplate']) &&
+    isAuthKind(value['auth']) &&
+    isNumber(value['minTtlSeconds']) &&
+    isOptional(isString)(value['externalId']) &&
+    isOptional(isString)(value['sourceIdentityTemplate']) &&
+    isStringRecord(value['tagTemplates']) &&
+    isStringRecord(value['envs']) &&
+    isObject(value['webIdentity']) &&
+    isTokenSource(value['webIdentity']['token']) &&
+    isString(value['webIdentity']['audience'])
+  );
+}
+
+function isRole(value: unknown): value is RoleRef {
+  return isObject(value) && isString(value['arn']) && isString(value['name']);
+}
+
+function isMapping(value: unknown): value is CompiledMapping {
+  return (
+    isObject(value) &&
+    isNumber(value['index']) &&
+    isPosition(value['position']) &&
+    isArrayOf(isGlob)(value['globs']) &&
+    isString(value['accountId']) &&
+    isOptional(isString)(value['accountName']) &&
+    isOneOf('aws', 'aws-cn', 'aws-us-gov')(value['partition']) &&
+    isObject(value['roles']) &&
+    isRole(value['roles']['plan']) &&
+    isRole(value['roles']['apply']) &&
+    isSettings(value['settings'])
+  );
+}
+
+function isRolePattern(value: unknown): boolean {
+  return isObject(value) && isString(value['pattern']) && isString(value['regexSource']) && isString(value['regexFlags']);
+}
+
+function isAllowRule(value: unknown): value is AllowRule {
+  return (
+    isObject(value) &&
+    isNumber(value['index']) &&
+    isPosition(value['position']) &&
+    isArrayOf(isGlob)(value['paths']) &&
+    isArrayOf(isString)(value['accountIds']) &&
+    Array.isArray(value['rolePatterns']) &&
+    value['rolePatterns'].every(isRolePattern)
+  );
+}
+
+/** Whether a value read back from the cache is a list of CompiledMappings (one part of a mapping file). */
+export const isCompiledMappings: Guard<readonly CompiledMapping[]> = isArrayOf(isMapping);
+
+/** Whether a value read back from the cache has the shape of a CompiledConfig. */
+export function isCompiledConfig(value: unknown): value is CompiledConfig {
+  return (
+    isObject(value) &&
+    isString(value['file']) &&
+    isString(value['dir']) &&
+    isNumber(value['version']) &&
+    isStringRecord(value['accounts']) &&
+    isObject(value['modes']) &&
+    isOptional(isMode)(value['modes']['local']) &&
+    isArrayOf(isDeployBranch)(value['modes']['deployBranches']) &&
+    isOptional(isSso)(value['sso']) &&
+    isArrayOf(isAllowRule)(value['overridesAllow']) &&
+    isOneOf('error', 'empty')(value['unmatched']) &&
+    isArrayOf(isMapping)(value['mappings'])
+  );
+}
+
+function isUserOverride(value: unknown): value is UserOverride {
+  return (
+    isObject(value) &&
+    isNumber(value['index']) &&
+    isPosition(value['position']) &&
+    isArrayOf(isGlob)(value['paths']) &&
+    isArrayOf(isString)(value['accounts']) &&
+    isOptional(isString)(value['role']) &&
+    isOptional(isAuthKind)(value['auth'])
+  );
+}
+
+/** Whether a value read back from the cache has the shape of a CompiledUserConfig. */
+export function isCompiledUserConfig(value: unknown): value is CompiledUserConfig {
+  return (
+    isObject(value) &&
+    isString(value['file']) &&
+    isNumber(value['version']) &&
+    isOptional(isMode)(value['mode']) &&
+    isOptional(isSso)(value['sso']) &&
+    isOptional(isString)(value['sourceProfile']) &&
+    isArrayOf(isUserOverride)(value['overrides'])
+  );
+}

@@ -1,0 +1,99 @@
+import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Script } from 'node:vm';
+import { cacheId } from './cache/cacheId';
+import { openCacheDir } from './cache/openCacheDir';
+import { resolveCacheDir } from './cache/resolveCacheDir';
+import { uniqueSuffix } from './cache/uniqueSuffix';
+import { isTruthy } from './resolve/isTruthy';
+
+export interface UserCodeCacheInit {
+  /** The content hash of dist/rolemap.cjs: a code cache fits one bundle only. */
+  bundleId: string;
+  /** process.version of the Node that trained the shipped code cache. */
+  builtWith: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface UserCodeCache {
+  /** The cache's bytes for a dist file (named relative to dist/), or undefined when there is none that rolemap may trust. */
+  read(name: string): Buffer | undefined;
+  /** Saves the code cache of `script` (best effort: a failure only means the next call compiles again). */
+  write(name: string, script: Script): void;
+}
+
+/** Bounded: a code cache of rolemap.cjs is about 100 KB, of a lib with the AWS SDK about 1 MB. */
+const MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * rolemap's own V8 code cache of its bundle, in the cache directory, for runtimes where V8 rejects
+ * the one shipped in dist/ (another Node version, V8 flags in NODE_OPTIONS). Undefined where the
+ * shipped one fits (the build's Node, no options) or there is no cache to use (ROLEMAP_NO_CACHE,
+ * an untrusted directory).
+ *
+ * A code cache is executable state: V8 runs the bytecode it holds. So it gets the credential
+ * files' checks and more: the directory is the trusted cache directory (owned by the user, 0700),
+ * the file is a regular file (no symlink) owned by the user with no group or other permission,
+ * written 0600 through a temporary file and a rename. The file name holds the bundle's content
+ * hash, the Node version, the platform and every option that reaches V8, so a cache made for one
+ * runtime is never offered to another.
+ */
+export function userCodeCache(init: UserCodeCacheInit): UserCodeCache | undefined {
+  const env = init.env ?? process.env;
+  const options = `${process.execArgv.join(' ')}|${env['NODE_OPTIONS'] ?? ''}`;
+  if (process.version === init.builtWith && options === '|') return undefined;
+  if (isTruthy(env['ROLEMAP_NO_CACHE'])) return undefined;
+  const uid = process.getuid?.() ?? -1;
+  let dir: string;
+  try {
+    const opened = openCacheDir({ dir: resolveCacheDir(env, homedir()), uid });
+    if (opened.status !== 'trusted') return undefined;
+    dir = opened.dir;
+  } catch {
+    // The command itself reports a cache directory it cannot use.
+    return undefined;
+  }
+  const runtime = `${init.bundleId}:${process.version}:${process.platform}:${process.arch}:${options}`;
+  const fileOf = (name: string): string => join(dir, `codecache-${cacheId(`${runtime}:${name}`)}`);
+  return {
+    read: (name) => readTrusted(fileOf(name), uid),
+    write: (name, script) => {
+      const file = fileOf(name);
+      const temp = `${file}.tmp-${uniqueSuffix()}`;
+      try {
+        const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+        try {
+          writeFileSync(fd, script.createCachedData());
+        } finally {
+          closeSync(fd);
+        }
+        renameSync(temp, file);
+      } catch {
+        try {
+          unlinkSync(temp);
+        } catch {
+          // Never created, or `rolemap cache clear` removes it.
+        }
+      }
+    },
+  };
+}
+
+function readTrusted(file: string, uid: number): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.uid !== uid || (stat.mode & 0o077) !== 0 || stat.size > MAX_BYTES) return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}

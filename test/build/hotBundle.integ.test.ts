@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { makeSandbox, ROLEMAP_BIN } from '../cli/runRolemap';
+
+const ROOT = path.resolve(__dirname, '../..');
+const DIST = path.join(ROOT, 'dist');
+/** What a cache hit must never load (DESIGN section 8; the build's HOT_FORBIDDEN). */
+const FORBIDDEN = /^(?:node:)?(?:crypto|util)$|^(?:pino|yaml|minimatch)$|^@aws-sdk\/|^@smithy\/|vendor\//;
+
+/** Runs scripts/build.mjs's hot-bundle check on a metafile, in a Node that loads ES modules. */
+function problemsOf(metafile: unknown): string[] {
+  const run = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', `import { hotBundleProblems } from ${JSON.stringify(path.join(ROOT, 'scripts/build.mjs'))}; process.stdout.write(JSON.stringify(hotBundleProblems(${JSON.stringify(metafile)})));`],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (run.status !== 0) throw new Error(run.stderr);
+  return JSON.parse(run.stdout) as string[];
+}
+
+const metafileImporting = (imports: { path: string; kind: string; external?: boolean; original?: string }[], input = 'src/cli/main.ts') => ({
+  inputs: { [input]: { bytes: 1, imports } },
+  outputs: {},
+});
+
+describe('the hot bundle (dist/rolemap.cjs) and what a cache hit loads', () => {
+  it.each([
+    ['node:crypto, even lazily', metafileImporting([{ path: 'node:crypto', kind: 'require-call', external: true }])],
+    ['node:util', metafileImporting([{ path: 'node:util', kind: 'import-statement', external: true }])],
+    ['pino from dist/vendor', metafileImporting([{ path: './vendor/pino.cjs', kind: 'require-call', external: true, original: 'pino' }])],
+    ['the AWS SDK', metafileImporting([{ path: '@aws-sdk/client-sts', kind: 'dynamic-import', external: true }])],
+    ['yaml bundled in', metafileImporting([], 'node_modules/yaml/dist/index.js')],
+    ['minimatch bundled in', metafileImporting([], 'node_modules/minimatch/dist/esm/index.js')],
+  ])('the build check refuses a hot bundle that reaches %s', (_case, metafile) => {
+    expect(problemsOf(metafile)).toHaveLength(1);
+  });
+
+  it('the build check accepts a hot bundle that reaches only node:fs and rolemap libs', () => {
+    expect(problemsOf(metafileImporting([{ path: 'node:fs', kind: 'import-statement', external: true }, { path: './lib/fromAssumeRole.cjs', kind: 'require-call', external: true }]))).toStrictEqual([]);
+  });
+
+  it('dist/rolemap.cjs requires no forbidden module, directly or lazily', () => {
+    const required = [...fs.readFileSync(path.join(DIST, 'rolemap.cjs'), 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1] ?? '');
+    expect(required.filter((name) => FORBIDDEN.test(name))).toStrictEqual([]);
+    expect(required.filter((name) => name.startsWith('./lib/')).length).toBeGreaterThan(5);
+  });
+
+  it('a cache hit through dist/rolemap loads no lib but the error classes, nothing vendored, and not node:crypto', () => {
+    const sandbox = makeSandbox();
+    try {
+      const tree = path.join(sandbox.home, 'live');
+      const unit = path.join(tree, 'app');
+      fs.mkdirSync(unit, { recursive: true });
+      fs.writeFileSync(path.join(tree, 'rolemap.yaml'), 'version: 1\ndefaults:\n  region: us-east-1\nmappings:\n  - paths: ["app"]\n    account: "111111111111"\n    role: terragrunt\n');
+      const env = { ...sandbox.env, AWS_ACCESS_KEY_ID: 'AKIAHOTBUNDLETEST000', AWS_SECRET_ACCESS_KEY: 'hot-bundle-test' };
+      // A credential in the cache, written by rolemap's own store as a miss would have.
+      const seed = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/build/seedHit.ts'), unit], { cwd: ROOT, env, encoding: 'utf8' });
+      expect(seed.stderr).toBe('');
+      const probe = path.join(os.tmpdir(), `rolemap-probe-${process.pid}.cjs`);
+      fs.writeFileSync(
+        probe,
+        // dist/rolemap loads its own files itself (with their code caches): seen as reads of .cjs files.
+        "const fs = require('fs');\nconst read = fs.readFileSync;\nconst files = new Set();\nfs.readFileSync = function (file, ...rest) { if (typeof file === 'string' && file.endsWith('.cjs')) files.add(file); return read.call(this, file, ...rest); };\nprocess.on('exit', () => fs.writeSync(2, 'LOADED ' + JSON.stringify({ native: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)), files: [...new Set([...Object.keys(require.cache), ...files])] }) + '\\n'));\n",
+      );
+      try {
+        const hit = spawnSync(process.execPath, [ROLEMAP_BIN], { cwd: unit, env: { ...env, NODE_OPTIONS: `--require ${probe}` }, encoding: 'utf8' });
+        expect({ status: hit.status, stderr: hit.stderr.split("\n").filter((l) => !l.startsWith("LOADED ")).join("\n") }).toStrictEqual({ status: 0, stderr: "" });
+        expect(JSON.parse(hit.stdout)).toMatchObject({ awsCredentials: { ACCESS_KEY_ID: 'ASIAHOTBUNDLESEED000' } });
+        const line = hit.stderr.split('\n').find((l) => l.startsWith('LOADED ')) ?? 'LOADED {}';
+        const loaded = JSON.parse(line.slice('LOADED '.length)) as { native: string[]; files: string[] };
+        expect(loaded.native.filter((name) => /^(crypto|internal\/crypto)/.test(name))).toStrictEqual([]);
+        expect(loaded.files.filter((file) => file !== probe).map((file) => path.relative(DIST, file)).sort()).toStrictEqual(['lib/errors.cjs', 'rolemap', 'rolemap.cjs']);
+      } finally {
+        fs.rmSync(probe, { force: true });
+      }
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});
