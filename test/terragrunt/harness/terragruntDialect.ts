@@ -16,8 +16,8 @@ export interface TerragruntDialect {
   authCommandEnv: 'TG_AUTH_PROVIDER_CMD' | 'TERRAGRUNT_AUTH_PROVIDER_CMD';
   /** Arguments for `run --all <command>` (or `run-all <command>`) in a working directory with the stub OpenTofu. */
   runAll(command: string, init: { workingDir: string; tfPath: string; extra?: readonly string[] }): string[];
-  /** Arguments for one unit's command in a working directory. */
-  runOne(command: string, init: { workingDir: string; tfPath: string }): string[];
+  /** Arguments for `stack generate` in a working directory (stacks only). */
+  stackGenerate(init: { workingDir: string; tfPath: string }): string[];
   /** What the suite sets so that Terragrunt never reaches a network or waits on a prompt. */
   quietEnv: Record<string, string>;
   supports: {
@@ -41,7 +41,7 @@ export function dialectFor(version: string): TerragruntDialect {
     return {
       authCommandEnv: 'TG_AUTH_PROVIDER_CMD',
       runAll: (command, { workingDir, tfPath, extra = [] }) => ['run', '--all', '--non-interactive', '--working-dir', workingDir, '--tf-path', tfPath, ...extra, command],
-      runOne: (command, { workingDir, tfPath }) => ['run', '--non-interactive', '--working-dir', workingDir, '--tf-path', tfPath, command],
+      stackGenerate: ({ workingDir, tfPath }) => ['stack', 'generate', '--non-interactive', '--working-dir', workingDir, '--tf-path', tfPath],
       quietEnv: {
         TG_NON_INTERACTIVE: 'true',
         TG_NO_COLOR: 'true',
@@ -66,7 +66,9 @@ export function dialectFor(version: string): TerragruntDialect {
       tfPath,
       ...extra,
     ],
-    runOne: (command, { workingDir, tfPath }) => [command, '--terragrunt-non-interactive', '--terragrunt-working-dir', workingDir, '--terragrunt-tfpath', tfPath],
+    stackGenerate: () => {
+      throw new Error('Terragrunt before v0.73.0 has no stacks');
+    },
     quietEnv: {
       TERRAGRUNT_NON_INTERACTIVE: 'true',
       TERRAGRUNT_NO_COLOR: 'true',
