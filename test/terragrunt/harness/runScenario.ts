@@ -10,7 +10,7 @@ import type { EmulatorProcess } from './startEmulatorProcess';
 const ROOT = path.resolve(__dirname, '../../..');
 /** The built rolemap, as a user's TG_AUTH_PROVIDER_CMD names it. */
 export const ROLEMAP_BIN = path.join(ROOT, 'dist/rolemap');
-export const TOFU_STUB = path.resolve(__dirname, '../fixtures/tofu-stub.cjs');
+export const TOFU_STUB = path.resolve(__dirname, '../fixtures/tofu-stub');
 const CALL_RECORDER = path.resolve(__dirname, '../fixtures/recordRolemapCall.cjs');
 const RUN_TIMEOUT_MS = 170_000;
 
