@@ -32,16 +32,19 @@ function tree(topLevel: string[] = []): TreeSpec {
 forEachTerragrunt('when rolemap cannot answer', (binary) => {
   const scenario = useScenario(binary);
 
-  it('a unit no mapping covers: rolemap\'s message reaches the user inside Terragrunt\'s error', async () => {
+  it(`a unit no mapping covers: rolemap's message reaches the user inside Terragrunt's error, and ${
+    binary.dialect.supports.authInDiscovery ? 'discovery stops the whole run before any unit runs' : 'the other units run'
+  }`, async () => {
     writeTree(scenario.sandbox().root, tree());
     const run = await scenario.runAll('plan', { workingDir: 'live', env: DEVELOPER_KEYS });
     reportRow({ scenario: 'one unmapped unit', version: binary.version, units: MAPPED.length + 1, run });
     expect(run.code).not.toBe(0);
-    // rolemap's own words, with the unit, the file and the way out, in what Terragrunt printed.
+    // Terragrunt names the command and the unit, then copies rolemap's stderr: the unit, the file and the way out.
+    expect(run.output).toMatch(/Failed to execute "[^"]*rolemap" in \S*sandbox\/experiment/);
     expect(run.output).toContain(`No mapping in ${scenario.sandbox().root}/rolemap.yaml matches the unit ${UNMAPPED}.`);
     expect(run.output).toContain('unmatched: empty');
-    expect(run.rolemap.filter((c) => c.code !== 0).map((c) => ({ dir: c.dir, code: c.code }))).toContainEqual({ dir: UNMAPPED, code: 2 });
-    expect(planned(run)).not.toContain(UNMAPPED);
+    expect(run.rolemap.filter((c) => c.code !== 0).map((c) => ({ dir: c.dir, code: c.code }))).toStrictEqual([{ dir: UNMAPPED, code: 2 }]);
+    expect(planned(run)).toStrictEqual(binary.dialect.supports.authInDiscovery ? [] : [...MAPPED].sort());
   });
 
   it('unmatched: empty: the unmapped unit gets no credentials from rolemap, every other unit its own', async () => {
@@ -63,7 +66,8 @@ forEachTerragrunt('when rolemap cannot answer', (binary) => {
     );
   });
 
-  it('an AccessDenied role: its units fail with rolemap\'s message in Terragrunt\'s error, STS is asked at most twice', async () => {
+  /** The prod plan role refuses the developer for the length of one run. */
+  async function runWithProdDenied(extra: string[] = []): Promise<ScenarioRun> {
     writeTree(scenario.sandbox().root, {
       units: MAPPED.map((dir) => ({ dir })),
       mappings: [
@@ -72,19 +76,51 @@ forEachTerragrunt('when rolemap cannot answer', (binary) => {
       ],
     });
     await scenario.emulator().setPrincipals(PROD_PLAN_ROLE, []);
-    let run: ScenarioRun;
     try {
-      run = await scenario.runAll('plan', { workingDir: 'live', env: DEVELOPER_KEYS });
+      return await scenario.runAll('plan', { workingDir: 'live', env: DEVELOPER_KEYS, extra });
     } finally {
       await scenario.emulator().setPrincipals(PROD_PLAN_ROLE, [DEVELOPER_ARN]);
     }
-    reportRow({ scenario: 'AccessDenied role', version: binary.version, units: MAPPED.length, run });
+  }
+
+  /** The refusal in Terragrunt's error, in rolemap's words, and STS asked about the role at most twice. */
+  function expectDeniedOnce(run: ScenarioRun): void {
     expect(run.code).not.toBe(0);
-    expect(run.output).toContain(PROD_PLAN_ROLE);
-    expect(run.output).toContain('AccessDenied');
+    expect(run.output).toMatch(/Failed to execute "[^"]*rolemap" in \S*prod\/us-east-1\/(vpc|app)/);
+    expect(run.output).toContain(`Could not assume ${PROD_PLAN_ROLE} as ${DEVELOPER_ARN}: AccessDenied`);
     const denied = run.sts.filter((c) => c.action === 'AssumeRole' && c.roleArn === PROD_PLAN_ROLE);
-    expect(denied.length).toBeGreaterThanOrEqual(1);
+    expect(denied.map((c) => c.result)).toContain('AccessDenied');
     expect(denied.length).toBeLessThanOrEqual(2);
-    expect(planned(run).filter((unit) => unit.includes('/prod/'))).toStrictEqual([]);
+    expect(run.rolemap.filter((c) => c.code !== 0).every((c) => c.dir.startsWith('live/prod/') && c.code === 1)).toBe(true);
+  }
+
+  /** The dev units that ran, each with the dev plan role. */
+  function devUnitsRan(run: ScenarioRun): { unit: string; identity: string }[] {
+    return workCalls(run)
+      .filter((c) => c.command === 'plan')
+      .map((c) => ({ unit: c.unit, identity: c.identity.replace(/\/[^/]+$/, '') }))
+      .sort((a, b) => a.unit.localeCompare(b.unit));
+  }
+  const DEV_PLANNED = MAPPED.filter((u) => u.includes('/dev/'))
+    .sort()
+    .map((unit) => ({ unit, identity: `arn:aws:sts::${E2E_ACCOUNTS.dev}:assumed-role/terragrunt-plan` }));
+
+  it(`an AccessDenied role: rolemap's message in Terragrunt's error, STS asked at most twice, and ${
+    binary.dialect.supports.authInDiscovery ? 'discovery stops the whole run' : 'the other account\'s units run'
+  }`, async () => {
+    const run = await runWithProdDenied();
+    reportRow({ scenario: 'AccessDenied role', version: binary.version, units: MAPPED.length, run });
+    expectDeniedOnce(run);
+    expect(devUnitsRan(run)).toStrictEqual(binary.dialect.supports.authInDiscovery ? [] : DEV_PLANNED);
   });
+
+  (binary.dialect.supports.noDiscoveryAuthProviderCmd ? it : it.skip)(
+    'an AccessDenied role with --no-discovery-auth-provider-cmd: its units fail, the rest of the run goes on',
+    async () => {
+      const run = await runWithProdDenied(['--no-discovery-auth-provider-cmd']);
+      reportRow({ scenario: 'AccessDenied role, --no-discovery-auth-provider-cmd', version: binary.version, units: MAPPED.length, run });
+      expectDeniedOnce(run);
+      expect(devUnitsRan(run)).toStrictEqual(DEV_PLANNED);
+    },
+  );
 });

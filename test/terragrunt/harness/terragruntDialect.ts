@@ -4,6 +4,9 @@
  * - v0.73.0: the `run --all` command, `--tf-path`, `--non-interactive`, `--working-dir`, and
  *   TG_* variables (TERRAGRUNT_* still read, deprecated); before it `run-all`,
  *   `--terragrunt-tfpath` and friends, TERRAGRUNT_* only.
+ * - v0.63.8: `run-all` runs the auth command in every unit while it discovers the units (so a
+ *   failure there stops the whole run before any unit runs); before it, only for unit tasks and
+ *   dependency fetches.
  * - v0.68.14: the auth command's `awsRole` answer (Terragrunt assumes the role itself); before
  *   it `awsRole` is silently ignored.
  * - v0.88.1: the auth command string is split with go-shellwords (quotes work); before it with
@@ -21,6 +24,7 @@ export interface TerragruntDialect {
   /** What the suite sets so that Terragrunt never reaches a network or waits on a prompt. */
   quietEnv: Record<string, string>;
   supports: {
+    authInDiscovery: boolean;
     awsRole: boolean;
     quotedAuthCommand: boolean;
     stacks: boolean;
@@ -32,6 +36,7 @@ export interface TerragruntDialect {
 export function dialectFor(version: string): TerragruntDialect {
   const at = (min: string): boolean => compareVersions(version, min) >= 0;
   const supports = {
+    authInDiscovery: at('0.63.8'),
     awsRole: at('0.68.14'),
     quotedAuthCommand: at('0.88.1'),
     stacks: at('1.0.0'),
