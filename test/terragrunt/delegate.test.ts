@@ -49,6 +49,21 @@ forEachTerragrunt('auth: delegate', (binary) => {
       );
       expect(Object.keys(stsCounts(run))).toStrictEqual(['AssumeRole']);
     });
+
+    it('when Terragrunt\'s own AssumeRole is refused it only warns, and OpenTofu runs with the base identity (why delegate is opt-in)', async () => {
+      const role = `arn:aws:iam::${E2E_ACCOUNTS.dev}:role/terragrunt-plan`;
+      await scenario.emulator().setPrincipals(role, []);
+      let run;
+      try {
+        run = await scenario.runAll('plan', { workingDir: 'live/dev', env: DEVELOPER_KEYS });
+      } finally {
+        await scenario.emulator().setPrincipals(role, [DEVELOPER_ARN]);
+      }
+      reportRow({ scenario: 'auth: delegate, role refused', version: binary.version, units: 1, run });
+      expect(run.code).toBe(0);
+      expect(run.output).toContain(`Failed to assume role ${role}`);
+      expect(workCalls(run).filter((c) => c.command === 'plan').map((c) => ({ unit: c.unit, identity: c.identity }))).toStrictEqual([{ unit: DB, identity: DEVELOPER_ARN }]);
+    });
   } else {
     it('before v0.68.14 Terragrunt ignores awsRole: OpenTofu runs with the base identity (why delegate needs a newer Terragrunt)', async () => {
       const run = await scenario.runAll('plan', { workingDir: 'live', env: DEVELOPER_KEYS });
