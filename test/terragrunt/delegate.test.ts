@@ -7,7 +7,7 @@ import { E2E_ACCOUNTS } from './harness/accounts';
 import { DEVELOPER_ARN, DEVELOPER_KEYS, assumeRoleSigners, stsCounts, tail, workCalls } from './harness/expectations';
 import { forEachTerragrunt } from './harness/forEachTerragrunt';
 import { reportRow } from './harness/reportRow';
-import { relative } from './harness/runScenario';
+import { relative, type ScenarioRun } from './harness/runScenario';
 import { useScenario } from './harness/useScenario';
 import { writeTree } from './harness/writeTree';
 
@@ -53,7 +53,7 @@ forEachTerragrunt('auth: delegate', (binary) => {
     it('when Terragrunt\'s own AssumeRole is refused it only warns, and OpenTofu runs with the base identity (why delegate is opt-in)', async () => {
       const role = `arn:aws:iam::${E2E_ACCOUNTS.dev}:role/terragrunt-plan`;
       await scenario.emulator().setPrincipals(role, []);
-      let run;
+      let run: ScenarioRun;
       try {
         run = await scenario.runAll('plan', { workingDir: 'live/dev', env: DEVELOPER_KEYS });
       } finally {
