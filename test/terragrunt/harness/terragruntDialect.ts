@@ -7,6 +7,9 @@
  * - v0.63.8: `run-all` runs the auth command in every unit while it discovers the units (so a
  *   failure there stops the whole run before any unit runs); before it, only for unit tasks and
  *   dependency fetches.
+ * - v0.67.10: a failing auth command is reported as `Failed to execute "<cmd>" in <dir>` followed
+ *   by its stderr; before it the error says only `[<unit>] exit status N`, and the stderr is a log
+ *   line of its own (`level=info msg=rolemap: ...`).
  * - v0.68.14: the auth command's `awsRole` answer (Terragrunt assumes the role itself); before
  *   it `awsRole` is silently ignored.
  * - v0.88.1: the auth command string is split with go-shellwords (quotes work); before it with
@@ -25,6 +28,7 @@ export interface TerragruntDialect {
   quietEnv: Record<string, string>;
   supports: {
     authInDiscovery: boolean;
+    failureNamesCommand: boolean;
     awsRole: boolean;
     quotedAuthCommand: boolean;
     stacks: boolean;
@@ -37,6 +41,7 @@ export function dialectFor(version: string): TerragruntDialect {
   const at = (min: string): boolean => compareVersions(version, min) >= 0;
   const supports = {
     authInDiscovery: at('0.63.8'),
+    failureNamesCommand: at('0.67.10'),
     awsRole: at('0.68.14'),
     quotedAuthCommand: at('0.88.1'),
     stacks: at('1.0.0'),
