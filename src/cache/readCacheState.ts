@@ -34,6 +34,12 @@ export interface ReadCacheStateOptions {
   waitingSince?: number;
 }
 
+/**
+ * How long credentials granted with less life than min_ttl are shared after they were obtained:
+ * long enough for the calls of one `run --all` wave, short enough that a later run asks again.
+ */
+const SHORT_LIFE_SHARE_SECONDS = 60;
+
 /** The state of `key` in `store`. Reads only; no secret leaves it except in `credentials`. */
 export function readCacheState(store: FileStore, key: CacheKey, options: ReadCacheStateOptions): CacheState {
   const { minTtlSeconds, now, waitingSince } = options;
@@ -43,8 +49,13 @@ export function readCacheState(store: FileStore, key: CacheKey, options: ReadCac
   const own = entry !== undefined && cacheKey(entry.parts).text === key.text ? entry : undefined;
   const leftMs = own === undefined ? 0 : Date.parse(own.credentials.expiration) - now;
   if (own !== undefined) {
-    const justObtained = waitingSince !== undefined && Date.parse(own.obtainedAt) >= waitingSince;
-    if (leftMs > minTtlSeconds * 1000 || (justObtained && leftMs > 0)) {
+    const obtainedAt = Date.parse(own.obtainedAt);
+    const justObtained = waitingSince !== undefined && obtainedAt >= waitingSince;
+    // A role whose maximum session is not above min_ttl: asking again would grant no longer a
+    // life, so what was just obtained serves the rest of its wave, callers that started late too.
+    const grantedShort = Date.parse(own.credentials.expiration) - obtainedAt <= minTtlSeconds * 1000;
+    const sameWave = grantedShort && now - obtainedAt < SHORT_LIFE_SHARE_SECONDS * 1000;
+    if (leftMs > minTtlSeconds * 1000 || ((justObtained || sameWave) && leftMs > 0)) {
       return { status: 'fresh', credentials: own.credentials, expiresInSeconds: Math.floor(leftMs / 1000) };
     }
   }

@@ -47,7 +47,8 @@ describe('readCacheState: fresh credentials', () => {
     ['expired', -10, false],
   ])('with %s: hit is %s', (_case, secondsLeft, hit) => {
     const credentials = makeCredentials({ expiration: new Date(NOW + secondsLeft * 1000).toISOString() });
-    writeCachedCredentials(cache.store, parts, credentials, NOW);
+    // Obtained an hour of life ago, as a role that grants an hour gives it.
+    writeCachedCredentials(cache.store, parts, credentials, NOW + secondsLeft * 1000 - 3600_000);
     expect(readCachedCredentials(cache.store, key, { minTtlSeconds: MIN_TTL, now: NOW })).toStrictEqual(hit ? credentials : undefined);
   });
 
@@ -125,10 +126,11 @@ describe('readCacheState with waitingSince', () => {
   afterEach(() => cache.cleanup());
 
   it.each<[string, number | undefined, number, boolean]>([
-    ['no obtainedSince', undefined, NOW, false],
-    ['obtained after the caller began waiting', NOW - 1, NOW + 1000, true],
-    ['obtained before the caller began waiting', NOW + 1, NOW + 1000, false],
-    ['obtained after, but expired', NOW - 1, NOW + 600_000, false],
+    ['no waiting, within the wave (under a minute after it was obtained)', undefined, NOW + 1000, true],
+    ['no waiting, after the wave', undefined, NOW + 61_000, false],
+    ['waiting since before it was obtained, after the wave', NOW - 1, NOW + 61_000, true],
+    ['waiting since after it was obtained, after the wave', NOW + 1, NOW + 61_000, false],
+    ['waiting since before it was obtained, but expired', NOW - 1, NOW + 600_000, false],
   ])('with %s: hit is %s', (_case, obtainedSince, now, hit) => {
     const options = { minTtlSeconds: MIN_TTL, now, ...(obtainedSince === undefined ? {} : { obtainedSince }) };
     expect(readCachedCredentials(cache.store, key, options) !== undefined).toBe(hit);

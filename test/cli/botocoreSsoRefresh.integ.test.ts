@@ -117,9 +117,15 @@ const ssoTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d
   });
 
   /** Moves the token's expiry to two minutes from now: inside both botocore's and rolemap's refresh windows. */
+  /** Every copy of the token (`rolemap login` writes it under each name the AWS config uses) expires in two minutes. */
   function expireSoon(): void {
-    const token = JSON.parse(fs.readFileSync(tokenFile, 'utf8')) as Record<string, unknown>;
-    fs.writeFileSync(tokenFile, JSON.stringify({ ...token, expiresAt: ssoTime(Date.now() + 120_000) }));
+    const dir = path.dirname(tokenFile);
+    for (const name of fs.readdirSync(dir).filter((file) => file.endsWith('.json'))) {
+      const file = path.join(dir, name);
+      const token = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+      if (typeof token['accessToken'] !== 'string') continue;
+      fs.writeFileSync(file, JSON.stringify({ ...token, expiresAt: ssoTime(Date.now() + 120_000) }));
+    }
   }
 
   const tokenField = (key: string): unknown => (JSON.parse(fs.readFileSync(tokenFile, 'utf8')) as Record<string, unknown>)[key];

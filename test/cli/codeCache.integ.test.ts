@@ -89,14 +89,20 @@ describe("rolemap's own code cache, for runtimes where V8 rejects the shipped on
     }],
   ])('does not use one that is %s, and replaces it', async (_case, spoil) => {
     await runRolemap(unitArgs, { cwd: sandbox.home, env: withV8Flag() });
-    const [valid] = codeCaches();
-    if (valid === undefined) throw new Error('no code cache was written');
-    spoil(path.join(sandbox.cacheDir, valid.name));
-    const before = fs.lstatSync(path.join(sandbox.cacheDir, valid.name)).ino;
+    // Every one is spoiled; the call below reads some of them (the bundle's, the libs explain loads
+    // once the mapping is compiled), and each it reads it must replace rather than use.
+    const spoiled = codeCaches().map(({ name }) => {
+      spoil(path.join(sandbox.cacheDir, name));
+      return { name, ino: fs.lstatSync(path.join(sandbox.cacheDir, name)).ino };
+    });
+    if (spoiled.length === 0) throw new Error('no code cache was written');
     const run = await runRolemap(unitArgs, { cwd: sandbox.home, env: withV8Flag() });
     expect({ code: run.code, stderr: run.stderr }).toStrictEqual({ code: 0, stderr: '' });
-    const after = fs.lstatSync(path.join(sandbox.cacheDir, valid.name));
-    expect({ replaced: after.ino !== before, file: after.isFile(), mode: after.mode & 0o777 }).toStrictEqual({ replaced: true, file: true, mode: 0o600 });
+    const replaced = spoiled.filter(({ name, ino }) => {
+      const after = fs.lstatSync(path.join(sandbox.cacheDir, name));
+      return after.ino !== ino && after.isFile() && (after.mode & 0o777) === 0o600;
+    });
+    expect(replaced.length).toBeGreaterThanOrEqual(Math.min(2, spoiled.length));
   });
 
   it('writes none with ROLEMAP_NO_CACHE=1, and answers the same', async () => {

@@ -41,7 +41,9 @@ describe('rolemap credential-process: the AWS CLI / SDK credential_process JSON 
 
   it('prints Version 1, the keys, the session token and Expiration, for the mapped role', async () => {
     const run = await runRolemap(['credential-process', '--dir', tree.unitDir(UNIT)], { cwd: sandbox.home, env });
-    expect({ code: run.code, stderr: run.stderr, lines: run.stdout.split('\n').length }).toStrictEqual({ code: 0, stderr: '', lines: 2 });
+    expect({ code: run.code, lines: run.stdout.split('\n').length }).toStrictEqual({ code: 0, lines: 2 });
+    // 800 s of life is under credential-process's 15-minute floor: said once, and still printed.
+    expect(run.stderr).toMatch(/^rolemap WARN AWS granted credentials for \S+ with only \d+s of life \(asked for 1000s\), less than min_ttl \(900s\)[^\n]*\n$/);
     const json = JSON.parse(run.stdout) as Record<string, unknown>;
     const expiresIn = (Date.parse(String(json['Expiration'])) - Date.now()) / 1000;
     expect({
@@ -63,7 +65,7 @@ describe('rolemap credential-process: the AWS CLI / SDK credential_process JSON 
     });
   });
 
-  it('shares the cache with credentials, but never hands an SDK a credential with less than 15 minutes left', async () => {
+  it('shares the cache with credentials; a role that grants less than the 15-minute floor is asked once per wave', async () => {
     const cwd = tree.unitDir(UNIT);
     const steps: Array<[string, number | null, number]> = [];
     for (const args of [[], [], ['credential-process'], ['credential-process'], []]) {
@@ -74,11 +76,12 @@ describe('rolemap credential-process: the AWS CLI / SDK credential_process JSON 
       ['credentials', 0, 1],
       // 800 s left is more than min_ttl: a hit.
       ['credentials', 0, 1],
-      // But less than 900 s: credential-process asks STS again...
-      ['credential-process', 0, 2],
-      // ...each time, since STS cannot give more here; and credentials uses what it got.
-      ['credential-process', 0, 3],
-      ['credentials', 0, 3],
+      // Less than credential-process's 900 s, but STS grants no more than that here (the role's
+      // session is shorter than the floor), so within a minute of obtaining it asking again would
+      // only repeat it: shared, with a warning, instead of one AssumeRole per SDK refresh.
+      ['credential-process', 0, 1],
+      ['credential-process', 0, 1],
+      ['credentials', 0, 1],
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,8 @@ import { writeLiveTree, type LiveTree } from './fixtures/writeLiveTree';
 import { makeSandbox, ROLEMAP_BIN, runRolemap, type Sandbox } from './runRolemap';
 
 const run = promisify(execFile);
+const HAS_AWS_CLI = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
+if (!HAS_AWS_CLI) process.stdout.write('env.integ: the AWS CLI (aws) is not installed; skipping its test\n');
 const UNIT = 'prod/us-east-1/app';
 const OTHER_UNIT = 'dev/us-east-1/app';
 /** A mapping env value that every quoting mistake would mangle or run. */
@@ -73,6 +75,21 @@ describe('rolemap env and env --unset in a real sh (through dist/rolemap)', () =
     }).toStrictEqual({ label: 'after-env', issuedKey: true, region: 'us-east-1', nasty: NASTY, stranded: 'stranded-call-failed' });
     // env says how to undo it, on stderr.
     expect(stderr).toContain('Undo with: eval "$(rolemap env --unset)"');
+  });
+
+  (HAS_AWS_CLI ? it : it.skip)('after eval "$(rolemap env)", the AWS CLI acts as the mapped role, and after --unset as the developer again', async () => {
+    const arn = 'aws sts get-caller-identity --query Arn --output text';
+    const { shown } = await sh(`
+      set -e
+      eval "$(rolemap env)"
+      printf '["env","%s"]\\n' "$(${arn})"
+      eval "$(rolemap env --unset)"
+      printf '["unset","%s"]\\n' "$(${arn})"
+    `, { AWS_DEFAULT_REGION: 'eu-west-1' });
+    expect(shown).toStrictEqual([
+      ['env', expect.stringMatching(/^arn:aws:sts::333333333333:assumed-role\/terragrunt-plan\//)],
+      ['unset', SEED_DEVELOPER.arn],
+    ]);
   });
 
   it('a second env in the same shell restores what the first changed and the second does not', async () => {

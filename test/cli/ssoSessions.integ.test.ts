@@ -383,7 +383,7 @@ describe('issue 7, items 7 to 11: SSO sessions beside other tools (dist/rolemap)
     const run = await runOneOfMany([], unitDir(PERMISSION_SETS[0] ?? ''), env);
 
     expect({ code: run.code, stderr: run.stderr }).toStrictEqual({ code: 0, stderr: '' });
-    expect(await emulator.callCounts()).toEqual({ CreateToken: 1, GetRoleCredentials: 1 });
+    expect(await emulator.callCounts()).toEqual({ CreateToken: 1, GetRoleCredentials: 1, GetCallerIdentity: 1 });
     expect(Date.parse(String(readJson(session)['expiresAt']))).toBeGreaterThan(Date.now());
   });
 
