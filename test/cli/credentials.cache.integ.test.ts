@@ -92,8 +92,9 @@ describe('dist/rolemap credentials and its cache on disk (DESIGN section 6)', ()
 
     // The mapping's min_ttl is 900 s: leave the cached credential 300 s, as if it were 55 minutes old.
     const file = onlyCredentialFile(sandbox.cacheDir);
-    const entry = JSON.parse(fs.readFileSync(file, 'utf8')) as { credentials: { expiration: string } };
+    const entry = JSON.parse(fs.readFileSync(file, 'utf8')) as { credentials: { expiration: string }; obtainedAt: string };
     entry.credentials.expiration = new Date(Date.now() + 300_000).toISOString();
+    entry.obtainedAt = new Date(Date.now() - 3300_000).toISOString();
     fs.writeFileSync(file, JSON.stringify(entry));
 
     const refreshed = await runRolemap([], { cwd, env });
