@@ -1,3 +1,4 @@
+import { statSync, type Stats } from 'node:fs';
 import { cacheId } from '../cache/cacheId';
 import { MAX_CONFIG_FILE_BYTES, VERSION } from '../constants';
 import { ConfigError } from '../errors';
@@ -32,7 +33,7 @@ export interface LoadCompiledInit<T> {
  * The layout of a stored compiled form. Bump it whenever CompiledConfig or CompiledUserConfig
  * (src/config/types.ts) or this wrapper changes shape: entries of another format are misses.
  */
-export const COMPILED_FORMAT = 4;
+export const COMPILED_FORMAT = 5;
 
 interface StoredCompiled {
   format: number;
@@ -102,17 +103,37 @@ const EVERY_PATH = '*';
  */
 const MAX_PARTS = 256;
 
+/**
+ * What a stat of the mapping file says about its content: any write, rename over it or
+ * `touch -r` changes one of these (ctime cannot be set back), except a write in the same
+ * timestamp tick as the stat on a filesystem whose ticks are coarse; see isRacy.
+ */
+interface SourceStamp {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
 /** The index of a compiled mapping file: everything but the mappings, and where its parts are. */
 interface StoredMappingIndex {
   format: number;
   file: string;
-  /** The mapping file's text, compared in full on every read: the identity of the compiled form. */
-  source: string;
+  /** The mapping file's stat, taken before its text was read for this compiled form. */
+  stamp: SourceStamp;
+  /**
+   * The stamp was taken within RACY_WINDOW_MS of the file's last change, so a later edit in the
+   * same tick could keep it: a read compares the text in full until the stamp is renewed.
+   */
+  racy: boolean;
   head: Omit<CompiledConfig, 'mappings'>;
   /** 0: one part per first segment, named `s:<segment>`; else the number of hashed shards. */
   shards: number;
   /** Part name (EVERY_PATH or a shard number) -> cache id of the part. */
   parts: Record<string, string>;
+  /** Cache id of the StoredMappingSource this form was compiled from. */
+  source: string;
   token: string;
 }
 
@@ -122,6 +143,20 @@ interface StoredMappingPart {
   part: string;
   mappings: CompiledMapping[];
 }
+
+/** The text a compiled form was compiled from, read only when the stamp cannot vouch for it. */
+interface StoredMappingSource {
+  format: number;
+  token: string;
+  text: string;
+}
+
+/**
+ * The coarsest timestamp tick rolemap allows for (FAT keeps modification times in 2 s steps),
+ * with a margin for a file server's clock running a little behind ours. A stamp whose last change
+ * is older than this was taken after the tick of that change ended: any later edit changes it.
+ */
+export const RACY_WINDOW_MS = 3000;
 
 export interface LoadCompiledMappingInit {
   file: string;
@@ -133,6 +168,10 @@ export interface LoadCompiledMappingInit {
   unitPath: string | undefined;
   compile: (text: string, file: string) => Promise<CompiledConfig>;
   onStoreError?: (error: unknown) => void;
+  /** The filesystem and clock, for tests that play a coarse-timestamp filesystem or count reads. */
+  stat?: (file: string) => Stats | undefined;
+  readFile?: (file: string) => string;
+  now?: () => number;
 }
 
 /**
@@ -141,33 +180,91 @@ export interface LoadCompiledMappingInit {
  * The compiled form is split by each glob's first literal segment (`team7/**` goes to the shard
  * of `team7`; globs that start with a wildcard go to a part every call reads), so that a call in
  * a tree of 5,000 mappings parses a few hundred, not all. An index holds the rest of the config,
- * the mapping file's full text and the parts' names; each part names the compile it belongs to.
+ * the mapping file's stamp and the parts' names; each part names the compile it belongs to.
  *
- * Identity by content, compared in full: the index holds the text it was compiled from and a
- * read compares it with the file's text. Size and timestamps are not enough (coarse-timestamp
- * filesystems, `touch -r`), and an equality check of a few hundred KB costs less than hashing it.
+ * Identity by stamp, guarded as git guards its index ("racy git"): device, inode, size, mtime
+ * and ctime vouch for the content only when they were taken at least RACY_WINDOW_MS after the
+ * file last changed. Otherwise, or when the stamp differs, the text is read and compared in full
+ * with the text the form was compiled from (a hash would have to be cryptographic, and loading
+ * node:crypto costs more than the rest of a hit); a match renews the stamp, a difference
+ * recompiles. So a stale compiled form is never served, even on coarse-timestamp filesystems or
+ * after `touch -r`, and a hit of a 400 KB mapping file reads neither it nor a copy of it.
  * Anything else (missing or torn part, another format, another shape) is a miss: recompiled.
  * @throws ConfigError when the file cannot be read or is invalid.
  */
 export async function loadCompiledMapping(init: LoadCompiledMappingInit): Promise<CompiledConfig> {
   const { file, store } = init;
-  const text = readText(file);
   const indexId = cacheId(`mapping-index:${file}`);
-  const index = store?.read(indexId);
-  if (store !== undefined && isMappingIndex(index) && index.file === file && index.source === text) {
+  const stored = store?.read(indexId);
+  const index = isMappingIndex(stored) && stored.file === file ? stored : undefined;
+  const stampedAt = (init.now ?? Date.now)();
+  const stamp = stampOf((init.stat ?? statOrUndefined)(file));
+
+  if (store !== undefined && index !== undefined && stamp !== undefined && !index.racy && sameStamp(index.stamp, stamp)) {
     const mappings = readParts(store, index, init.unitPath);
     if (mappings !== undefined) return { ...index.head, mappings };
+  }
+
+  const text = (init.readFile ?? readText)(file);
+  const racy = stamp === undefined || isRacy(stamp, stampedAt);
+  if (store !== undefined && index !== undefined && isSourceOf(store.read(index.source), index, text)) {
+    const mappings = readParts(store, index, init.unitPath);
+    if (mappings !== undefined) {
+      if (stamp !== undefined && !racy) renewStamp(store, indexId, index, stamp, init.onStoreError);
+      return { ...index.head, mappings };
+    }
   }
 
   const compiled = await init.compile(text, file);
   if (store !== undefined) {
     try {
-      writeParts(store, indexId, compiled, text, isMappingIndex(index) ? index : undefined);
+      writeParts(store, indexId, compiled, text, { stamp: stamp ?? NO_STAMP, racy }, index);
     } catch (error) {
       init.onStoreError?.(error);
     }
   }
   return compiled;
+}
+
+/** Stands for a file whose stat failed just before it was read: never equal to a real stamp. */
+const NO_STAMP: SourceStamp = { dev: -1, ino: -1, size: -1, mtimeMs: -1, ctimeMs: -1 };
+
+function statOrUndefined(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    // readText says what is wrong with the file.
+    return undefined;
+  }
+}
+
+function stampOf(stat: Stats | undefined): SourceStamp | undefined {
+  if (stat === undefined || !stat.isFile()) return undefined;
+  return { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
+}
+
+function sameStamp(a: SourceStamp, b: SourceStamp): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+}
+
+/** Whether an edit after `stampedAt` could fall in the tick of the file's last change. */
+function isRacy(stamp: SourceStamp, stampedAt: number): boolean {
+  return Math.max(stamp.mtimeMs, stamp.ctimeMs) > stampedAt - RACY_WINDOW_MS;
+}
+
+function isSourceOf(value: unknown, index: StoredMappingIndex, text: string): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const source = value as Partial<Record<keyof StoredMappingSource, unknown>>;
+  return source.format === COMPILED_FORMAT && source.token === index.token && source.text === text;
+}
+
+/** The text still matches a form whose stamp is outdated or was racy: the stamp vouches from now on. */
+function renewStamp(store: CompiledStore, indexId: string, index: StoredMappingIndex, stamp: SourceStamp, onStoreError?: (error: unknown) => void): void {
+  try {
+    store.write(indexId, { ...index, stamp, racy: false } satisfies StoredMappingIndex);
+  } catch (error) {
+    onStoreError?.(error);
+  }
 }
 
 /** The first literal segment a unit path must start with to match the glob, or undefined. */
@@ -200,7 +297,14 @@ function readParts(store: CompiledStore, index: StoredMappingIndex, unitPath: st
   return [...byIndex.values()].sort((a, b) => a.index - b.index);
 }
 
-function writeParts(store: CompiledStore, indexId: string, compiled: CompiledConfig, text: string, previous: StoredMappingIndex | undefined): void {
+function writeParts(
+  store: CompiledStore,
+  indexId: string,
+  compiled: CompiledConfig,
+  text: string,
+  stamped: Pick<StoredMappingIndex, 'stamp' | 'racy'>,
+  previous: StoredMappingIndex | undefined,
+): void {
   const { mappings, ...head } = compiled;
   const segments = new Set(mappings.flatMap((mapping) => mapping.globs.map(firstSegmentOf)));
   const shards = segments.size <= MAX_PARTS ? 0 : MAX_PARTS;
@@ -219,10 +323,13 @@ function writeParts(store: CompiledStore, indexId: string, compiled: CompiledCon
     store.write(id, { format: COMPILED_FORMAT, token, part: name, mappings: group } satisfies StoredMappingPart);
     parts[name] = id;
   }
+  const source = cacheId(`mapping-source:${compiled.file}:${token}`);
+  store.write(source, { format: COMPILED_FORMAT, token, text } satisfies StoredMappingSource);
   // The index last: it never names a part that is not written yet.
-  store.write(indexId, { format: COMPILED_FORMAT, file: compiled.file, source: text, head, shards, parts, token } satisfies StoredMappingIndex);
+  store.write(indexId, { format: COMPILED_FORMAT, file: compiled.file, ...stamped, head, shards, parts, source, token } satisfies StoredMappingIndex);
   if (previous !== undefined && previous.token !== token) {
-    for (const id of Object.values(previous.parts)) if (!Object.values(parts).includes(id)) store.remove?.(id);
+    const kept = new Set([...Object.values(parts), source]);
+    for (const id of [...Object.values(previous.parts), previous.source]) if (!kept.has(id)) store.remove?.(id);
   }
 }
 
@@ -233,6 +340,9 @@ function isMappingIndex(value: unknown): value is StoredMappingIndex {
     index.format === COMPILED_FORMAT &&
     typeof index.file === 'string' &&
     typeof index.source === 'string' &&
+    /^[0-9a-f]{64}$/.test(index.source) &&
+    typeof index.racy === 'boolean' &&
+    isSourceStamp(index.stamp) &&
     typeof index.token === 'string' &&
     typeof index.shards === 'number' &&
     Number.isInteger(index.shards) &&
@@ -242,6 +352,12 @@ function isMappingIndex(value: unknown): value is StoredMappingIndex {
     Object.values(index.parts).every((id) => typeof id === 'string' && /^[0-9a-f]{64}$/.test(id)) &&
     isCompiledConfig({ ...(index.head as object), mappings: [] })
   );
+}
+
+function isSourceStamp(value: unknown): value is SourceStamp {
+  if (typeof value !== 'object' || value === null) return false;
+  const stamp = value as Partial<Record<keyof SourceStamp, unknown>>;
+  return [stamp.dev, stamp.ino, stamp.size, stamp.mtimeMs, stamp.ctimeMs].every((field) => typeof field === 'number');
 }
 
 function isMappingPart(value: unknown): value is StoredMappingPart {
