@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 
 import { CacheError } from '../errors';
 import { errnoCode } from './errnoCode';
@@ -38,7 +38,7 @@ export interface FileStore {
   readonly dir: string;
   /** The parsed entry, or undefined when it is missing, unparsable or not trusted (a miss, never a throw). */
   read(namespace: string, id: string): unknown;
-  /** Replaces the entry atomically (0600 temp file, fsync, rename). Throws CacheError. */
+  /** Replaces the entry atomically (0600 temp file, then rename). Throws CacheError. */
   write(namespace: string, id: string, value: unknown): void;
   /** Whether there was an entry to remove. Throws CacheError. */
   remove(namespace: string, id: string): boolean;
@@ -112,10 +112,12 @@ export function createFileStore(init: FileStoreInit): FileStore {
         created = true;
         try {
           writeFileSync(fd, text);
-          fsyncSync(fd);
         } finally {
           closeSync(fd);
         }
+        // No fsync of the file or the directory: this is a cache. A power cut may lose an entry
+        // or leave it torn, and a lost or torn entry is a miss (read validates every entry);
+        // two fsyncs would cost every miss a few milliseconds on a real disk, for nothing.
         replaceWith(temp, file);
       } catch (error) {
         if (created) removeQuietly(temp);
@@ -124,7 +126,6 @@ export function createFileStore(init: FileStoreInit): FileStore {
           hint: `Check that ${dir} is yours and has free space, or set ROLEMAP_NO_CACHE=1.`,
         });
       }
-      syncDirectory(dir);
     },
 
     remove(namespace, id) {
@@ -189,16 +190,3 @@ function removeQuietly(file: string): void {
   }
 }
 
-/** Makes the rename durable. Best effort: some file systems refuse to fsync a directory. */
-function syncDirectory(dir: string): void {
-  try {
-    const fd = openSync(dir, constants.O_RDONLY);
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // The entry is written either way; only its survival of a power cut is less certain.
-  }
-}
