@@ -6,9 +6,10 @@
 //                       its ES module loader, which alone costs more than the hit budget)
 //   dist/rolemap.codecache
 //                       V8's code cache of rolemap.cjs, trained on a cache hit and a miss at build time
-//   dist/lib/*.cjs      rolemap's slow-path modules (config compiler, auth kinds with the AWS SDK
-//                       bundled in as CommonJS, other commands), one file per module that the code
-//                       loads with import(), found in esbuild's metafile; required on demand
+//   dist/lib/*.cjs      rolemap's slow-path modules (config compiler, auth kinds, other commands, and
+//                       each AWS SDK package bundled as CommonJS in a lib of its own), one file per
+//                       module that the code loads with import(), found in esbuild's metafile;
+//                       required on demand
 //   dist/lib/*.codecache
 //                       their V8 code caches, trained on a real miss against the local emulator
 //   dist/lib/errors.cjs the error classes, one copy shared by all of the above, so that
@@ -21,8 +22,9 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync 
 import { basename, resolve } from 'node:path';
 
 /**
- * The AWS SDK packages rolemap imports (always with import(), never statically, never from the
- * hot bundle): bundled as CommonJS into the slow-path lib of each auth kind that uses them.
+ * The AWS SDK packages rolemap imports: each only by its own module in src/auth/sdk/, which
+ * src/auth/loadSdk.ts loads with import(); so each package is bundled as CommonJS into a lib of
+ * its own, and a call loads only the packages it uses.
  */
 const VENDOR_ESM = {
   '@aws-sdk/client-sts': 'client-sts',
@@ -36,6 +38,13 @@ const VENDOR_CJS = { yaml: 'yaml', minimatch: 'minimatch', pino: 'pino' };
 
 const HOT_ENTRY = resolve('src/cli/main.ts');
 const ERRORS = resolve('src/errors.ts');
+const SDK_DIR = resolve('src/auth/sdk') + '/';
+/**
+ * Clients whose default credential chain rolemap never runs (it gives them credentials, or their
+ * calls are unsigned): their import of it resolves to a stand-in that fails if it ever were run.
+ */
+const WITHOUT_DEFAULT_CHAIN = ['@aws-sdk/client-sts', '@aws-sdk/client-sso-oidc'];
+const NO_DEFAULT_CHAIN = resolve('src/auth/sdk/noDefaultCredentials.ts');
 
 /**
  * rolemap's slow-path modules, each built as dist/lib/<name>.cjs: every module of src/ that the
@@ -142,6 +151,9 @@ async function main() {
     return {
       name: 'link-pieces',
       setup(b) {
+        b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, (args) =>
+          WITHOUT_DEFAULT_CHAIN.some((client) => args.importer.includes(`/node_modules/${client}/`)) ? { path: NO_DEFAULT_CHAIN } : undefined,
+        );
         const vendor = new RegExp(
           `^(${[...Object.keys(VENDOR_ESM), ...Object.keys(VENDOR_CJS)].map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`,
         );
@@ -150,11 +162,11 @@ async function main() {
           if (args.importer.includes('/node_modules/')) return undefined;
           const cjs = VENDOR_CJS[args.path];
           if (cjs !== undefined) return { path: `${up}vendor/${cjs}.cjs`, external: true };
-          if (args.kind !== 'dynamic-import') {
-            throw new Error(`${args.path} is imported statically by ${args.importer}; load it with await import()`);
+          if (!resolve(args.importer).startsWith(SDK_DIR)) {
+            throw new Error(`${args.path} is imported by ${args.importer}; the SDK enters only through src/auth/sdk/ (loaded by src/auth/loadSdk.ts)`);
           }
           if (from === '.') throw new Error(`${args.path} is reachable from the hot bundle through ${args.importer}; move that code into a lib`);
-          // Bundled into the lib as CommonJS: with the lib's code cache, V8 compiles none of it.
+          // Bundled into its src/auth/sdk lib as CommonJS: with the lib's code cache, V8 compiles none of it.
           return undefined;
         });
         b.onResolve({ filter: /^\.\.?\// }, (args) => {

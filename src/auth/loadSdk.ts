@@ -1,6 +1,10 @@
 /**
  * The one place the AWS SDK is loaded. Nothing on the cache-hit path imports it; the credential
  * kinds that need it call these when they run.
+ *
+ * Each package is re-exported by its own module in sdk/, which the build makes its own lib
+ * (dist/lib/<name>.cjs, with its code cache): an AssumeRole miss loads the STS client and the
+ * environment-keys provider, not the SSO clients and the whole provider chain beside them.
  */
 import { checkSharedAwsFiles } from './checkSharedAwsFiles';
 
@@ -18,31 +22,31 @@ function prepareForSdk(): void {
 }
 
 /** Loads @aws-sdk/client-sts. */
-export async function loadSts(): Promise<typeof import('@aws-sdk/client-sts')> {
+export async function loadSts(): Promise<typeof import('./sdk/clientSts')> {
   prepareForSdk();
-  return import('@aws-sdk/client-sts');
+  return import('./sdk/clientSts');
 }
 
 /** Loads @aws-sdk/credential-provider-env: environment keys alone, without the rest of the chain. */
-export async function loadEnvironmentProvider(): Promise<typeof import('@aws-sdk/credential-provider-env')> {
+export async function loadEnvironmentProvider(): Promise<typeof import('./sdk/credentialProviderEnv')> {
   prepareForSdk();
-  return import('@aws-sdk/credential-provider-env');
+  return import('./sdk/credentialProviderEnv');
 }
 
 /** Loads @aws-sdk/credential-providers (the default chain for base credentials). */
-export async function loadCredentialProviders(): Promise<typeof import('@aws-sdk/credential-providers')> {
+export async function loadCredentialProviders(): Promise<typeof import('./sdk/credentialProviders')> {
   prepareForSdk();
-  return import('@aws-sdk/credential-providers');
+  return import('./sdk/credentialProviders');
 }
 
 /** Loads @aws-sdk/client-sso (the IAM Identity Center portal). */
-export async function loadSso(): Promise<typeof import('@aws-sdk/client-sso')> {
+export async function loadSso(): Promise<typeof import('./sdk/clientSso')> {
   prepareForSdk();
-  return import('@aws-sdk/client-sso');
+  return import('./sdk/clientSso');
 }
 
 /** Loads @aws-sdk/client-sso-oidc (device authorization and token refresh). */
-export async function loadSsoOidc(): Promise<typeof import('@aws-sdk/client-sso-oidc')> {
+export async function loadSsoOidc(): Promise<typeof import('./sdk/clientSsoOidc')> {
   prepareForSdk();
-  return import('@aws-sdk/client-sso-oidc');
+  return import('./sdk/clientSsoOidc');
 }

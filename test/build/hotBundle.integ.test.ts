@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeSandbox, ROLEMAP_BIN } from '../cli/runRolemap';
+import { makeSandbox, runRolemap } from '../cli/runRolemap';
+import { SEED_DEVELOPER, startEmulator } from '../emulator';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.join(ROOT, 'dist');
@@ -47,35 +48,70 @@ describe('the hot bundle (dist/rolemap.cjs) and what a cache hit loads', () => {
     expect(required.filter((name) => name.startsWith('./lib/')).length).toBeGreaterThan(5);
   });
 
-  it('a cache hit through dist/rolemap loads no lib but the error classes, nothing vendored, and not node:crypto', () => {
+  /** Records what a run of dist/rolemap loads: Node's own modules, and the .cjs files it reads or requires. */
+  const probe = path.join(os.tmpdir(), `rolemap-probe-${process.pid}.cjs`);
+  beforeAll(() => {
+    fs.writeFileSync(
+      probe,
+      // dist/rolemap loads its own files itself (with their code caches): seen as reads of .cjs files.
+      "const fs = require('fs');\nconst read = fs.readFileSync;\nconst files = new Set();\nfs.readFileSync = function (file, ...rest) { if (typeof file === 'string' && file.endsWith('.cjs')) files.add(file); return read.call(this, file, ...rest); };\nprocess.on('exit', () => fs.writeSync(2, 'LOADED ' + JSON.stringify({ native: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)), files: [...new Set([...Object.keys(require.cache), ...files])] }) + '\\n'));\n",
+    );
+  });
+  afterAll(() => fs.rmSync(probe, { force: true }));
+
+  async function probed(cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; native: string[]; files: string[] }> {
+    const run = await runRolemap([], { cwd, env: { ...env, NODE_OPTIONS: `--require ${probe}` } });
+    const line = run.stderr.split('\n').find((l) => l.startsWith('LOADED ')) ?? 'LOADED {"native":[],"files":[]}';
+    const loaded = JSON.parse(line.slice('LOADED '.length)) as { native: string[]; files: string[] };
+    return {
+      ...run,
+      stderr: run.stderr.split('\n').filter((l) => !l.startsWith('LOADED ')).join('\n'),
+      native: loaded.native,
+      files: loaded.files.filter((file) => file !== probe).map((file) => path.relative(DIST, file)).sort(),
+    };
+  }
+
+  function unitTree(home: string): string {
+    const tree = path.join(home, 'live');
+    const unit = path.join(tree, 'app');
+    fs.mkdirSync(unit, { recursive: true });
+    fs.writeFileSync(path.join(tree, 'rolemap.yaml'), 'version: 1\ndefaults:\n  region: us-east-1\nmappings:\n  - paths: ["app"]\n    account: "111111111111"\n    role: terragrunt\n');
+    return unit;
+  }
+
+  it('a cache hit through dist/rolemap loads no lib but the error classes, nothing vendored, and not node:crypto', async () => {
     const sandbox = makeSandbox();
     try {
-      const tree = path.join(sandbox.home, 'live');
-      const unit = path.join(tree, 'app');
-      fs.mkdirSync(unit, { recursive: true });
-      fs.writeFileSync(path.join(tree, 'rolemap.yaml'), 'version: 1\ndefaults:\n  region: us-east-1\nmappings:\n  - paths: ["app"]\n    account: "111111111111"\n    role: terragrunt\n');
+      const unit = unitTree(sandbox.home);
       const env = { ...sandbox.env, AWS_ACCESS_KEY_ID: 'AKIAHOTBUNDLETEST000', AWS_SECRET_ACCESS_KEY: 'hot-bundle-test' };
       // A credential in the cache, written by rolemap's own store as a miss would have.
       const seed = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/build/seedHit.ts'), unit], { cwd: ROOT, env, encoding: 'utf8' });
       expect(seed.stderr).toBe('');
-      const probe = path.join(os.tmpdir(), `rolemap-probe-${process.pid}.cjs`);
-      fs.writeFileSync(
-        probe,
-        // dist/rolemap loads its own files itself (with their code caches): seen as reads of .cjs files.
-        "const fs = require('fs');\nconst read = fs.readFileSync;\nconst files = new Set();\nfs.readFileSync = function (file, ...rest) { if (typeof file === 'string' && file.endsWith('.cjs')) files.add(file); return read.call(this, file, ...rest); };\nprocess.on('exit', () => fs.writeSync(2, 'LOADED ' + JSON.stringify({ native: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)), files: [...new Set([...Object.keys(require.cache), ...files])] }) + '\\n'));\n",
-      );
-      try {
-        const hit = spawnSync(process.execPath, [ROLEMAP_BIN], { cwd: unit, env: { ...env, NODE_OPTIONS: `--require ${probe}` }, encoding: 'utf8' });
-        expect({ status: hit.status, stderr: hit.stderr.split("\n").filter((l) => !l.startsWith("LOADED ")).join("\n") }).toStrictEqual({ status: 0, stderr: "" });
-        expect(JSON.parse(hit.stdout)).toMatchObject({ awsCredentials: { ACCESS_KEY_ID: 'ASIAHOTBUNDLESEED000' } });
-        const line = hit.stderr.split('\n').find((l) => l.startsWith('LOADED ')) ?? 'LOADED {}';
-        const loaded = JSON.parse(line.slice('LOADED '.length)) as { native: string[]; files: string[] };
-        expect(loaded.native.filter((name) => /^(crypto|internal\/crypto)/.test(name))).toStrictEqual([]);
-        expect(loaded.files.filter((file) => file !== probe).map((file) => path.relative(DIST, file)).sort()).toStrictEqual(['lib/errors.cjs', 'rolemap', 'rolemap.cjs']);
-      } finally {
-        fs.rmSync(probe, { force: true });
-      }
+      const hit = await probed(unit, env);
+      expect({ code: hit.code, stderr: hit.stderr }).toStrictEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(hit.stdout)).toMatchObject({ awsCredentials: { ACCESS_KEY_ID: 'ASIAHOTBUNDLESEED000' } });
+      expect(hit.native.filter((name) => /^(crypto|internal\/crypto)/.test(name))).toStrictEqual([]);
+      expect(hit.files).toStrictEqual(['lib/errors.cjs', 'rolemap', 'rolemap.cjs']);
     } finally {
+      sandbox.cleanup();
+    }
+  });
+
+  it('an AssumeRole miss on environment keys loads the STS client and the environment provider, not the SSO clients or the whole provider chain', async () => {
+    const sandbox = makeSandbox();
+    const emulator = await startEmulator();
+    try {
+      const unit = unitTree(sandbox.home);
+      const env = { ...sandbox.env, ...emulator.env(), AWS_ACCESS_KEY_ID: SEED_DEVELOPER.accessKeyId, AWS_SECRET_ACCESS_KEY: SEED_DEVELOPER.secretAccessKey };
+      const miss = await probed(unit, env);
+      expect(miss.code).toBe(0);
+      expect(emulator.calls('AssumeRole')).toBe(1);
+      const sdkLibs = miss.files.filter((file) => /^lib\/(client|credentialProvider)/.test(file));
+      expect(sdkLibs).toStrictEqual(['lib/clientSts.cjs', 'lib/credentialProviderEnv.cjs']);
+      // The STS client's own default credential chain is left out of its lib (rolemap gives it credentials).
+      expect(fs.readFileSync(path.join(DIST, 'lib/clientSts.cjs'), 'utf8')).not.toContain('fromNodeProviderChain');
+    } finally {
+      await emulator.close();
       sandbox.cleanup();
     }
   });

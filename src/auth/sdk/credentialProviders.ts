@@ -1,0 +1,2 @@
+// One AWS SDK package as its own lib (dist/lib/credentialProviders.cjs), so that a call loads only the packages it uses.
+export * from '@aws-sdk/credential-providers';
