@@ -14,7 +14,6 @@
  * A cache V8 rejects is ignored and the file compiles as usual: slower, never wrong.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { Script } from 'node:vm';
 import { userCodeCache } from './userCodeCache';
@@ -71,15 +70,24 @@ export function createLoader(dist: string, caches: CodeCacheSource): (file: stri
     return fileModule.exports;
   };
   const requireFor = (file: string): NodeJS.Require => {
-    const nodeRequire = createRequire(file);
+    // Node's require for this file, made on first need: a hit requires only Node's own modules
+    // (the same from any file) and rolemap's libs, and making one costs a noticeable share of it.
+    let nodeRequire: NodeJS.Require | undefined;
+    const requireFromFile = (): NodeJS.Require => (nodeRequire ??= (require('node:module') as typeof import('node:module')).createRequire(file));
     const own = (id: string): unknown => {
+      if (id.startsWith('node:')) return require(id);
       if (id.startsWith('./') && id.endsWith('.cjs')) {
         const target = join(dirname(file), id);
         if (dirname(target) === libDir) return load(target);
       }
-      return nodeRequire(id);
+      return requireFromFile()(id);
     };
-    return Object.assign(own, nodeRequire);
+    return Object.defineProperties(own, {
+      resolve: { get: () => requireFromFile().resolve },
+      cache: { get: () => requireFromFile().cache },
+      main: { get: () => requireFromFile().main },
+      extensions: { get: () => requireFromFile().extensions },
+    }) as NodeJS.Require;
   };
   return load;
 }

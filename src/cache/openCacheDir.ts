@@ -21,18 +21,22 @@ export type OpenCacheDirResult =
  */
 export function openCacheDir(init: OpenCacheDirInit): OpenCacheDirResult {
   const { dir, uid } = init;
-  let mkdirError: unknown;
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    mkdirError = error;
-  }
-  let stat: Stats;
-  try {
-    stat = lstatSync(dir);
-  } catch (error) {
-    const code = errnoCode(mkdirError ?? error) ?? 'unknown error';
-    return untrusted(dir, `rolemap cannot create the cache directory ${dir} (${code}). Fix its parent's permissions or set ROLEMAP_CACHE_DIR.`);
+  // One lstat on every call where the directory exists (every call but the first): a hit makes
+  // this check, and mkdir first would cost two more system calls each time.
+  let stat = lstatOrUndefined(dir);
+  if (stat === undefined) {
+    let mkdirError: unknown;
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      mkdirError = error;
+    }
+    try {
+      stat = lstatSync(dir);
+    } catch (error) {
+      const code = errnoCode(mkdirError ?? error) ?? 'unknown error';
+      return untrusted(dir, `rolemap cannot create the cache directory ${dir} (${code}). Fix its parent's permissions or set ROLEMAP_CACHE_DIR.`);
+    }
   }
   const quoted = shellQuote(dir);
   if (stat.isSymbolicLink()) {
@@ -49,6 +53,14 @@ export function openCacheDir(init: OpenCacheDirInit): OpenCacheDirResult {
     return untrusted(dir, `The cache directory ${dir} can be written by group or others (mode ${mode}). Run \`chmod 700 ${quoted}\`.`);
   }
   return { status: 'trusted', dir };
+}
+
+function lstatOrUndefined(dir: string): Stats | undefined {
+  try {
+    return lstatSync(dir);
+  } catch {
+    return undefined;
+  }
 }
 
 function untrusted(dir: string, why: string): OpenCacheDirResult {

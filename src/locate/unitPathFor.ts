@@ -23,7 +23,8 @@ export function unitPathFor(unitDir: string, mappingFile: string): string {
 
 function realDir(dir: string): string {
   try {
-    return realpathSync(dir);
+    // One realpath(3) call instead of an lstat per path component in JavaScript.
+    return realpathSync.native(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') {
