@@ -3,6 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { assertDistIsCurrent } from '../distIsCurrent';
+
+// Every test of the built binary imports this file: none runs against a stale dist/.
+assertDistIsCurrent();
+
 export const ROLEMAP_BIN = path.resolve(__dirname, '../../dist/rolemap');
 export const EXAMPLES_LIVE = path.resolve(__dirname, '../../examples/live');
 

@@ -6,9 +6,11 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { CallLogEntry } from '../../emulator';
 import type { TerragruntBinary } from './findTerragrunts';
 import type { EmulatorProcess } from './startEmulatorProcess';
+import { assertDistIsCurrent } from '../../distIsCurrent';
 
 const ROOT = path.resolve(__dirname, '../../..');
 /** The built rolemap, as a user's TG_AUTH_PROVIDER_CMD names it. */
+assertDistIsCurrent();
 export const ROLEMAP_BIN = path.join(ROOT, 'dist/rolemap');
 export const TOFU_STUB = path.resolve(__dirname, '../fixtures/tofu-stub');
 const CALL_RECORDER = path.resolve(__dirname, '../fixtures/recordRolemapCall.cjs');
