@@ -222,6 +222,32 @@ describe('rolemap login --mfa through dist/rolemap (DESIGN section 5, issue 12)'
     );
   });
 
+  it('explain says whether an MFA session is in use and when it expires, without a secret or an AWS call', async () => {
+    const env = envFor('dev');
+    const explain = (args: string[]): Promise<RolemapRun> => runRolemap(['explain', ...args], { cwd: tree.unitDir('dev/vpc'), env });
+    const before = await explain([]);
+    expect(before.code).toBe(0);
+    expect(before.stdout).toContain(`MFA session of profile dev (${SEED_MFA_DEVICE.serial}): none; a call fails until you run \`rolemap login --mfa --profile dev\`\n`);
+
+    expect((await login(['--code', SEED_MFA_DEVICE.code], env)).code).toBe(0);
+    const [file] = mfaFiles(sandbox.cacheDir);
+    const session = JSON.parse(fs.readFileSync(file ?? '', 'utf8')) as { expiration: string; secretAccessKey: string; sessionToken: string; accessKeyId: string };
+    emulator.resetCalls();
+    const after = await explain(['--json']);
+    expect(after.code).toBe(0);
+    const report = JSON.parse(after.stdout) as { base: { mfa: unknown } };
+    expect(report.base.mfa).toStrictEqual({
+      profile: 'dev',
+      mfaSerial: SEED_MFA_DEVICE.serial,
+      session: 'in-use',
+      expiration: session.expiration,
+      login: 'rolemap login --mfa --profile dev',
+    });
+    expect((await explain([])).stdout).toContain(`MFA session of profile dev (${SEED_MFA_DEVICE.serial}): in use, expires ${session.expiration}\n`);
+    expect([session.secretAccessKey, session.sessionToken, session.accessKeyId].filter((secret) => after.stdout.includes(secret))).toStrictEqual([]);
+    expect(emulator.calls()).toBe(0);
+  });
+
   it('logs no secret at trace level, from the login or from the calls that use the session', async () => {
     const env = envFor('dev', { ROLEMAP_LOG_LEVEL: 'trace' });
     const loggedIn = await login(['--code', SEED_MFA_DEVICE.code], env);
