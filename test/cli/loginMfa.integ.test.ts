@@ -147,6 +147,14 @@ describe('rolemap login --mfa through dist/rolemap (DESIGN section 5, issue 12)'
     );
   });
 
+  it('never asks for a code in a credentials call, even on a terminal', async () => {
+    const run = await onATerminal([process.execPath, ROLEMAP_BIN, 'credentials', '--dir', tree.unitDir('dev/vpc')], SEED_MFA_DEVICE.code, envFor('dev'));
+    expect(run.code).toBe(1);
+    expect(run.shown).not.toContain('MFA code for');
+    expect(run.shown).toContain('Run `rolemap login --mfa --profile dev` in a terminal.');
+    expect(emulator.calls()).toBe(0);
+  });
+
   it('the same keys without MFA are refused by a role that requires it (the emulator enforces the trust)', async () => {
     const run = await credentials('dev/vpc', envFor('plain'));
     expect({ code: run.code, stdout: run.stdout, result: emulator.callLog()[0]?.result }).toStrictEqual({ code: 1, stdout: '', result: 'AccessDenied' });
