@@ -54,6 +54,8 @@ const NO_BASE_HINT =
  * EKS IRSA, AWS_DEFAULT_PROFILE / AWS_PROFILE, container, the default profile and instance metadata). Sends RoleSessionName, DurationSeconds and, where set,
  * ExternalId, SourceIdentity and Tags. Throttling, 5xx, network errors and timeouts are retried
  * within the deadline; anything else throws a CredentialsError naming the role and the caller.
+ * A base profile with mfa_serial takes the MFA session `rolemap login --mfa` cached for it
+ * (mfaBaseCredentials), and without one fails at once with that command: it never prompts.
  */
 export function fromAssumeRole(init: FromAssumeRoleInit): CredentialProvider {
   return async () => {
