@@ -24,13 +24,19 @@ function isMfaSessionEntry(value: unknown): value is MfaSessionEntry {
   );
 }
 
+/** The MFA session entry stored under `id`, whoever owns it; undefined when missing or damaged. */
+export function readMfaSessionEntry(store: FileStore, id: string): MfaSessionEntry | undefined {
+  const entry = store.read(MFA_NAMESPACE, id);
+  return isMfaSessionEntry(entry) ? entry : undefined;
+}
+
 /**
  * The MFA session `rolemap login --mfa` stored for exactly this profile and device. It is fresh
  * while more than MFA_SESSION_MARGIN_SECONDS are left; a damaged or old file is a miss.
  */
 export function readMfaSession(store: FileStore, owner: MfaSessionOwner, /** Epoch milliseconds. */ now: number): MfaSessionState {
-  const entry = store.read(MFA_NAMESPACE, mfaSessionId(owner));
-  if (!isMfaSessionEntry(entry) || entry.profile !== owner.profile || entry.mfaSerial !== owner.mfaSerial) return { status: 'missing' };
+  const entry = readMfaSessionEntry(store, mfaSessionId(owner));
+  if (entry === undefined || entry.profile !== owner.profile || entry.mfaSerial !== owner.mfaSerial) return { status: 'missing' };
   if (Date.parse(entry.expiration) - now <= MFA_SESSION_MARGIN_SECONDS * 1000) return { status: 'expired', expiration: entry.expiration };
   const { accessKeyId, secretAccessKey, sessionToken, expiration } = entry;
   return { status: 'fresh', session: { accessKeyId, secretAccessKey, sessionToken, expiration } };

@@ -193,9 +193,9 @@ Prints rolemap's version (the same as \`rolemap --version\`).
 `,
   cache: `Usage: rolemap cache list|clear [--json]
 
-  list          the cached credentials, without secrets: role, session name, auth, base
-                identity and expiry
-  clear         remove every cached credential, remembered failure and lock
+  list          the cached credentials and MFA sessions, without secrets: role, session name,
+                auth, base identity and expiry
+  clear         remove every cached credential, MFA session, remembered failure and lock
   --json        list as JSON
 `,
 };

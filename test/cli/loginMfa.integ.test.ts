@@ -256,6 +256,32 @@ describe('rolemap login --mfa through dist/rolemap (DESIGN section 5, issue 12)'
     expect(emulator.calls()).toBe(0);
   });
 
+  it('cache list shows the session without a secret; cache clear removes it', async () => {
+    const env = envFor('dev');
+    expect((await login(['--code', SEED_MFA_DEVICE.code], env)).code).toBe(0);
+    const [file] = mfaFiles(sandbox.cacheDir);
+    const session = JSON.parse(fs.readFileSync(file ?? '', 'utf8')) as { expiration: string; secretAccessKey: string; sessionToken: string; accessKeyId: string };
+    const list = await runRolemap(['cache', 'list', '--json'], { cwd: sandbox.home, env });
+    expect(list.code).toBe(0);
+    expect((JSON.parse(list.stdout) as { entries: unknown[] }).entries).toStrictEqual([
+      {
+        status: 'mfa-session',
+        key: path.basename(file ?? '').slice('mfa-'.length, 'mfa-'.length + 12),
+        profile: 'dev',
+        mfaSerial: SEED_MFA_DEVICE.serial,
+        expiration: session.expiration,
+        expiresInSeconds: expect.any(Number),
+      },
+    ]);
+    const text = await runRolemap(['cache', 'list'], { cwd: sandbox.home, env });
+    expect(text.stdout).toMatch(new RegExp(`\\nvalid +MFA session of profile dev +- +mfa +${SEED_MFA_DEVICE.serial} +\\d+s left\\n`));
+    expect([session.secretAccessKey, session.sessionToken, session.accessKeyId].filter((secret) => (list.stdout + text.stdout).includes(secret))).toStrictEqual([]);
+
+    expect((await runRolemap(['cache', 'clear'], { cwd: sandbox.home, env })).code).toBe(0);
+    expect(mfaFiles(sandbox.cacheDir)).toStrictEqual([]);
+    expect((await credentials('dev/vpc', env)).stderr).toContain('Run `rolemap login --mfa --profile dev` in a terminal.');
+  });
+
   it('logs no secret at trace level, from the login or from the calls that use the session', async () => {
     const env = envFor('dev', { ROLEMAP_LOG_LEVEL: 'trace' });
     const loggedIn = await login(['--code', SEED_MFA_DEVICE.code], env);
