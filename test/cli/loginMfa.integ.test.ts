@@ -217,6 +217,20 @@ describe('rolemap login --mfa through dist/rolemap (DESIGN section 5, issue 12)'
     expect(emulator.callCounts()).toStrictEqual({ GetSessionToken: 1, AssumeRole: 1 });
   });
 
+  it('without --profile, takes the profile that rolemap\'s base uses: source_profile in the user config, which wins over AWS_PROFILE', async () => {
+    const userConfig = path.join(sandbox.home, 'rolemap-user.yaml');
+    fs.writeFileSync(userConfig, 'version: 1\nsource_profile: dev\n');
+    const env = envFor('plain', { ROLEMAP_USER_CONFIG: userConfig });
+    const run = await login(['--code', SEED_MFA_DEVICE.code], env);
+    expect({ code: run.code, profile: /^MFA session for profile (\S+) /.exec(run.stderr)?.[1] }).toStrictEqual({ code: 0, profile: 'dev' });
+    expect((await credentials('dev/vpc', env)).code).toBe(0);
+
+    const keys = await login(['--code', SEED_MFA_DEVICE.code], { ...sandbox.env, ...emulator.env(), AWS_ACCESS_KEY_ID: SEED_DEVELOPER.accessKeyId, AWS_SECRET_ACCESS_KEY: SEED_DEVELOPER.secretAccessKey });
+    expect({ code: keys.code, stdout: keys.stdout }).toStrictEqual({ code: 2, stdout: '' });
+    expect(keys.stderr).toContain("rolemap: rolemap's base credentials here are environment keys");
+    expect(keys.stderr).toContain('hint: Name the profile: `rolemap login --mfa --profile P`.');
+  });
+
   it('a profile without mfa_serial, and no code without a terminal, are usage errors', async () => {
     const plain = await login(['--profile', 'plain', '--code', SEED_MFA_DEVICE.code], envFor('dev'));
     expect({ code: plain.code, stdout: plain.stdout }).toStrictEqual({ code: 2, stdout: '' });
