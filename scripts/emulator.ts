@@ -3,7 +3,7 @@
  * Identity Center's SSO-OIDC and portal) until Ctrl-C and prints the environment a shell needs
  * to point the AWS SDK (and rolemap) at it.
  */
-import { SEED_ACCOUNTS, SEED_DEVELOPER, SEED_REGION, SEED_ROLE_NAMES, startEmulator } from '../test/emulator';
+import { SEED_ACCOUNTS, SEED_DEVELOPER, SEED_MFA_DEVICE, SEED_REGION, SEED_ROLE_NAMES, startEmulator } from '../test/emulator';
 import { createSsoService, type SsoControl } from '../test/emulator/sso';
 
 /** Any start URL works; this one matches the examples in the README. */
@@ -70,6 +70,9 @@ async function main(): Promise<void> {
     `# accounts ${WORKLOAD_ACCOUNTS.join(', ')}. To use them, put in your rolemap config`,
     `# (ROLEMAP_USER_CONFIG): sso: {start_url: ${START_URL}, region: ${SEED_REGION}}, and an override`,
     '# with auth: sso and role: <permission set> (auth: auto picks SSO only when AWS_ACCESS_KEY_ID is unset).',
+    `# to try rolemap login --mfa: a profile with the developer's keys and mfa_serial = ${SEED_MFA_DEVICE.serial}`,
+    `#   in ~/.aws/config (AWS_PROFILE=it, AWS_ACCESS_KEY_ID unset); the device's code is always ${SEED_MFA_DEVICE.code}.`,
+    `#   POST ${emulator.url}/_emulator/roles/trust {"arn": "<role ARN>", "requireMfa": true} makes a role require MFA.`,
     '',
   ];
   process.stdout.write(lines.join('\n'));

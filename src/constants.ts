@@ -72,6 +72,12 @@ export const ENV_COMMAND_NAMES_ENV = 'ROLEMAP_ENV_VARIABLES';
  */
 export const CREDENTIAL_PROCESS_MIN_TTL_SECONDS = 900;
 
+/**
+ * An MFA session from `rolemap login --mfa` is used as the base only with more than this left:
+ * enough to sign the AssumeRole calls of one credential (their results live on by themselves).
+ */
+export const MFA_SESSION_MARGIN_SECONDS = 60;
+
 /** How long an AccessDenied-style failure is remembered, so parallel callers are not all refused by STS. */
 export const FAILURE_MEMORY_SECONDS = 60;
 

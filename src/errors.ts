@@ -70,6 +70,7 @@ export type CredentialsErrorKind =
   | 'no-base-credentials'
   | 'no-web-identity-token'
   | 'sso-login-required'
+  | 'mfa-login-required'
   | 'malformed-response'
   | 'timeout';
 

@@ -1,4 +1,5 @@
 import type { AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
+import type { FileStore } from '../cache/createFileStore';
 import { CredentialsError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { CredentialRequest, Environment } from '../resolve/types';
@@ -7,7 +8,11 @@ import { assumeBaseSource } from './assumeBaseSource';
 import { describeBaseIdentity } from './describeBaseIdentity';
 import { resolveStsEndpoint } from './resolveStsEndpoint';
 import { loadCredentialProviders, loadEnvironmentProvider, loadSts } from './loadSdk';
+import { mfaBaseCredentials } from './mfa/mfaBaseCredentials';
+import { resolveMfaProfile } from './mfa/resolveMfaProfile';
+import { readAwsConfig } from './sso/readAwsConfig';
 import { refreshSsoProfileToken } from './sso/refreshSsoProfileToken';
+import { resolveHomeDir } from './sso/resolveHomeDir';
 import { stsRegionFor } from './stsRegionFor';
 import { toAwsCredentials } from './toAwsCredentials';
 import { toCredentialsError, type StsCallContext } from './toCredentialsError';
@@ -28,6 +33,10 @@ export interface FromAssumeRoleInit {
   env?: Environment;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Where `rolemap login --mfa` keeps MFA sessions; undefined when the cache is off. */
+  store?: FileStore | undefined;
+  /** Epoch milliseconds; defaults to Date.now. */
+  now?: () => number;
 }
 
 /** How long naming the caller may take on the error path. */
@@ -45,17 +54,21 @@ const NO_BASE_HINT =
  * EKS IRSA, AWS_DEFAULT_PROFILE / AWS_PROFILE, container, the default profile and instance metadata). Sends RoleSessionName, DurationSeconds and, where set,
  * ExternalId, SourceIdentity and Tags. Throttling, 5xx, network errors and timeouts are retried
  * within the deadline; anything else throws a CredentialsError naming the role and the caller.
+ * A base profile with mfa_serial takes the MFA session `rolemap login --mfa` cached for it
+ * (mfaBaseCredentials), and without one fails at once with that command: it never prompts.
  */
 export function fromAssumeRole(init: FromAssumeRoleInit): CredentialProvider {
   return async () => {
     const { request, logger } = init;
     const env = init.env ?? process.env;
     const descriptor = describeBaseIdentity(request, env);
-    const [sts, baseProvider] = await Promise.all([loadSts(), baseCredentialsProvider(request, env, logger)]);
+    const [sts, baseProvider] = await Promise.all([loadSts(), baseCredentialsProvider(init, env, descriptor)]);
     let base: Awaited<ReturnType<typeof baseProvider>>;
     try {
       base = await baseProvider();
     } catch (error) {
+      // rolemap's own verdict on the base (an MFA session to log in for) stands as it is.
+      if (error instanceof CredentialsError) throw error;
       throw new CredentialsError(`No base credentials to assume ${request.roleArn} with (${descriptor}): ${chainFailure(error)}`, {
         kind: 'no-base-credentials',
         roleArn: request.roleArn,
@@ -145,7 +158,7 @@ async function explain(
 
 type BaseProvider = ReturnType<typeof import('@aws-sdk/credential-provider-env').fromEnv>;
 
-/** The session name the pod's role is assumed with, when AWS_ROLE_SESSION_NAME does not say. */
+/** The session name a base role (the pod's, or an MFA profile's) is assumed with, when nothing else says. */
 const POD_ROLE_SESSION_NAME = 'rolemap-base';
 
 /**
@@ -155,9 +168,28 @@ const POD_ROLE_SESSION_NAME = 'rolemap-base';
  * Only the provider that is used is loaded: fromEnv alone avoids loading the rest of the chain
  * (ini files, SSO, processes, metadata services), most of a cache miss's start-up.
  */
-async function baseCredentialsProvider(request: CredentialRequest, env: Environment, logger: Logger): Promise<BaseProvider> {
+async function baseCredentialsProvider(init: FromAssumeRoleInit, env: Environment, descriptor: string): Promise<BaseProvider> {
+  const { request, logger } = init;
   const sdkLogger = toSdkLogger(logger);
   const source = assumeBaseSource(request.sourceProfile, env);
+  if (source.kind === 'profile' || source.kind === 'chain') {
+    // A profile that needs an MFA code: its cached MFA session, never the SDK's prompt-less failure.
+    const mfa = resolveMfaProfile(await readAwsConfig(env, resolveHomeDir(env)), source.kind === 'profile' ? source.profile : 'default');
+    if (mfa !== undefined) {
+      const sts = await loadSts();
+      return () =>
+        mfaBaseCredentials({
+          mfa,
+          store: init.store,
+          now: (init.now ?? Date.now)(),
+          sts,
+          region: stsRegionFor(request, env),
+          logger,
+          baseIdentity: descriptor,
+          defaultSessionName: POD_ROLE_SESSION_NAME,
+        });
+    }
+  }
   switch (source.kind) {
     case 'environment':
       return (await loadEnvironmentProvider()).fromEnv({ logger: sdkLogger });

@@ -75,7 +75,7 @@ async function providerFor(init: ObtainCredentialsInit): Promise<() => Promise<A
   const { request, logger, env } = init;
   switch (request.auth) {
     case 'assume':
-      return (await import('./fromAssumeRole')).fromAssumeRole({ request, logger, env });
+      return (await import('./fromAssumeRole')).fromAssumeRole({ request, logger, env, store: init.store, now: init.now });
     case 'web-identity':
       return (await import('./fromWebIdentity')).fromWebIdentity({ request, logger, env });
     case 'sso':

@@ -3,7 +3,8 @@ import type { CredentialsErrorKind } from '../errors';
 import type { FileStore } from './createFileStore';
 import { readCredentialEntry } from './readCredentialEntry';
 import { readFailureRecord } from './readRememberedFailure';
-import { CREDENTIALS_NAMESPACE, FAILURE_NAMESPACE } from './types';
+import { readMfaSessionEntry } from './readMfaSession';
+import { CREDENTIALS_NAMESPACE, FAILURE_NAMESPACE, MFA_NAMESPACE } from './types';
 
 /** Enough of a key to tell entries apart in a listing. */
 const SHORT_KEY_LENGTH = 12;
@@ -30,11 +31,21 @@ export type CacheListing =
       baseIdentity: string | undefined;
       expiresInSeconds: number;
     }
+  | {
+      /** An MFA session from `rolemap login --mfa`: the base of one profile while it lasts. */
+      status: 'mfa-session';
+      key: string;
+      profile: string;
+      mfaSerial: string;
+      expiration: string;
+      expiresInSeconds: number;
+    }
   | { status: 'unreadable'; key: string };
 
 /**
- * What the cache holds, for `rolemap cache list`: credential entries (valid or expired, without
- * their keys or tokens), entries that cannot be used, and failures remembered for everyone.
+ * What the cache holds, for `rolemap cache list`: credential entries and MFA sessions (valid or
+ * expired, without their keys or tokens), entries that cannot be used, and failures remembered
+ * for everyone.
  * Sorted by role ARN, then key.
  */
 export function listCacheEntries(
@@ -77,11 +88,21 @@ export function listCacheEntries(
       expiresInSeconds: Math.ceil((failure.failedAt + FAILURE_MEMORY_SECONDS * 1000 - now) / 1000),
     });
   }
+  for (const key of store.list(MFA_NAMESPACE)) {
+    const entry = readMfaSessionEntry(store, key);
+    const short = key.slice(0, SHORT_KEY_LENGTH);
+    if (entry === undefined) {
+      listings.push({ status: 'unreadable', key: short });
+      continue;
+    }
+    const { profile, mfaSerial, expiration } = entry;
+    listings.push({ status: 'mfa-session', key: short, profile, mfaSerial, expiration, expiresInSeconds: Math.floor((Date.parse(expiration) - now) / 1000) });
+  }
   return listings.sort((a, b) => compare(roleOf(a), roleOf(b)) || compare(a.key, b.key));
 }
 
 function roleOf(listing: CacheListing): string {
-  return listing.status === 'unreadable' ? '' : (listing.roleArn ?? '');
+  return listing.status === 'unreadable' || listing.status === 'mfa-session' ? '' : (listing.roleArn ?? '');
 }
 
 function compare(a: string, b: string): number {

@@ -19,6 +19,7 @@ const KINDS: Readonly<Record<CredentialsErrorKind, true>> = {
   'no-base-credentials': true,
   'no-web-identity-token': true,
   'sso-login-required': true,
+  'mfa-login-required': true,
   'malformed-response': true,
   timeout: true,
 };

@@ -7,6 +7,26 @@ import type { CredentialsErrorKind } from '../errors';
 export const CREDENTIALS_NAMESPACE = 'credentials';
 /** Store namespace of remembered failures: `failure-<key>.json`. */
 export const FAILURE_NAMESPACE = 'failure';
+/** Store namespace of MFA sessions from `rolemap login --mfa`: `mfa-<id>.json`. */
+export const MFA_NAMESPACE = 'mfa';
+
+/** An MFA session's owner: the base profile and its MFA device. Another profile never uses it. */
+export interface MfaSessionOwner {
+  profile: string;
+  mfaSerial: string;
+}
+
+/** The content of `mfa-<id>.json`: sts:GetSessionToken's answer for one profile and device. */
+export interface MfaSessionEntry extends MfaSessionOwner {
+  version: 1;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** ISO 8601: the session's own expiry. */
+  expiration: string;
+  /** ISO 8601. */
+  obtainedAt: string;
+}
 
 /** Everything that changes a credential; `cacheKey` hashes it. None of it is secret. */
 export interface CacheKeyParts {

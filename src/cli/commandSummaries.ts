@@ -8,7 +8,7 @@ export const COMMAND_SUMMARIES: Readonly<Record<CommandName, string>> = {
   env: 'print lines that give a human shell the unit\'s credentials; --unset undoes them',
   explain: 'show how a unit resolves, and why; no AWS call, no secret',
   validate: 'check the mapping file; --units also checks that it covers every unit',
-  login: 'sign in to IAM Identity Center',
+  login: 'sign in to IAM Identity Center, or get an MFA session (--mfa)',
   logout: 'sign out of IAM Identity Center',
   cache: 'list or clear cached credentials',
   completion: 'print a completion script for bash, zsh or fish',

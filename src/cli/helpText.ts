@@ -20,7 +20,7 @@ Usage:
   rolemap env [DIR] [--mode plan|apply] [--config F] [--shell sh|fish|powershell] [--unset]
   rolemap explain [DIR] [--mode plan|apply] [--config F] [--json]
   rolemap validate [--config F] [--dir D] [--units] [--json]
-  rolemap login [--start-url U] [--region R] [--sso-session NAME] [--no-browser]
+  rolemap login [--start-url U] [--region R] [--sso-session NAME] [--no-browser] | --mfa [--profile P] [--code C]
   rolemap logout [--start-url U] [--region R] [--sso-session NAME]
   rolemap cache list|clear [--json]
   rolemap completion bash|zsh|fish
@@ -137,7 +137,7 @@ its file:line:column and what to write instead.
 ${CONFIG_OPTION}
   --json        the report as JSON
 `,
-  login: `Usage: rolemap login [--start-url U] [--region R] [--sso-session NAME] [--no-browser]
+  login: `Usage: rolemap login [--start-url U] [--region R] [--sso-session NAME] [--no-browser] | --mfa [--profile P] [--code C]
 
 Signs in to IAM Identity Center with the device authorization flow and stores the token where
 the AWS CLI keeps it (~/.aws/sso/cache), under every name your AWS config uses for that portal
@@ -152,6 +152,16 @@ and code are shown on stderr; a browser is opened only with a terminal and a dis
   --no-browser  never open a browser
   --dir D       where to start looking for rolemap.yaml (default: the current directory)
 ${CONFIG_OPTION}
+
+With --mfa, gets an MFA session instead (sts:GetSessionToken with the profile's mfa_serial and
+code) and caches it (0600) as that profile's base until it expires, so a whole \`terragrunt run
+--all\` asks for one code. Terragrunt calls never prompt: without a fresh session they fail with
+this command.
+
+  --mfa         an MFA session for a base profile with mfa_serial in ~/.aws/config
+  --profile P   that profile (default: the one rolemap's base uses: source_profile in your
+                config, AWS_DEFAULT_PROFILE, AWS_PROFILE, else default)
+  --code C      the device's current code; without it, asked on the terminal
 `,
   logout: `Usage: rolemap logout [--start-url U] [--region R] [--sso-session NAME]
 
@@ -183,9 +193,9 @@ Prints rolemap's version (the same as \`rolemap --version\`).
 `,
   cache: `Usage: rolemap cache list|clear [--json]
 
-  list          the cached credentials, without secrets: role, session name, auth, base
-                identity and expiry
-  clear         remove every cached credential, remembered failure and lock
+  list          the cached credentials and MFA sessions, without secrets: role, session name,
+                auth, base identity and expiry
+  clear         remove every cached credential, MFA session, remembered failure and lock
   --json        list as JSON
 `,
 };

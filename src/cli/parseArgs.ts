@@ -16,6 +16,10 @@ export type Command =
       noBrowser: boolean;
       config: string | undefined;
       dir: string | undefined;
+      /** `--mfa`: an MFA session for a base profile instead of an IAM Identity Center login. */
+      mfa: boolean;
+      profile: string | undefined;
+      code: string | undefined;
     }
   | {
       name: 'logout';
@@ -64,6 +68,9 @@ const OPTIONS = {
   'sso-session': { type: 'string' },
   region: { type: 'string' },
   'no-browser': { type: 'boolean' },
+  mfa: { type: 'boolean' },
+  profile: { type: 'string' },
+  code: { type: 'string' },
   shell: { type: 'string' },
   unset: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -85,7 +92,7 @@ export const ALLOWED: Readonly<Record<CommandName, readonly OptionName[]>> = {
   env: ['dir', 'mode', 'config', 'shell', 'unset'],
   explain: ['dir', 'mode', 'config', 'json'],
   validate: ['dir', 'config', 'units', 'json'],
-  login: ['start-url', 'region', 'sso-session', 'no-browser', 'config', 'dir'],
+  login: ['start-url', 'region', 'sso-session', 'no-browser', 'config', 'dir', 'mfa', 'profile', 'code'],
   logout: ['start-url', 'region', 'sso-session', 'config', 'dir'],
   cache: ['json'],
   completion: [],
@@ -168,6 +175,7 @@ export function parseArgs(argv: readonly string[]): Command {
       return { name, dir: values.dir, config: values.config, units: values.units ?? false, json: values.json ?? false };
     case 'login':
       noMorePositionals(name, rest);
+      checkMfaFlags(values);
       return {
         name,
         startUrl: values['start-url'],
@@ -176,6 +184,9 @@ export function parseArgs(argv: readonly string[]): Command {
         noBrowser: values['no-browser'] ?? false,
         config: values.config,
         dir: values.dir,
+        mfa: values.mfa ?? false,
+        profile: values.profile,
+        code: values.code,
       };
     case 'logout':
       noMorePositionals(name, rest);
@@ -216,6 +227,25 @@ export function parseArgs(argv: readonly string[]): Command {
     case 'version':
       noMorePositionals(name, rest);
       return { name };
+  }
+}
+
+/** `login --mfa` and the IAM Identity Center login take flags of their own, never each other's. */
+function checkMfaFlags(values: { mfa?: boolean; profile?: string; code?: string } & Record<string, unknown>): void {
+  if (values.mfa === true) {
+    const ssoFlags = ['start-url', 'region', 'sso-session', 'no-browser'].filter((flag) => values[flag] !== undefined);
+    if (ssoFlags.length > 0) {
+      throw new UsageError(`login --mfa gets an MFA session for an AWS profile; it does not take ${ssoFlags.map((f) => `--${f}`).join(', ')}.`, {
+        hint: 'Run `rolemap login --mfa [--profile P] [--code C]`, or `rolemap login` without --mfa for IAM Identity Center.',
+      });
+    }
+    return;
+  }
+  const mfaFlags = ['profile', 'code'].filter((flag) => values[flag] !== undefined);
+  if (mfaFlags.length > 0) {
+    throw new UsageError(`${mfaFlags.map((f) => `--${f}`).join(' and ')} go${mfaFlags.length === 1 ? 'es' : ''} with --mfa.`, {
+      hint: 'Run `rolemap login --mfa [--profile P] [--code C]`.',
+    });
   }
 }
 

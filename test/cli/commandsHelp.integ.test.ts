@@ -11,7 +11,7 @@ const USAGE: ReadonlyArray<[string, string]> = [
   ['env', 'Usage: rolemap env [DIR] [--mode plan|apply] [--config F] [--shell sh|fish|powershell] [--unset]'],
   ['explain', 'Usage: rolemap explain [DIR] [--mode plan|apply] [--config F] [--json]'],
   ['validate', 'Usage: rolemap validate [--config F] [--dir D] [--units] [--json]'],
-  ['login', 'Usage: rolemap login [--start-url U] [--region R] [--sso-session NAME] [--no-browser]'],
+  ['login', 'Usage: rolemap login [--start-url U] [--region R] [--sso-session NAME] [--no-browser] | --mfa [--profile P] [--code C]'],
   ['logout', 'Usage: rolemap logout [--start-url U] [--region R] [--sso-session NAME]'],
   ['cache', 'Usage: rolemap cache list|clear [--json]'],
   ['completion', 'Usage: rolemap completion bash|zsh|fish'],

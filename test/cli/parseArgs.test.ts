@@ -25,7 +25,14 @@ describe('parseArgs', () => {
     [['version'], { name: 'version' }],
     [['explain', 'live/dev', '--json'], { name: 'explain', dir: 'live/dev', mode: undefined, config: undefined, json: true }],
     [['validate', '--units'], { name: 'validate', dir: undefined, config: undefined, units: true, json: false }],
-    [['login', '--no-browser'], { name: 'login', startUrl: undefined, region: undefined, ssoSession: undefined, noBrowser: true, config: undefined, dir: undefined }],
+    [
+      ['login', '--no-browser'],
+      { name: 'login', startUrl: undefined, region: undefined, ssoSession: undefined, noBrowser: true, config: undefined, dir: undefined, mfa: false, profile: undefined, code: undefined },
+    ],
+    [
+      ['login', '--mfa', '--profile', 'dev', '--code', '123456'],
+      { name: 'login', startUrl: undefined, region: undefined, ssoSession: undefined, noBrowser: false, config: undefined, dir: undefined, mfa: true, profile: 'dev', code: '123456' },
+    ],
     [['cache', 'list'], { name: 'cache', action: 'list', json: false }],
     [['explain', '--help'], { name: 'help', topic: 'explain' }],
     [['--version'], { name: 'version' }],
@@ -45,6 +52,9 @@ describe('parseArgs', () => {
     [['completion'], 'Run `rolemap completion --help` to see its options.'],
     [['completion', 'tcsh'], 'Run `rolemap completion --help` to see its options.'],
     [['--bogus'], 'Run `rolemap --help` to see the commands and their options.'],
+    // --mfa and the IAM Identity Center flags do not mix.
+    [['login', '--profile', 'dev'], 'Run `rolemap login --mfa [--profile P] [--code C]`.'],
+    [['login', '--mfa', '--start-url', 'https://acme.awsapps.com/start'], 'Run `rolemap login --mfa [--profile P] [--code C]`, or `rolemap login` without --mfa for IAM Identity Center.'],
   ])('%j: the hint is %s', (argv, hint) => {
     let thrown: unknown;
     try {

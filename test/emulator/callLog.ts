@@ -8,6 +8,8 @@ export interface CallDetails {
   externalId?: string;
   tags?: Record<string, string>;
   durationSeconds?: number;
+  /** SerialNumber of the MFA device sent with GetSessionToken or AssumeRole (the code is never kept). */
+  serialNumber?: string;
   /** ARN of the signed caller (IAM user, or assumed-role session ARN); absent for unsigned calls. */
   callerArn?: string;
   /** `sub` of the web identity token presented, or of the token GitHub issued. */

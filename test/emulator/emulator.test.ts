@@ -2,6 +2,7 @@ import {
   AssumeRoleCommand,
   AssumeRoleWithWebIdentityCommand,
   GetCallerIdentityCommand,
+  GetSessionTokenCommand,
   STSClient,
   type AssumeRoleCommandInput,
   type Credentials,
@@ -12,6 +13,7 @@ import {
   SEED_ACCOUNTS,
   SEED_DEVELOPER,
   SEED_GITHUB_SUBJECT,
+  SEED_MFA_DEVICE,
   SEED_REGION,
   seedRoleArn,
   startEmulator,
@@ -287,6 +289,91 @@ describe('startEmulator STS trust', () => {
     expect((await assume({ RoleArn: STAGE_PLAN_ROLE })).AssumedRoleUser?.Arn).toBe(
       'arn:aws:sts::222222222222:assumed-role/terragrunt-plan/alice',
     );
+  });
+});
+
+describe('startEmulator STS GetSessionToken and MFA', () => {
+  const MFA_ROLE = 'arn:aws:iam::111111111111:role/needs-mfa';
+  const MFA = { SerialNumber: SEED_MFA_DEVICE.serial, TokenCode: SEED_MFA_DEVICE.code };
+  const invalidCode = { name: 'AccessDenied', status: 403, message: 'MultiFactorAuthentication failed with invalid MFA one time pass code. ' };
+
+  beforeAll(() => {
+    emulator.addRole({ arn: MFA_ROLE, trust: { principals: [SEED_DEVELOPER.arn], requireMfa: true, maxSessionDuration: 43200 } });
+  });
+
+  async function sessionToken(input: { SerialNumber?: string; TokenCode?: string; DurationSeconds?: number } = MFA, credentials: KeyPair = DEVELOPER) {
+    return stsClient(credentials).send(new GetSessionTokenCommand(input));
+  }
+
+  it('issues a session that acts as the user, for 12 hours by default, and logs the device but not the code', async () => {
+    const before = emulator.now();
+    const out = await sessionToken();
+    const session = keysOf(out.Credentials);
+    expect(session.accessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
+    expect(out.Credentials?.Expiration?.getTime()).toBe(Math.floor(before / 1000) * 1000 + 43200_000);
+    const who = await stsClient(session).send(new GetCallerIdentityCommand({}));
+    expect({ Account: who.Account, Arn: who.Arn }).toEqual({ Account: SEED_ACCOUNTS.base, Arn: SEED_DEVELOPER.arn });
+    const [entry] = emulator.callLog();
+    expect(entry).toStrictEqual({
+      action: 'GetSessionToken',
+      at: expect.any(Number),
+      callerArn: SEED_DEVELOPER.arn,
+      serialNumber: SEED_MFA_DEVICE.serial,
+      result: 'ok',
+    });
+  });
+
+  it('refuses a wrong code and a device that is not the caller\'s, as AWS does', async () => {
+    expect(await failureOf(sessionToken({ ...MFA, TokenCode: '654321' }))).toEqual(invalidCode);
+    expect(await failureOf(sessionToken({ ...MFA, SerialNumber: 'arn:aws:iam::999999999999:mfa/someone-else' }))).toEqual({
+      name: 'AccessDenied',
+      status: 403,
+      message: 'MultiFactorAuthentication failed, unable to validate MFA code.',
+    });
+    expect(await failureOf(sessionToken({ ...MFA, TokenCode: '12a456' }))).toEqual(
+      validation("1 validation error detected: Value '***' at 'tokenCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]*"),
+    );
+  });
+
+  it('refuses GetSessionToken signed with session credentials', async () => {
+    const session = keysOf((await sessionToken()).Credentials);
+    expect(await failureOf(sessionToken(MFA, session))).toEqual({ name: 'AccessDenied', status: 403, message: 'Cannot call GetSessionToken with session credentials' });
+  });
+
+  it('lets only MFA-authenticated callers assume a role whose trust requires MFA', async () => {
+    expect(await failureOf(assume({ RoleArn: MFA_ROLE }))).toEqual(denied(SEED_DEVELOPER.arn, 'sts:AssumeRole', MFA_ROLE));
+    const withoutCode = keysOf((await sessionToken({})).Credentials);
+    expect(await failureOf(assume({ RoleArn: MFA_ROLE }, withoutCode))).toEqual(denied(SEED_DEVELOPER.arn, 'sts:AssumeRole', MFA_ROLE));
+
+    const mfaSession = keysOf((await sessionToken()).Credentials);
+    const assumed = await assume({ RoleArn: MFA_ROLE }, mfaSession);
+    expect(assumed.AssumedRoleUser?.Arn).toBe('arn:aws:sts::111111111111:assumed-role/needs-mfa/alice');
+    // The MFA context travels with the role session into the next role.
+    const next = 'arn:aws:iam::222222222222:role/needs-mfa-from-role';
+    emulator.addRole({ arn: next, trust: { principals: [MFA_ROLE], requireMfa: true } });
+    expect((await assume({ RoleArn: next }, keysOf(assumed.Credentials))).AssumedRoleUser?.Arn).toBe(
+      'arn:aws:sts::222222222222:assumed-role/needs-mfa-from-role/alice',
+    );
+    // AssumeRole with the code itself, as the AWS CLI does for a profile with mfa_serial.
+    expect((await assume({ RoleArn: MFA_ROLE, ...MFA })).AssumedRoleUser?.Arn).toBe('arn:aws:sts::111111111111:assumed-role/needs-mfa/alice');
+    expect(await failureOf(assume({ RoleArn: MFA_ROLE, ...MFA, TokenCode: '000000' }))).toEqual(invalidCode);
+  });
+
+  it('caps a role assumed from a session token at one hour, like a role chain', async () => {
+    const mfaSession = keysOf((await sessionToken()).Credentials);
+    expect(await failureOf(assume({ RoleArn: MFA_ROLE, DurationSeconds: 7200 }, mfaSession))).toEqual(
+      validation('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.'),
+    );
+  });
+
+  it('expires the session with the emulated clock', async () => {
+    const mfaSession = keysOf((await sessionToken({ ...MFA, DurationSeconds: 900 })).Credentials);
+    emulator.advanceClock(901);
+    expect(await failureOf(assume({ RoleArn: MFA_ROLE }, mfaSession))).toEqual({
+      name: 'ExpiredToken',
+      status: 403,
+      message: 'The security token included in the request is expired',
+    });
   });
 });
 

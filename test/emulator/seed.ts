@@ -16,11 +16,18 @@ export const SEED_ACCOUNTS = {
   base: '999999999999',
 } as const;
 
+/** The developer's virtual MFA device (an `mfa_serial` in ~/.aws/config) and the one code the emulator accepts for it. */
+export const SEED_MFA_DEVICE = {
+  serial: `arn:aws:iam::${SEED_ACCOUNTS.base}:mfa/developer`,
+  code: '123456',
+} as const;
+
 /** The seeded IAM user a developer's AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY stand for. */
 export const SEED_DEVELOPER: Readonly<EmulatedUser> = {
   arn: `arn:aws:iam::${SEED_ACCOUNTS.base}:user/developer`,
   accessKeyId: 'AKIAEMULATORDEVELOPER',
   secretAccessKey: 'emulator-developer-secret-key',
+  mfa: { ...SEED_MFA_DEVICE },
 };
 
 /** Roles present in each of the dev, stage and prod accounts. */

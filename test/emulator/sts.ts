@@ -26,6 +26,12 @@ export interface TrustPolicy {
   allowTagSession?: boolean;
   /** The role's MaxSessionDuration in seconds (3600..43200); default 3600. */
   maxSessionDuration?: number;
+  /**
+   * The trust policy's `"Bool": {"aws:MultiFactorAuthPresent": "true"}`: only callers that
+   * authenticated with MFA (a GetSessionToken session with a code, a session assumed from one, or
+   * an AssumeRole with SerialNumber and TokenCode) may assume the role.
+   */
+  requireMfa?: boolean;
 }
 
 /** A trust policy change: a field set to undefined is removed. */
@@ -36,6 +42,8 @@ export interface EmulatedUser {
   arn: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** The user's virtual MFA device and the one code it accepts (a real device's code changes; the emulator's does not). */
+  mfa?: { serial: string; code: string };
 }
 
 export interface EmulatedRole {
@@ -80,6 +88,8 @@ const VERSION = '2011-06-15';
 const XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const DEFAULT_MAX_SESSION_DURATION = 3600;
 const DEFAULT_DURATION = 3600;
+/** GetSessionToken's default life for an IAM user: 12 hours. */
+const DEFAULT_SESSION_TOKEN_DURATION = 43200;
 const CHAINED_MAX_DURATION = 3600;
 const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
 const MAX_TAGS = 50;
@@ -87,6 +97,8 @@ const MAX_TAGS = 50;
 const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/((?:[\x21-\x7e]+\/)?)([\w+=,.@-]{1,64})$/;
 const USER_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):user\/(?:[\x21-\x7e]+\/)?([\w+=,.@-]{1,64})$/;
 const ROOT_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):root$/;
+const MFA_SERIAL = { pattern: /^[\w+=/:,.@-]*$/, text: '[\\w+=/:,.@-]*' };
+const TOKEN_CODE = { pattern: /^\d*$/, text: '[\\d]*' };
 const SESSION_NAME = { pattern: /^[\w+=,.@-]*$/, text: '[\\w+=,.@-]*' };
 const EXTERNAL_ID = { pattern: /^[\w+=,.@:/-]*$/, text: '[\\w+=,.@:\\/-]*' };
 const TAG_KEY = { pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, text: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+' };
@@ -115,6 +127,8 @@ interface IssuedSession {
   assumedRoleId: string;
   sourceIdentity: string | undefined;
   transitiveTags: Record<string, string>;
+  /** Whether MFA authenticated this session (aws:MultiFactorAuthPresent). */
+  mfa: boolean;
 }
 
 type Caller =
@@ -129,8 +143,8 @@ interface ParsedRole {
 
 /**
  * STS in the Query protocol (POST / with Action=... form bodies, XML answers): AssumeRole,
- * AssumeRoleWithWebIdentity and GetCallerIdentity, with SigV4 checks, trust rules and AWS's
- * validation messages.
+ * AssumeRoleWithWebIdentity, GetCallerIdentity and GetSessionToken (with MFA), with SigV4 checks,
+ * trust rules and AWS's validation messages.
  */
 export function createStsService(ctx: CallContext, init: StsServiceInit): Service & { control: StsControl } {
   const users = new Map<string, EmulatedUser>();
@@ -185,6 +199,7 @@ export function createStsService(ctx: CallContext, init: StsServiceInit): Servic
         assumedRoleId: `${roleIdOf(credentials.roleArn)}:${sessionName}`,
         sourceIdentity: undefined,
         transitiveTags: {},
+        mfa: false,
       });
     },
   };
@@ -224,7 +239,7 @@ export function createStsService(ctx: CallContext, init: StsServiceInit): Servic
     role: ParsedRole,
     sessionName: string,
     durationSeconds: number,
-    extra: { sourceIdentity: string | undefined; transitiveTags: Record<string, string> },
+    extra: { sourceIdentity: string | undefined; transitiveTags: Record<string, string>; mfa: boolean },
   ): IssuedSession {
     const account = wrongAccounts.get(roleArn) ?? role.account;
     const session: IssuedSession = {
@@ -238,15 +253,63 @@ export function createStsService(ctx: CallContext, init: StsServiceInit): Servic
       assumedRoleId: `${roleIdOf(roleArn)}:${sessionName}`,
       sourceIdentity: extra.sourceIdentity,
       transitiveTags: extra.transitiveTags,
+      mfa: extra.mfa,
     };
     sessions.set(session.accessKeyId, session);
     return session;
+  }
+
+  /**
+   * Checks SerialNumber and TokenCode against the calling user's MFA device: true when both are
+   * present and right, false when neither is sent. A code for a session caller, a device that is
+   * not the user's or a wrong code is refused as AWS refuses it.
+   */
+  function verifyMfa(params: URLSearchParams, caller: Caller): boolean {
+    const serial = params.get('SerialNumber') ?? undefined;
+    const code = params.get('TokenCode') ?? undefined;
+    if (serial === undefined && code === undefined) return false;
+    const device = caller.kind === 'user' ? caller.user.mfa : undefined;
+    if (serial === undefined || code === undefined || device === undefined || device.serial !== serial) {
+      throw new StsFailure(403, 'AccessDenied', 'MultiFactorAuthentication failed, unable to validate MFA code.');
+    }
+    if (device.code !== code) {
+      throw new StsFailure(403, 'AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code. ');
+    }
+    return true;
+  }
+
+  function getSessionToken(params: URLSearchParams, caller: Caller): string[] {
+    const check = new ModelValidation();
+    const duration = check.integer('durationSeconds', params.get('DurationSeconds') ?? undefined, 900, 129600);
+    check.text('serialNumber', params.get('SerialNumber') ?? undefined, { min: 9, max: 256, ...MFA_SERIAL });
+    check.text('tokenCode', params.get('TokenCode') ?? undefined, { min: 6, max: 6, ...TOKEN_CODE, secret: true });
+    check.done();
+    if (caller.kind !== 'user') throw new StsFailure(403, 'AccessDenied', 'Cannot call GetSessionToken with session credentials');
+    const mfa = verifyMfa(params, caller);
+    const session: IssuedSession = {
+      accessKeyId: `ASIA${randomId(16)}`,
+      secretAccessKey: randomBytes(30).toString('base64'),
+      sessionToken: `IQoJb3JpZ2luX2VtdWxhdG9y${randomBytes(210).toString('base64')}`,
+      expiresAt: Math.floor(ctx.now() / 1000) * 1000 + (duration ?? DEFAULT_SESSION_TOKEN_DURATION) * 1000,
+      // A user's session acts as the user: trust policies naming the user match it.
+      roleArn: caller.user.arn,
+      arn: caller.user.arn,
+      account: caller.account,
+      assumedRoleId: userIdOf(caller.user.arn),
+      sourceIdentity: undefined,
+      transitiveTags: {},
+      mfa,
+    };
+    sessions.set(session.accessKeyId, session);
+    return [credentialsXml(session)];
   }
 
   function assumeRole(params: URLSearchParams, caller: Caller): string[] {
     const roleArn = params.get('RoleArn') ?? undefined;
     const sessionName = params.get('RoleSessionName') ?? undefined;
     const externalId = params.get('ExternalId') ?? undefined;
+    const serialNumber = params.get('SerialNumber') ?? undefined;
+    const tokenCode = params.get('TokenCode') ?? undefined;
     const sourceIdentity = params.get('SourceIdentity') ?? undefined;
     const policy = params.get('Policy') ?? undefined;
     const tags = parseTags(params);
@@ -262,8 +325,11 @@ export function createStsService(ctx: CallContext, init: StsServiceInit): Servic
     check.text('policy', policy, { min: 1, max: 2048 });
     check.tags(tags);
     check.count('transitiveTagKeys', transitiveKeys, MAX_TAGS);
+    check.text('serialNumber', serialNumber, { min: 9, max: 256, ...MFA_SERIAL });
+    check.text('tokenCode', tokenCode, { min: 6, max: 6, ...TOKEN_CODE, secret: true });
     check.done();
     if (roleArn === undefined || sessionName === undefined) throw new Error('unreachable: required members checked');
+    const mfa = verifyMfa(params, caller) || (caller.kind === 'session' && caller.session.mfa);
     if (policy !== undefined && !isJson(policy)) {
       throw new StsFailure(400, 'MalformedPolicyDocument', 'The policy is not in the valid JSON format.');
     }
@@ -282,6 +348,7 @@ export function createStsService(ctx: CallContext, init: StsServiceInit): Servic
     const role = roles.get(roleArn);
     if (role === undefined || !principalTrusted(role.trust, caller)) throw denied('sts:AssumeRole');
     if (role.trust.externalId !== undefined && role.trust.externalId !== externalId) throw denied('sts:AssumeRole');
+    if (role.trust.requireMfa === true && !mfa) throw denied('sts:AssumeRole');
 
     const inherited = caller.kind === 'session' ? caller.session : undefined;
     if (inherited?.sourceIdentity !== undefined && sourceIdentity !== undefined && sourceIdentity !== inherited.sourceIdentity) {
@@ -315,6 +382,7 @@ export function createStsService(ctx: CallContext, init: StsServiceInit): Servic
     const session = issueSession(roleArn, parsedRole, sessionName, durationSeconds, {
       sourceIdentity: effectiveSourceIdentity,
       transitiveTags,
+      mfa,
     });
     return [
       credentialsXml(session),
@@ -371,6 +439,7 @@ export function createStsService(ctx: CallContext, init: StsServiceInit): Servic
     const session = issueSession(roleArn, parsedRole, sessionName, durationSeconds, {
       sourceIdentity: undefined,
       transitiveTags: {},
+      mfa: false,
     });
     const provider = `arn:${parsedRole.partition}:iam::${parsedRole.account}:oidc-provider/${claims.iss.replace(/^https:\/\//, '')}`;
     return [
@@ -411,7 +480,7 @@ export function createStsService(ctx: CallContext, init: StsServiceInit): Servic
     const params = queryParams(req);
     const action = params.get('Action');
     if (action === null || action === '') return undefined;
-    const signed = action === 'AssumeRole' || action === 'GetCallerIdentity';
+    const signed = action === 'AssumeRole' || action === 'GetCallerIdentity' || action === 'GetSessionToken';
 
     let caller: Caller | undefined;
     let authFailure: StsFailure | undefined;
@@ -438,6 +507,7 @@ export function createStsService(ctx: CallContext, init: StsServiceInit): Servic
       if (action === 'AssumeRoleWithWebIdentity') members = assumeRoleWithWebIdentity(params);
       else if (caller !== undefined && action === 'AssumeRole') members = assumeRole(params, caller);
       else if (caller !== undefined && action === 'GetCallerIdentity') members = getCallerIdentity(caller);
+      else if (caller !== undefined && action === 'GetSessionToken') members = getSessionToken(params, caller);
       else throw new StsFailure(400, 'InvalidAction', `Could not find operation ${action} for version ${VERSION}`);
       entry.result = 'ok';
       const requestId = randomUUID();
@@ -532,6 +602,8 @@ function detailsOf(action: string, params: URLSearchParams): CallDetails {
   const sourceIdentity = params.get('SourceIdentity');
   const externalId = params.get('ExternalId');
   const duration = params.get('DurationSeconds');
+  const serialNumber = params.get('SerialNumber');
+  if (serialNumber !== null) details.serialNumber = serialNumber;
   if (roleArn !== null) details.roleArn = roleArn;
   if (sessionName !== null) details.sessionName = sessionName;
   if (sourceIdentity !== null) details.sourceIdentity = sourceIdentity;

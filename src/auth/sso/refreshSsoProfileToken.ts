@@ -1,4 +1,5 @@
 import { SSO_PROFILE_REFRESH_WINDOW_SECONDS } from '../../constants';
+import { awsProfileSection } from '../awsProfileSection';
 import type { Logger } from '../../log/logger';
 import type { Environment } from '../../resolve/types';
 import { getSsoTokenFilepath } from './getSsoTokenFilepath';
@@ -30,17 +31,13 @@ interface ProfileToken {
 /** Profiles followed through source_profile before giving up (a loop, or a chain nobody writes). */
 const MAX_SOURCE_PROFILE_HOPS = 8;
 
-function profileSection(sections: AwsConfigSections, name: string): Readonly<Record<string, string>> | undefined {
-  return sections.get(`profile ${name}`) ?? (name === 'default' ? sections.get('default') : undefined);
-}
-
 /** The SSO token behind `name`, following source_profile as the SDK does; undefined for a profile that is not SSO. */
 function profileToken(sections: AwsConfigSections, name: string, homeDir: string): ProfileToken | undefined {
   const seen = new Set<string>();
   let current = name;
   for (let hop = 0; hop < MAX_SOURCE_PROFILE_HOPS && !seen.has(current); hop += 1) {
     seen.add(current);
-    const profile = profileSection(sections, current);
+    const profile = awsProfileSection(sections, current);
     if (profile === undefined) return undefined;
     const sessionName = profile['sso_session'];
     if (sessionName !== undefined && sessionName !== '') {

@@ -37,6 +37,15 @@ export async function runCache(options: CacheOptions, context: CommandContext): 
         return [l.status, l.roleArn, l.sessionName, l.authKind, l.baseIdentity, l.status === 'valid' ? `${l.expiresInSeconds}s left` : `expired ${l.expiration}`];
       case 'failing':
         return ['failing', l.roleArn ?? '-', '-', l.kind, l.baseIdentity ?? '-', `remembered for ${l.expiresInSeconds}s`];
+      case 'mfa-session':
+        return [
+          l.expiresInSeconds > 0 ? 'valid' : 'expired',
+          `MFA session of profile ${l.profile}`,
+          '-',
+          'mfa',
+          l.mfaSerial,
+          l.expiresInSeconds > 0 ? `${l.expiresInSeconds}s left` : `expired ${l.expiration}`,
+        ];
       case 'unreadable':
         return ['unreadable', `entry ${l.key}`, '-', '-', '-', 'ignored; `rolemap cache clear` removes it'];
     }

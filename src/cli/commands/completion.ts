@@ -10,6 +10,8 @@ const VALUES: Readonly<Record<ValuedOptionName, { words?: readonly string[]; kin
   'start-url': { kind: 'free' },
   region: { kind: 'free' },
   'sso-session': { kind: 'free' },
+  profile: { kind: 'free' },
+  code: { kind: 'free' },
 };
 
 /** Words a command takes in place of arguments (its positionals). */

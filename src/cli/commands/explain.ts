@@ -7,6 +7,7 @@ import { readCacheState } from '../../cache/readCacheState';
 import { resolveCommandUnit } from '../resolveCommandUnit';
 import type { CommandContext } from '../CommandContext';
 import { explainCacheState, type ExplainCacheState } from './explainCacheState';
+import { explainMfaSession } from './explainMfaSession';
 import { explainReport, explainText, type ReportBaseIdentity } from './explainReport';
 
 export interface ExplainOptions {
@@ -35,9 +36,12 @@ export async function runExplain(options: ExplainOptions, context: CommandContex
   let base: ReportBaseIdentity | undefined;
   if (resolved.result.status === 'matched' && resolved.result.request.auth !== 'delegate') {
     const { request } = resolved.result;
+    const source = request.auth === 'assume' ? assumeBaseSource(request.sourceProfile, deps.env) : undefined;
+    const mfa = source === undefined ? undefined : await explainMfaSession(source, deps.env, context.cache?.store, deps.now());
     base = {
-      source: request.auth === 'assume' ? formatBaseSource(assumeBaseSource(request.sourceProfile, deps.env)) : null,
+      source: source === undefined ? null : formatBaseSource(source),
       identity: maskAccessKeyIds(describeBaseIdentity(request, deps.env)),
+      ...(mfa === undefined ? {} : { mfa }),
     };
   }
   const report = explainReport(resolved, cache, base);

@@ -1,4 +1,5 @@
 import type { ExplainCacheState } from './explainCacheState';
+import type { ReportMfaSession } from './explainMfaSession';
 import type { MappingFileLocation } from '../../locate/findMappingFile';
 import type { ResolvedUnit } from '../../locate/resolveUnit';
 import type { ModeDecision, OverrideDecision } from '../../resolve/types';
@@ -65,6 +66,8 @@ export interface ReportBaseIdentity {
   source: string | null;
   /** The non-secret descriptor in the cache key, e.g. `env:AKIA...`, `profile:dev`. */
   identity: string;
+  /** For a base profile with mfa_serial: its MFA session from `rolemap login --mfa`. */
+  mfa?: ReportMfaSession;
 }
 
 /**
@@ -197,7 +200,10 @@ export function explainText(report: ExplainReport): string {
   if (report.externalIdSet) add('external id', 'set (not shown)');
   if (report.tags.length > 0) add('session tags', report.tags.map((t) => `${t.Key}=${t.Value}`).join(', '));
   add('auth', `${report.auth.kind}  (${report.auth.why})`);
-  if (report.base !== undefined) add('base', ...(report.base.source === null ? [] : [report.base.source]), `identity ${report.base.identity}`);
+  if (report.base !== undefined) {
+    const { source, identity, mfa } = report.base;
+    add('base', ...(source === null ? [] : [source]), `identity ${identity}`, ...(mfa === undefined ? [] : [mfaText(mfa)]));
+  }
   add('your config', report.userConfig ?? 'none read');
   add('overrides', ...(report.overrides.length === 0 ? ['none'] : report.overrides.map(overrideText)));
   add('cache', cacheText(report.cache));
@@ -219,6 +225,18 @@ function overrideText(override: ReportOverride): string {
     .map(([key, value]) => `${key} -> ${value}`)
     .join(', ');
   return `${override.status.padEnd(8)} ${override.at}${changes === '' ? '' : `  ${changes}`}  (${override.why})`;
+}
+
+function mfaText(mfa: ReportMfaSession): string {
+  const device = `MFA session of profile ${mfa.profile} (${mfa.mfaSerial}): `;
+  switch (mfa.session) {
+    case 'in-use':
+      return `${device}in use, expires ${mfa.expiration ?? '(unknown)'}`;
+    case 'expired':
+      return `${device}expired at ${mfa.expiration ?? '(unknown)'}; a call fails until you run \`${mfa.login}\``;
+    case 'none':
+      return `${device}none; a call fails until you run \`${mfa.login}\``;
+  }
 }
 
 function cacheText(cache: ExplainCacheState): string {

@@ -3,7 +3,11 @@ import type { CommandContext } from '../CommandContext';
 import { ssoSettingsFor, type SsoFlags } from './ssoSettingsFor';
 
 /** `rolemap login`: the device authorization flow; the URL and code go to stderr. */
-export async function runLogin(options: SsoFlags & { noBrowser: boolean; ssoSession: string | undefined }, context: CommandContext): Promise<void> {
+export async function runLogin(
+  options: SsoFlags & { noBrowser: boolean; ssoSession: string | undefined; mfa: boolean; profile: string | undefined; code: string | undefined },
+  context: CommandContext,
+): Promise<void> {
+  if (options.mfa) return (await import('./loginMfa')).runLoginMfa(options, context);
   const { deps } = context;
   const sso = await ssoSettingsFor(options, context);
   const result = await login({
