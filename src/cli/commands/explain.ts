@@ -36,7 +36,7 @@ export async function runExplain(options: ExplainOptions, context: CommandContex
   if (resolved.result.status === 'matched' && resolved.result.request.auth !== 'delegate') {
     const { request } = resolved.result;
     base = {
-      source: request.auth === 'assume' ? formatBaseSource(assumeBaseSource(request.sourceProfile, deps.env)) : null,
+      source: request.auth === 'assume' ? formatBaseSource(assumeBaseSource(request.sourceProfile, deps.env), request.sourceProfileSetting) : null,
       identity: maskAccessKeyIds(describeBaseIdentity(request, deps.env)),
     };
   }
