@@ -2,7 +2,7 @@ import { logout } from '../../auth/sso/logout';
 import { ssoBaseIdentity } from '../../auth/describeBaseIdentity';
 import { removeCredentialEntries } from '../../cache/removeCredentialEntries';
 import type { CommandContext } from '../CommandContext';
-import { ssoSettingsFor, type SsoFlags } from './ssoSettingsFor';
+import { ssoPortalsFor, type SsoFlags } from './ssoSettingsFor';
 
 /**
  * `rolemap logout`: signs out at the portal, removes the cached token, and removes credentials
@@ -10,11 +10,13 @@ import { ssoSettingsFor, type SsoFlags } from './ssoSettingsFor';
  */
 export async function runLogout(options: SsoFlags & { ssoSession: string | undefined }, context: CommandContext): Promise<void> {
   const { deps } = context;
-  const sso = await ssoSettingsFor(options, context);
+  const [portal] = await ssoPortalsFor(options, context, { every: false });
+  if (portal === undefined) return;
+  const { sso } = portal;
   await logout({
     startUrl: sso.startUrl,
     region: sso.region,
-    sessionName: options.ssoSession,
+    sessionName: portal.storeAs,
     env: deps.env,
     notify: deps.notify,
     homeDir: deps.homedir,
