@@ -1,6 +1,7 @@
 /**
  * Issue 12 item 4: which IAM Identity Center portal and which base profile a unit's request uses.
  */
+import { portalAndBaseProblems } from '../../src/resolve/portalAndBaseProblems';
 import { GITHUB_ENV, config, mappingYaml, resolve, resolveMatched, userConfig } from './fixtures';
 
 const ACME = 'https://acme.awsapps.com/start';
@@ -123,5 +124,40 @@ describe('resolveRequest: the base profile of a unit', () => {
       resolveMatched({ config: cfg, unitPath: 'live/cn/app', userConfig: userConfig('version: 1\nbase_profiles: {aws-cn: cn-base}\n') }).auth,
       resolveMatched({ config: cfg, unitPath: 'live/dev/app', userConfig: userConfig('version: 1\nbase_profiles: {aws-cn: cn-base}\n') }).auth,
     ]).toStrictEqual(['assume', 'sso']);
+  });
+});
+
+describe('portalAndBaseProblems: what validate says of portals and bases', () => {
+  const PROFILES = new Set(['base', 'cn-base', 'gov-base', 'cn-prod-admin', 'prod-admin']);
+
+  it('finds nothing when every mapping has its portal and every base profile exists', () => {
+    expect(portalAndBaseProblems(config(PARTITIONS), BASES, PROFILES)).toStrictEqual([]);
+    expect(portalAndBaseProblems(config(PORTALS), undefined, undefined)).toStrictEqual([]);
+  });
+
+  it('names each mapping whose base profile is missing from the AWS files, at the mapping', () => {
+    const problems = portalAndBaseProblems(config(PARTITIONS), BASES, new Set(['base', 'prod-admin', 'cn-prod-admin']));
+    expect(problems.map((p) => [p.position.line, p.message])).toStrictEqual([
+      [14, `mapping #3 (account 444444444444) takes its base from profile "cn-base" (base_profiles.aws-cn in ${BASES.file}), which is not in your AWS config or credentials file`],
+      [16, `mapping #5 (account 666666666666) takes its base from profile "gov-base" (base_profiles.aws-us-gov in ${BASES.file}), which is not in your AWS config or credentials file`],
+    ]);
+  });
+
+  it('names a base_profiles key that is an account the mapping file does not have, at the key', () => {
+    const mine = userConfig('version: 1\nbase_profiles:\n  prdo: prod-admin\n  "999999999999": other\n');
+    const problems = portalAndBaseProblems(config(PARTITIONS), mine, undefined);
+    expect(problems.map((p) => [p.position, p.message])).toStrictEqual([
+      [{ file: mine.file, line: 3, column: 3 }, `base_profiles.prdo names an account that ${config(PARTITIONS).file} does not have`],
+    ]);
+    expect(problems[0]?.hint).toContain('dev, stage, prod');
+  });
+
+  it('names a mapping with auth: sso and no portal anywhere, unless the developer gives one', () => {
+    const yaml = mappingYaml('  - {paths: ["live/**"], account: dev, role: Admin, auth: sso}\n');
+    expect(portalAndBaseProblems(config(yaml), undefined, undefined).map((p) => [p.position.line, p.message])).toStrictEqual([
+      [10, 'mapping #1 (account dev) uses auth: sso, but no IAM Identity Center portal is defined for it'],
+    ]);
+    const mine = userConfig(`version: 1\nsso: {start_url: "${ACME}", region: us-east-1}\n`);
+    expect(portalAndBaseProblems(config(yaml), mine, undefined)).toStrictEqual([]);
   });
 });
