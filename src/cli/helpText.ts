@@ -158,7 +158,7 @@ ${CONFIG_OPTION}
   logout: `Usage: rolemap logout [--start-url U] [--region R] [--sso-session NAME]
 
 Signs out of IAM Identity Center and removes the cached token under every name \`rolemap login\`
-stores it. The start URL and region default as for \`rolemap login\`.
+stores it. The portals default as for \`rolemap login\`: each portal the mapping tree uses.
 
   --start-url U the IAM Identity Center start URL
   --region R    the region of IAM Identity Center

@@ -156,6 +156,16 @@ describe('several SSO portals in one tree (dist/rolemap)', () => {
     expect(json.portal).toStrictEqual({ startUrl: ACME, region: 'us-east-1', session: 'acme' });
   });
 
+  it('logout without arguments signs out of both portals and removes both tokens; units then ask for a login again', async () => {
+    const run = await rolemap(['logout'], root);
+    expect([run.code, run.stdout]).toStrictEqual([0, '']);
+    expect(emulator.callCounts()).toStrictEqual({ Logout: 2 });
+    expect([fs.existsSync(tokenFile(ACME)), fs.existsSync(tokenFile(EMEA))]).toStrictEqual([false, false]);
+    const stage = await rolemap([], unit('stage/app'));
+    expect([stage.code, stage.stdout]).toStrictEqual([1, '']);
+    expect(stage.stderr).toContain('rolemap login --sso-session emea');
+  });
+
   it('login --sso-session NAME signs in to that portal only; an unknown name is a usage error naming the defined ones', async () => {
     const other = makeSandbox();
     try {
