@@ -142,13 +142,15 @@ ${CONFIG_OPTION}
 Signs in to IAM Identity Center with the device authorization flow and stores the token where
 the AWS CLI keeps it (~/.aws/sso/cache), under every name your AWS config uses for that portal
 (each sso-session with its start URL, each legacy profile's sso_start_url), so all of them work.
-The start URL and region default to your config's sso block, then the mapping file's. The URL
-and code are shown on stderr; a browser is opened only with a terminal and a display.
+Without --start-url or --sso-session it signs in to each portal the mapping tree uses (each
+mapping's sso, else your config's sso block, else the mapping file's), one after another. The
+URL and code are shown on stderr; a browser is opened only with a terminal and a display.
 
   --start-url U the IAM Identity Center start URL, e.g. https://acme.awsapps.com/start
   --region R    the region of IAM Identity Center
   --sso-session NAME
-                also store the token for this sso-session name (as \`aws sso login --sso-session\`)
+                sign in to the portal of this name under the mapping file's sso_sessions; with
+                --start-url, also store the token for this sso-session name (as \`aws sso login\`)
   --no-browser  never open a browser
   --dir D       where to start looking for rolemap.yaml (default: the current directory)
 ${CONFIG_OPTION}
@@ -166,12 +168,13 @@ this command.
   logout: `Usage: rolemap logout [--start-url U] [--region R] [--sso-session NAME]
 
 Signs out of IAM Identity Center and removes the cached token under every name \`rolemap login\`
-stores it. The start URL and region default as for \`rolemap login\`.
+stores it. The portals default as for \`rolemap login\`: each portal the mapping tree uses.
 
   --start-url U the IAM Identity Center start URL
   --region R    the region of IAM Identity Center
   --sso-session NAME
-                also remove the token stored for this sso-session name
+                sign out of the portal of this name under the mapping file's sso_sessions; with
+                --start-url, also remove the token stored for this sso-session name
   --dir D       where to start looking for rolemap.yaml (default: the current directory)
 ${CONFIG_OPTION}
 `,

@@ -21,7 +21,7 @@ import { readAccountRef } from './readAccountRef';
 import { readDeployBranches } from './readDeployBranches';
 import { readGlobs } from './readGlobs';
 import { readSettings, type SettingsLayer } from './readSettings';
-import { readSso } from './readSso';
+import { readSsoRef, readSsoSessions, type SsoSessions } from './readSso';
 import { readVersion } from './readVersion';
 import { resolveRole } from './resolveRole';
 import { writeAs, YamlReader, type Field } from './YamlReader';
@@ -42,9 +42,13 @@ const TOP_LEVEL_MISPLACED: Readonly<Record<string, string>> = {
   start_url: '`start_url` belongs under `sso:`',
 };
 
-const DEFAULTS_MISPLACED: Readonly<Record<string, string>> = Object.fromEntries(
-  ['paths', 'account', 'role'].map((key) => [key, `\`${key}\` is set per mapping: move it to each entry of \`mappings:\``]),
-);
+const DEFAULTS_MISPLACED: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    ['paths', 'account', 'role'].map((key) => [key, `\`${key}\` is set per mapping: move it to each entry of \`mappings:\``]),
+  ),
+  sso: 'the default portal is the top-level `sso:`; a mapping may name its own with `sso:`',
+  sso_sessions: '`sso_sessions` belongs at the top level',
+};
 
 interface Accounts {
   byName: Record<string, string>;
@@ -86,12 +90,13 @@ export function compileMappingFile(text: string, file: string): CompiledConfig {
   const defaultsKeys = defaultsField === undefined ? undefined : reader.keys(defaultsField, KEYS.settings, DEFAULTS_MISPLACED);
   const defaults = defaultsKeys === undefined ? { at: {} } : readSettings(reader, defaultsKeys);
   const modes = readModes(reader, top.get('modes'));
+  const ssoSessions = readSsoSessions(reader, top.get('sso_sessions'), KEYS.sso);
   const ssoField = top.get('sso');
-  const sso: SsoSettings | undefined = ssoField === undefined ? undefined : readSso(reader, ssoField, KEYS.sso);
+  const sso: SsoSettings | undefined = ssoField === undefined ? undefined : readSsoRef(reader, ssoField, KEYS.sso, ssoSessions);
   const overridesAllow = readOverrides(reader, top.get('overrides'), accounts);
   const unmatchedField = top.get('unmatched');
   const unmatched = unmatchedField === undefined ? 'error' : reader.choice(unmatchedField, ['error', 'empty'] as const);
-  const mappings = readMappings(reader, top, root, accounts, defaults);
+  const mappings = readMappings(reader, top, root, { accounts, defaults, ssoSessions });
 
   reader.throwIfProblems();
   if (version === undefined || unmatched === undefined) {
@@ -104,6 +109,7 @@ export function compileMappingFile(text: string, file: string): CompiledConfig {
     accounts: accounts.byName,
     modes,
     sso,
+    ssoSessions: ssoSessions.defined,
     overridesAllow,
     unmatched,
     mappings,
@@ -257,13 +263,14 @@ function readRolePatterns(reader: YamlReader, field: Field): AllowRule['rolePatt
   return patterns.length === items.length ? patterns : undefined;
 }
 
-function readMappings(
-  reader: YamlReader,
-  top: ReadonlyMap<string, Field>,
-  root: Field,
-  accounts: Accounts,
-  defaults: SettingsLayer,
-): CompiledMapping[] {
+/** What every mapping is read against: the file's accounts, defaults and named portals. */
+interface MappingContext {
+  accounts: Accounts;
+  defaults: SettingsLayer;
+  ssoSessions: SsoSessions;
+}
+
+function readMappings(reader: YamlReader, top: ReadonlyMap<string, Field>, root: Field, context: MappingContext): CompiledMapping[] {
   const field = reader.requireKey(
     top,
     'mappings',
@@ -274,7 +281,7 @@ function readMappings(
   const items = field === undefined ? [] : (reader.items(field, example, { nonEmpty: true }) ?? []);
   const mappings: CompiledMapping[] = [];
   items.forEach((item, index) => {
-    const mapping = readMapping(reader, item, index, accounts, defaults);
+    const mapping = readMapping(reader, item, index, context);
     if (mapping !== undefined) {
       mappings.push(mapping);
     }
@@ -282,13 +289,8 @@ function readMappings(
   return mappings;
 }
 
-function readMapping(
-  reader: YamlReader,
-  item: Field,
-  index: number,
-  accounts: Accounts,
-  defaults: SettingsLayer,
-): CompiledMapping | undefined {
+function readMapping(reader: YamlReader, item: Field, index: number, context: MappingContext): CompiledMapping | undefined {
+  const { accounts, defaults } = context;
   const keys = reader.keys(item, KEYS.mapping);
   if (keys === undefined) {
     return undefined;
@@ -304,7 +306,9 @@ function readMapping(
     roleField === undefined
       ? undefined
       : readRoles(reader, roleField, account === undefined ? undefined : { ...account, partition, region: settings.region });
-  if (globs === undefined || account === undefined || roles === undefined) {
+  const ssoField = keys.get('sso');
+  const sso = ssoField === undefined ? undefined : readSsoRef(reader, ssoField, KEYS.sso, context.ssoSessions);
+  if (globs === undefined || account === undefined || roles === undefined || (ssoField !== undefined && sso === undefined)) {
     return undefined;
   }
   return {
@@ -316,6 +320,7 @@ function readMapping(
     partition,
     roles,
     settings,
+    ...(sso === undefined ? {} : { sso }),
   };
 }
 

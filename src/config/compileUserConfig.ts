@@ -1,7 +1,7 @@
-import { ROLE_ARN_PATTERN, ROLE_NAME_PATTERN } from '../constants';
-import type { CompiledUserConfig, Mode, UserOverride } from './types';
+import { ACCOUNT_ID_PATTERN, ROLE_ARN_PATTERN, ROLE_NAME_PATTERN } from '../constants';
+import type { BaseProfileRule, CompiledUserConfig, Mode, UserOverride } from './types';
 import { CONFIG_KEYS } from './configKeys';
-import { AUTH_KINDS, MODES, PROFILE_NAME_PATTERN } from './configPatterns';
+import { ACCOUNT_NAME_PATTERN, AUTH_KINDS, MODES, PARTITIONS, PROFILE_NAME_PATTERN } from './configPatterns';
 import { deepFreeze } from './deepFreeze';
 import { readAccountRef } from './readAccountRef';
 import { readGlobs } from './readGlobs';
@@ -50,6 +50,8 @@ export function compileUserConfig(text: string, file: string): CompiledUserConfi
   const sso = ssoField === undefined ? undefined : readSso(reader, ssoField, KEYS.sso);
   const profileField = top.get('source_profile');
   const sourceProfile = profileField === undefined ? undefined : readProfile(reader, profileField);
+  const baseProfilesField = top.get('base_profiles');
+  const baseProfiles = baseProfilesField === undefined ? [] : readBaseProfiles(reader, baseProfilesField);
   const overridesField = top.get('overrides');
   const overrides = overridesField === undefined ? [] : readOverrides(reader, overridesField);
 
@@ -57,7 +59,7 @@ export function compileUserConfig(text: string, file: string): CompiledUserConfi
   if (version === undefined) {
     return unreachable();
   }
-  return deepFreeze({ file, version, mode, sso, sourceProfile, overrides });
+  return deepFreeze({ file, version, mode, sso, sourceProfile, baseProfiles, overrides });
 }
 
 /** Every path to here reported a problem, so throwIfProblems has thrown. */
@@ -76,6 +78,32 @@ function readProfile(reader: YamlReader, field: Field): string | undefined {
     return undefined;
   }
   return profile;
+}
+
+/**
+ * `base_profiles: {aws-cn: cn-base, "111111111111": other, prod: prod-base}`: keys are partitions,
+ * quoted 12-digit account ids or account names (resolved against the mapping file later).
+ */
+function readBaseProfiles(reader: YamlReader, field: Field): BaseProfileRule[] {
+  const rules: BaseProfileRule[] = [];
+  for (const entry of reader.entries(field) ?? []) {
+    const kind = (PARTITIONS as readonly string[]).includes(entry.key)
+      ? 'partition'
+      : ACCOUNT_ID_PATTERN.test(entry.key) || ACCOUNT_NAME_PATTERN.test(entry.key)
+        ? 'account'
+        : undefined;
+    if (kind === undefined) {
+      reader.report(
+        entry.keyAt,
+        `\`${entry.field.label}\` is neither a partition, a 12-digit account id nor an account name`,
+        `key each base profile by a partition (${PARTITIONS.join(', ')}), a quoted 12-digit account id, or an account name from the mapping file`,
+      );
+      continue;
+    }
+    const profile = readProfile(reader, entry.field);
+    if (profile !== undefined) rules.push({ key: entry.key, kind, profile, position: reader.position(entry.keyAt) });
+  }
+  return rules;
 }
 
 function readOverrides(reader: YamlReader, field: Field): UserOverride[] {

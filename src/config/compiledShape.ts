@@ -17,6 +17,7 @@ import type {
   UserOverride,
   WebIdentityTokenSource,
 } from './types';
+import { PARTITIONS } from './configPatterns';
 
 type Guard<T> = (value: unknown) => value is T;
 
@@ -67,8 +68,10 @@ function isGlob(value: unknown): value is CompiledGlob {
 }
 
 function isSso(value: unknown): value is SsoSettings {
-  return isObject(value) && isString(value['startUrl']) && isString(value['region']);
+  return isObject(value) && isString(value['startUrl']) && isString(value['region']) && isOptional(isString)(value['session']);
 }
+
+const isSsoRecord = (value: unknown): value is Record<string, SsoSettings> => isObject(value) && Object.values(value).every(isSso);
 
 function isTokenSource(value: unknown): value is WebIdentityTokenSource {
   if (!isObject(value)) return false;
@@ -115,11 +118,12 @@ function isMapping(value: unknown): value is CompiledMapping {
     isArrayOf(isGlob)(value['globs']) &&
     isString(value['accountId']) &&
     isOptional(isString)(value['accountName']) &&
-    isOneOf('aws', 'aws-cn', 'aws-us-gov')(value['partition']) &&
+    isOneOf(...PARTITIONS)(value['partition']) &&
     isObject(value['roles']) &&
     isRole(value['roles']['plan']) &&
     isRole(value['roles']['apply']) &&
-    isSettings(value['settings'])
+    isSettings(value['settings']) &&
+    isOptional(isSso)(value['sso'])
   );
 }
 
@@ -154,6 +158,7 @@ export function isCompiledConfig(value: unknown): value is CompiledConfig {
     isOptional(isMode)(value['modes']['local']) &&
     isArrayOf(isDeployBranch)(value['modes']['deployBranches']) &&
     isOptional(isSso)(value['sso']) &&
+    isSsoRecord(value['ssoSessions']) &&
     isArrayOf(isAllowRule)(value['overridesAllow']) &&
     isOneOf('error', 'empty')(value['unmatched']) &&
     isArrayOf(isMapping)(value['mappings'])
@@ -172,6 +177,16 @@ function isUserOverride(value: unknown): value is UserOverride {
   );
 }
 
+function isBaseProfileRule(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    isString(value['key']) &&
+    isOneOf('partition', 'account')(value['kind']) &&
+    isString(value['profile']) &&
+    isPosition(value['position'])
+  );
+}
+
 /** Whether a value read back from the cache has the shape of a CompiledUserConfig. */
 export function isCompiledUserConfig(value: unknown): value is CompiledUserConfig {
   return (
@@ -181,6 +196,8 @@ export function isCompiledUserConfig(value: unknown): value is CompiledUserConfi
     isOptional(isMode)(value['mode']) &&
     isOptional(isSso)(value['sso']) &&
     isOptional(isString)(value['sourceProfile']) &&
+    Array.isArray(value['baseProfiles']) &&
+    value['baseProfiles'].every(isBaseProfileRule) &&
     isArrayOf(isUserOverride)(value['overrides'])
   );
 }

@@ -19,10 +19,10 @@ const SETTINGS = [
 
 export const CONFIG_KEYS = {
   mappingFile: {
-    top: ['version', 'accounts', 'defaults', 'modes', 'sso', 'overrides', 'unmatched', 'mappings'],
+    top: ['version', 'accounts', 'defaults', 'modes', 'sso', 'sso_sessions', 'overrides', 'unmatched', 'mappings'],
     /** Keys of `defaults`; each may also be set on a mapping. */
     settings: SETTINGS,
-    mapping: ['paths', 'account', 'role', ...SETTINGS],
+    mapping: ['paths', 'account', 'role', 'sso', ...SETTINGS],
     role: ['plan', 'apply'],
     webIdentity: ['token', 'audience'],
     modes: ['local', 'deploy_branch'],
@@ -31,7 +31,7 @@ export const CONFIG_KEYS = {
     allowRule: ['paths', 'accounts', 'roles'],
   },
   userConfig: {
-    top: ['version', 'mode', 'sso', 'source_profile', 'overrides'],
+    top: ['version', 'mode', 'sso', 'source_profile', 'base_profiles', 'overrides'],
     sso: ['start_url', 'region'],
     override: ['paths', 'accounts', 'role', 'auth'],
   },

@@ -54,5 +54,8 @@ export const MAX_STARS_PER_SEGMENT = 4;
 /** Values of `auth`, in the order the docs list them. */
 export const AUTH_KINDS = ['auto', 'assume', 'web-identity', 'sso', 'delegate'] as const;
 
+/** The partitions rolemap supports, as `base_profiles` keys name them. */
+export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'] as const;
+
 /** Values of `modes.local` and the user config's `mode`. */
 export const MODES = ['plan', 'apply'] as const;

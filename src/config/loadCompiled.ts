@@ -33,7 +33,7 @@ export interface LoadCompiledInit<T> {
  * The layout of a stored compiled form. Bump it whenever CompiledConfig or CompiledUserConfig
  * (src/config/types.ts) or this wrapper changes shape: entries of another format are misses.
  */
-export const COMPILED_FORMAT = 5;
+export const COMPILED_FORMAT = 6;
 
 interface StoredCompiled {
   format: number;

@@ -32,6 +32,11 @@ export interface WebIdentitySettings {
 export interface SsoSettings {
   startUrl: string;
   region: string;
+  /**
+   * The name this portal has under the mapping file's `sso_sessions`, when it was given by name:
+   * what `rolemap login --sso-session NAME` takes. Absent for a portal written inline.
+   */
+  session?: string;
 }
 
 /**
@@ -81,6 +86,8 @@ export interface CompiledMapping {
   partition: Partition;
   roles: Readonly<Record<Mode, RoleRef>>;
   settings: MappingSettings;
+  /** The mapping's own IAM Identity Center portal (`sso:`); absent means the file's default `sso`. */
+  sso?: SsoSettings;
 }
 
 /** One `overrides.allow` entry of the mapping file. */
@@ -111,7 +118,10 @@ export interface CompiledConfig {
   /** name -> 12-digit id */
   accounts: Readonly<Record<string, string>>;
   modes: { local: Mode | undefined; deployBranches: readonly DeployBranch[] };
+  /** The default portal: the top-level `sso`, for mappings that do not name their own. */
   sso: SsoSettings | undefined;
+  /** `sso_sessions`: the named portals mappings may refer to, by name. */
+  ssoSessions: Readonly<Record<string, SsoSettings>>;
   overridesAllow: readonly AllowRule[];
   unmatched: 'error' | 'empty';
   mappings: readonly CompiledMapping[];
@@ -130,11 +140,26 @@ export interface UserOverride {
   auth: AuthKind | undefined;
 }
 
+/**
+ * One entry of the developer's `base_profiles`: the AWS profile that gives the base credentials
+ * of `assume` for the accounts of a partition, or for one account (by id, or by its name in the
+ * mapping file, resolved at resolve time like overrides' accounts).
+ */
+export interface BaseProfileRule {
+  /** The key as written: a partition, a 12-digit account id or an account name. */
+  key: string;
+  kind: 'partition' | 'account';
+  profile: string;
+  position: SourcePosition;
+}
+
 export interface CompiledUserConfig {
   file: string;
   version: number;
   mode: Mode | undefined;
   sso: SsoSettings | undefined;
   sourceProfile: string | undefined;
+  /** `base_profiles`, in file order. */
+  baseProfiles: readonly BaseProfileRule[];
   overrides: readonly UserOverride[];
 }

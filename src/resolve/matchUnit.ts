@@ -42,9 +42,9 @@ function mostSpecificMatchingGlob(mapping: CompiledMapping, unitPath: string): C
   return best;
 }
 
-/** Two mappings resolve alike when they give the same account, roles and settings. */
+/** Two mappings resolve alike when they give the same account, roles, settings and portal. */
 function resolvesAlike(a: CompiledMapping, b: CompiledMapping): boolean {
-  return a.accountId === b.accountId && sameValue(a.roles, b.roles) && sameValue(a.settings, b.settings);
+  return a.accountId === b.accountId && sameValue(a.roles, b.roles) && sameValue(a.settings, b.settings) && sameValue(a.sso, b.sso);
 }
 
 /**

@@ -7,6 +7,7 @@ import { decideMode } from './decideMode';
 import { fillTemplate } from './fillTemplate';
 import { isCi } from './isCi';
 import { matchUnit } from './matchUnit';
+import { pickBaseProfile } from './pickBaseProfile';
 import { templateValues } from './templateValues';
 import type { ResolveInput, ResolveResult } from './types';
 
@@ -55,8 +56,10 @@ export function resolveRequest(input: ResolveInput): ResolveResult {
   });
   const role = overrides.role ?? mapping.roles[mode.mode];
 
-  const sso = userConfig?.sso ?? config.sso;
-  const sourceProfile = userConfig?.sourceProfile;
+  // A mapping's own portal is where its accounts are: a developer's default portal cannot move it.
+  const sso = mapping.sso ?? userConfig?.sso ?? config.sso;
+  const baseProfile = pickBaseProfile(userConfig, mapping);
+  const sourceProfile = baseProfile?.profile;
   const auth = decideAuth({
     configured: overrides.auth ?? settings.auth,
     configuredBy: overrides.auth === undefined ? `mapping at ${mappingLocation(mapping)}` : 'your override',
@@ -69,7 +72,7 @@ export function resolveRequest(input: ResolveInput): ResolveResult {
   if (auth.auth === 'sso' && sso === undefined) {
     throw new ConfigError(`The unit ${unitPath} uses auth: sso, but neither ${config.file} nor your rolemap config says which IAM Identity Center to use.`, {
       position: mapping.position,
-      hint: 'Add `sso: {start_url: https://YOUR.awsapps.com/start, region: REGION}` at the top of the mapping file or to your ~/.config/rolemap/config.yaml.',
+      hint: 'Add `sso: {start_url: https://YOUR.awsapps.com/start, region: REGION}` at the top of the mapping file, on the mapping, or to your ~/.config/rolemap/config.yaml.',
     });
   }
 
@@ -118,6 +121,7 @@ export function resolveRequest(input: ResolveInput): ResolveResult {
       webIdentity: settings.webIdentity,
       sso,
       sourceProfile,
+      sourceProfileSetting: baseProfile?.setting,
       overrides: overrides.decisions,
       userConfigFile: userConfig?.file,
     },

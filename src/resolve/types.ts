@@ -155,8 +155,13 @@ export interface CredentialRequest {
   envs: Readonly<Record<string, string>>;
   webIdentity: WebIdentitySettings;
   sso: SsoSettings | undefined;
-  /** The user config's `source_profile`: an explicit base profile for `assume` (AWS_PROFILE is read by assumeBaseSource). */
+  /**
+   * The user config's base profile for this mapping (`base_profiles` by account or partition, else
+   * `source_profile`): an explicit base profile for `assume` (AWS_PROFILE is read by assumeBaseSource).
+   */
   sourceProfile: string | undefined;
+  /** The setting that named `sourceProfile`, e.g. `base_profiles.aws-cn` or `source_profile`. */
+  sourceProfileSetting: string | undefined;
   overrides: readonly OverrideDecision[];
   /** Whether the user config was read (never in CI). */
   userConfigFile: string | undefined;

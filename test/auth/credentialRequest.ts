@@ -56,6 +56,7 @@ export function credentialRequest(overrides: Partial<CredentialRequest> & { acco
     webIdentity,
     sso: undefined,
     sourceProfile: undefined,
+    sourceProfileSetting: undefined,
     overrides: [],
     userConfigFile: undefined,
     ...overrides,

@@ -65,6 +65,15 @@ describe('cacheKeyParts and cacheKey', () => {
     expect(keyOf({ request }).text).toBe(keyOf({}).text);
   });
 
+  it('an SSO credential is keyed by its portal: another start URL is another key, the same portal by name or inline is one', () => {
+    const sso = (startUrl: string, session?: string) =>
+      keyOf({ request: { auth: 'sso', sso: { startUrl, region: 'us-east-1', ...(session === undefined ? {} : { session }) } } });
+    const acme = sso('https://acme.awsapps.com/start', 'acme');
+    const emea = sso('https://emea.awsapps.com/start', 'emea');
+    const changed = cacheKeyFields.filter((field) => JSON.stringify(field.canonical(acme.parts)) !== JSON.stringify(field.canonical(emea.parts)));
+    expect([changed.map((field) => field.name), sso('https://acme.awsapps.com/start/').text === acme.text]).toStrictEqual([['baseIdentity'], true]);
+  });
+
   it('the key holds no secret of the environment', () => {
     expect(keyOf({}).text).not.toContain(ENV['AWS_SECRET_ACCESS_KEY']);
   });

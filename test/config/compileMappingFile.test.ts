@@ -129,6 +129,7 @@ describe('compileMappingFile', () => {
       accounts: { dev: '111111111111', prod: '333333333333' },
       modes: { local: 'apply', deployBranches: [{ kind: 'name', name: 'release' }] },
       sso: { startUrl: 'https://acme.awsapps.com/start', region: 'eu-west-1' },
+      ssoSessions: {},
       overridesAllow: [
         {
           index: 0,

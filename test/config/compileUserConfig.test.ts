@@ -46,6 +46,7 @@ describe('compileUserConfig', () => {
       mode: 'apply',
       sso: { startUrl: 'https://acme.awsapps.com/start', region: 'us-east-1' },
       sourceProfile: 'base',
+      baseProfiles: [],
       overrides: [
         {
           index: 0,
@@ -83,6 +84,7 @@ describe('compileUserConfig', () => {
       mode: undefined,
       sso: undefined,
       sourceProfile: undefined,
+      baseProfiles: [],
       overrides: [],
     });
   });

@@ -119,12 +119,14 @@ describe('schema/rolemap.schema.json', () => {
       '  web_identity: {token: github, audience: sts.amazonaws.com}',
       'modes: {local: plan, deploy_branch: main}',
       'sso: {start_url: "https://acme.awsapps.com/start", region: us-east-1}',
+      'sso_sessions: {gov: {start_url: "https://gov.awsapps.com/start", region: us-gov-west-1}}',
       'overrides: {allow: [{paths: ["live/**"], accounts: [dev], roles: ["ReadOnly*"]}]}',
       'unmatched: error',
       'mappings:',
       '  - paths: ["live/**"]',
       '    account: dev',
       '    role: {plan: p, apply: a}',
+      '    sso: gov',
       '    region: us-east-1',
       '    duration: 3600',
       '    session_name: "rolemap-{user}"',
@@ -177,6 +179,7 @@ describe('schema/rolemap-user-config.schema.json', () => {
   it('has a compiler that accepts a file using every key it lists', () => {
     const yaml =
       'version: 1\nmode: plan\nsso: {start_url: "https://a.awsapps.com/start", region: us-east-1}\nsource_profile: base\n' +
+      'base_profiles: {aws-cn: cn-base, "111111111111": one}\n' +
       'overrides:\n  - {paths: ["live/**"], accounts: [dev], role: Admin, auth: sso}\n';
     expect(() => compileUserConfig(yaml, '/home/me/config.yaml')).not.toThrow();
   });

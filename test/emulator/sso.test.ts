@@ -36,9 +36,12 @@ async function register(scopes?: string[]) {
   return { clientId: r.clientId ?? '', clientSecret: r.clientSecret ?? '', clientSecretExpiresAt: r.clientSecretExpiresAt };
 }
 
-async function deviceLogin(scopes: string[] = ['sso:account:access']): Promise<CreateTokenCommandOutput & { clientId: string; clientSecret: string }> {
+async function deviceLogin(
+  scopes: string[] = ['sso:account:access'],
+  startUrl = START_URL,
+): Promise<CreateTokenCommandOutput & { clientId: string; clientSecret: string }> {
   const client = await register(scopes);
-  const device = await oidc.send(new StartDeviceAuthorizationCommand({ ...client, startUrl: START_URL }));
+  const device = await oidc.send(new StartDeviceAuthorizationCommand({ ...client, startUrl }));
   const token = await oidc.send(new CreateTokenCommand({ ...client, grantType: DEVICE_GRANT, deviceCode: device.deviceCode }));
   return { ...token, ...client };
 }
@@ -170,6 +173,30 @@ describe('createSsoService: portal', () => {
       expiration: expect.any(Number),
     });
     expect(roleCredentials?.expiration).toBeGreaterThan(harness.now() + 3500 * 1000);
+  });
+
+  it('keeps each portal\'s assignments to its own tokens, also after a refresh; an assignment without a portal serves every portal', async () => {
+    const other = 'https://other.awsapps.com/start';
+    harness.control.assign(ACCOUNT, ROLE, undefined, `${START_URL}/`);
+    harness.control.assign('222222222222', ROLE, undefined, other);
+    harness.control.assign('333333333333', 'ReadOnly');
+    const acme = await deviceLogin();
+    const theirs = await deviceLogin(undefined, `${other}#/`);
+    const refreshed = await oidc.send(
+      new CreateTokenCommand({ clientId: theirs.clientId, clientSecret: theirs.clientSecret, grantType: 'refresh_token', refreshToken: theirs.refreshToken }),
+    );
+    const get = (accessToken: string | undefined, accountId: string, roleName = ROLE) =>
+      outcome(portal.send(new GetRoleCredentialsCommand({ accessToken, accountId, roleName })));
+    expect([
+      await get(acme.accessToken, ACCOUNT),
+      await get(acme.accessToken, '222222222222'),
+      await get(theirs.accessToken, '222222222222'),
+      await get(theirs.accessToken, ACCOUNT),
+      await get(refreshed.accessToken, '222222222222'),
+      await get(refreshed.accessToken, ACCOUNT),
+      await get(acme.accessToken, '333333333333', 'ReadOnly'),
+      await get(theirs.accessToken, '333333333333', 'ReadOnly'),
+    ]).toStrictEqual(['ok', 'ForbiddenException', 'ok', 'ForbiddenException', 'ok', 'ForbiddenException', 'ok', 'ok']);
   });
 
   it('makes role credentials known to STS as the session of the permission set\'s reserved role', async () => {

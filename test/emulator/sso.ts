@@ -19,6 +19,9 @@
  *   registerCredentials) as a session of arn:aws:iam::ACCOUNT:role/aws-reserved/sso.amazonaws.com/
  *   AWSReservedSSO_<permission set>_<suffix>, so they can sign AssumeRole and GetCallerIdentity.
  * - Logout invalidates the access token and the refresh token of the same sign-in.
+ * - Each sign-in belongs to the portal (start URL) it was started for, and refreshes stay there.
+ *   An assignment made for one portal (`assign(..., startUrl)`) gives credentials only to that
+ *   portal's tokens, as two IAM Identity Center instances do; one made without a portal, to all.
  * - The verification page, GET /device?user_code=CODE (the verificationUriComplete that
  *   StartDeviceAuthorization returns), stands in for the person who approves in a browser: it
  *   approves that code at once, whatever `approveAfterPolls` says. It is not an AWS API, so it is
@@ -58,8 +61,11 @@ export interface SsoControl {
   expireDeviceCodes(): void;
   /** Poll number `poll` (1-based, per device code) answers slow_down. Can be called more than once. */
   slowDownOnPoll(poll: number): void;
-  /** Lets `user` (default: the approving user) get credentials for `roleName` in `accountId`. */
-  assign(accountId: string, roleName: string, user?: string): void;
+  /**
+   * Lets `user` (default: the approving user) get credentials for `roleName` in `accountId`,
+   * with a token of the portal `startUrl` only (default: of any portal).
+   */
+  assign(accountId: string, roleName: string, user?: string, startUrl?: string): void;
   /** Lifetime of access tokens issued from now on. */
   accessTokenTtlSeconds: number;
   /** Lifetime of role credentials issued from now on; negative answers credentials already expired. */
@@ -89,6 +95,8 @@ interface Client {
 
 interface DeviceCode {
   clientId: string;
+  /** The portal the sign-in was started for. */
+  startUrl: string;
   userCode: string;
   expiresAtMs: number;
   polls: number;
@@ -99,6 +107,8 @@ interface DeviceCode {
 
 interface Session {
   user: string;
+  /** The portal the sign-in was for, normalised (see portalKey). */
+  portal: string;
   clientId: string;
   accessToken: string;
   refreshToken: string | undefined;
@@ -168,6 +178,16 @@ function header(req: EmulatorRequest, name: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** A start URL as the service compares portals: without a trailing `/` or `#/`. */
+function portalKey(startUrl: string): string {
+  return startUrl.replace(/\/?(#\/?)?$/, '');
+}
+
+/** An assignment's key; `portal` '*' is any portal. */
+function assignmentKey(user: string, accountId: string, roleName: string, portal: string): string {
+  return [user, accountId, roleName, portal].join('\u0000');
+}
+
 const badRequest = (): EmulatorResponse =>
   oidcError('InvalidRequestException', 400, 'invalid_request', 'The request body is not valid JSON');
 
@@ -210,8 +230,8 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
     slowDownOnPoll(poll) {
       slowDownPolls.add(poll);
     },
-    assign(accountId, roleName, user = defaultUser) {
-      assignments.add(`${user}\u0000${accountId}\u0000${roleName}`);
+    assign(accountId, roleName, user = defaultUser, startUrl) {
+      assignments.add(assignmentKey(user, accountId, roleName, startUrl === undefined ? '*' : portalKey(startUrl)));
     },
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
     roleCredentialsTtlSeconds: options.roleCredentialsTtlSeconds ?? 3600,
@@ -281,13 +301,15 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
   function startDeviceAuthorization(req: EmulatorRequest, body: Json): EmulatorResponse {
     const client = authenticateClient(body);
     if ('status' in client) return client;
-    if (str(body, 'startUrl') === undefined) {
+    const startUrl = str(body, 'startUrl');
+    if (startUrl === undefined) {
       return oidcError('InvalidRequestException', 400, 'invalid_request', 'startUrl is required');
     }
     const deviceCode = secret('dc');
     const userCode = `${upperAlnum(4)}-${upperAlnum(4)}`;
     deviceCodes.set(deviceCode, {
       clientId: client.id,
+      startUrl,
       userCode,
       expiresAtMs: ctx.now() + deviceCodeTtlSeconds * 1000,
       polls: 0,
@@ -327,7 +349,13 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
     }
     code.used = true;
     const wantsRefresh = client.scopes.includes(ACCOUNT_ACCESS_SCOPE) || strList(body, 'scope').includes(ACCOUNT_ACCESS_SCOPE);
-    const session: Session = { user: defaultUser, clientId: client.id, accessToken: '', refreshToken: undefined };
+    const session: Session = {
+      user: defaultUser,
+      portal: portalKey(code.startUrl),
+      clientId: client.id,
+      accessToken: '',
+      refreshToken: undefined,
+    };
     return json(200, issue(session, wantsRefresh));
   }
 
@@ -375,7 +403,8 @@ export function createSsoService(ctx: ServiceContext, options: SsoServiceOptions
     if (accountId === '' || roleName === '') {
       return portalError('InvalidRequestException', 400, 'account_id and role_name are required');
     }
-    if (!assignments.has(`${token.session.user}\u0000${accountId}\u0000${roleName}`)) {
+    const { user, portal } = token.session;
+    if (!assignments.has(assignmentKey(user, accountId, roleName, '*')) && !assignments.has(assignmentKey(user, accountId, roleName, portal))) {
       return portalError('ForbiddenException', 403, 'No access');
     }
     const roleCredentials = {

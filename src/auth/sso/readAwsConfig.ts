@@ -30,6 +30,14 @@ export async function readAwsConfig(env: Environment, homeDir: string): Promise<
   } catch {
     return new Map();
   }
+  return parseAwsIni(text);
+}
+
+/**
+ * The sections of an AWS shared file's text (config or credentials) by their header, in file
+ * order: `key = value` lines, `#` and `;` comments, as the AWS CLI reads them.
+ */
+export function parseAwsIni(text: string): Map<string, Record<string, string>> {
   const sections = new Map<string, Record<string, string>>();
   let current: Record<string, string> | undefined;
   for (const raw of text.split(/\r?\n/)) {

@@ -39,7 +39,7 @@ export async function runExplain(options: ExplainOptions, context: CommandContex
     const source = request.auth === 'assume' ? assumeBaseSource(request.sourceProfile, deps.env) : undefined;
     const mfa = source === undefined ? undefined : await explainMfaSession(source, deps.env, context.cache?.store, deps.now());
     base = {
-      source: source === undefined ? null : formatBaseSource(source),
+      source: source === undefined ? null : formatBaseSource(source, request.sourceProfileSetting),
       identity: maskAccessKeyIds(describeBaseIdentity(request, deps.env)),
       ...(mfa === undefined ? {} : { mfa }),
     };

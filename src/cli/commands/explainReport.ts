@@ -50,6 +50,8 @@ export type ExplainReport =
       durationSeconds: number;
       region: string | null;
       auth: { kind: string; why: string };
+      /** For `auth: sso`: the IAM Identity Center portal, and its name under `sso_sessions` when it has one. */
+      portal?: { startUrl: string; region: string; session: string | null };
       sourceIdentity: string | null;
       externalIdSet: boolean;
       tags: Array<{ Key: string; Value: string }>;
@@ -128,6 +130,9 @@ export function explainReport(resolved: ResolvedUnit, cache: ExplainCacheState, 
     durationSeconds: request.durationSeconds,
     region: request.region ?? null,
     auth: { kind: request.auth, why: request.authWhy },
+    ...(request.auth === 'sso' && request.sso !== undefined
+      ? { portal: { startUrl: request.sso.startUrl, region: request.sso.region, session: request.sso.session ?? null } }
+      : {}),
     sourceIdentity: request.sourceIdentity ?? null,
     externalIdSet: request.externalId !== undefined,
     tags: request.tags.map((t) => ({ Key: t.Key, Value: t.Value })),
@@ -200,6 +205,10 @@ export function explainText(report: ExplainReport): string {
   if (report.externalIdSet) add('external id', 'set (not shown)');
   if (report.tags.length > 0) add('session tags', report.tags.map((t) => `${t.Key}=${t.Value}`).join(', '));
   add('auth', `${report.auth.kind}  (${report.auth.why})`);
+  if (report.portal !== undefined) {
+    const named = report.portal.session === null ? '' : `sso session ${report.portal.session}, `;
+    add('portal', `${report.portal.startUrl}  (${named}region ${report.portal.region})`);
+  }
   if (report.base !== undefined) {
     const { source, identity, mfa } = report.base;
     add('base', ...(source === null ? [] : [source]), `identity ${identity}`, ...(mfa === undefined ? [] : [mfaText(mfa)]));

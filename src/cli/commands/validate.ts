@@ -1,9 +1,11 @@
 import * as path from 'node:path';
+import { readAwsProfileNames } from '../../auth/readAwsProfileNames';
 import type { CompiledConfig } from '../../config/types';
 import { ConfigError, type SourcePosition } from '../../errors';
 import { findMappingFile } from '../../locate/findMappingFile';
 import { findUnits } from '../../locate/findUnits';
-import { loadMappingFile } from '../../locate/resolveUnit';
+import { loadMappingFile, loadUserConfig } from '../../locate/resolveUnit';
+import { portalAndBaseProblems } from '../../resolve/portalAndBaseProblems';
 import type { CommandContext } from '../CommandContext';
 import { unitCoverage, type UnitCoverage } from './unitCoverage';
 
@@ -25,6 +27,7 @@ export async function runValidate(options: ValidateOptions, context: CommandCont
   deps.logger.debug('validating the mapping file', { file: location.file, foundBy: location.source });
   // Always compile from the text, so validate reports what the file says now.
   const config = await loadMappingFile(location.file, { compiledStore: undefined, logger: deps.logger });
+  await checkPortalsAndBases(config, context);
   if (!options.units) {
     const summary = { file: location.file, valid: true, mappings: config.mappings.length, accounts: Object.keys(config.accounts).length };
     if (options.json) deps.output.json(summary);
@@ -49,6 +52,20 @@ export async function runValidate(options: ValidateOptions, context: CommandCont
       more: problemEntries(config, coverage),
     });
   }
+}
+
+/**
+ * Every mapping has a portal where it needs one, and the base profile the developer's config
+ * gives it exists (outside CI, where that config is read).
+ * @throws ConfigError listing each problem at its file:line:column.
+ */
+async function checkPortalsAndBases(config: CompiledConfig, context: CommandContext): Promise<void> {
+  const { deps } = context;
+  const userConfig = await loadUserConfig({ env: deps.env, homedir: deps.homedir, compiledStore: undefined, logger: deps.logger });
+  const profiles = userConfig === undefined ? undefined : await readAwsProfileNames(deps.env, deps.homedir);
+  const [first, ...rest] = portalAndBaseProblems(config, userConfig, profiles);
+  if (first === undefined) return;
+  throw new ConfigError(first.message, { position: first.position, hint: first.hint, more: rest });
 }
 
 /** The human report: one line per unit, then mappings that cover no unit. */
