@@ -12,7 +12,7 @@ import { stsRegionFor } from './stsRegionFor';
 import { toAwsCredentials } from './toAwsCredentials';
 import { toCredentialsError, type StsCallContext } from './toCredentialsError';
 import { toSdkLogger } from './toSdkLogger';
-import type { CredentialProvider } from './types';
+import type { CredentialProvider } from '../AwsCredentials';
 import { withRetries, type RetryOptions } from './withRetries';
 
 export interface FromAssumeRoleInit {

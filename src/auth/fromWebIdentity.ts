@@ -9,7 +9,7 @@ import { stsRegionFor } from './stsRegionFor';
 import { toAwsCredentials } from './toAwsCredentials';
 import { toCredentialsError } from './toCredentialsError';
 import { tokenSubject } from './tokenSubject';
-import type { CredentialProvider } from './types';
+import type { CredentialProvider } from '../AwsCredentials';
 import { withRetries, type RetryOptions } from './withRetries';
 
 export interface FromWebIdentityInit {

@@ -1,5 +1,5 @@
 import type { CredentialRequest } from '../resolve/types';
-import type { AwsCredentials } from './types';
+import type { AwsCredentials } from '../AwsCredentials';
 
 /**
  * The warning for credentials that will not outlive `min_ttl` (DESIGN section 5): AWS granted a

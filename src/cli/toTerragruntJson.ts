@@ -1,5 +1,5 @@
 import { ISSUED_BASE_IDENTITY_ENV, ISSUED_MARKER_ENV } from '../constants';
-import type { AwsCredentials } from '../auth/types';
+import type { AwsCredentials } from '../AwsCredentials';
 import type { CredentialRequest } from '../resolve/types';
 
 /** What Terragrunt reads on stdout (DESIGN section 1). Exactly one of the two credential forms. */

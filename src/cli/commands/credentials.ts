@@ -1,5 +1,5 @@
 import { obtainCredentials } from '../../auth/obtainCredentials';
-import type { AwsCredentials } from '../../auth/types';
+import type { AwsCredentials } from '../../AwsCredentials';
 import { readDelegateToken } from '../../auth/readDelegateToken';
 import { resolveCommandUnit, type UnitOptions } from '../resolveCommandUnit';
 import type { CommandContext } from '../CommandContext';
