@@ -3,7 +3,7 @@ import { CredentialsError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { CredentialRequest, Environment } from '../resolve/types';
 import { createStsClient } from './createStsClient';
-import { assumeBaseSource } from './assumeBaseSource';
+import { assumeBaseSource } from '../resolve/assumeBaseSource';
 import { describeBaseIdentity } from './describeBaseIdentity';
 import { resolveStsEndpoint } from './resolveStsEndpoint';
 import { loadCredentialProviders, loadEnvironmentProvider, loadSts } from './loadSdk';

@@ -4,7 +4,7 @@ import { CredentialsError, type CredentialsErrorKind } from '../errors';
 import type { Environment } from '../resolve/types';
 import { FileProblem, readRegularFile } from '../readRegularFile';
 import { classifySdkError } from './classifySdkError';
-import { AUTO_TOKEN_FILE_VARIABLE, AUTO_TOKEN_VARIABLES, formatTokenSource, pickWebIdentityTokenSource } from './pickWebIdentityTokenSource';
+import { AUTO_TOKEN_FILE_VARIABLE, AUTO_TOKEN_VARIABLES, formatTokenSource, pickWebIdentityTokenSource } from '../resolve/pickWebIdentityTokenSource';
 
 export interface ReadWebIdentityTokenInit {
   env: Environment;

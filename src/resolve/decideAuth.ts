@@ -1,6 +1,6 @@
 import type { AuthKind, WebIdentitySettings } from '../config/types';
-import { assumeBaseSource, type AssumeBaseSource } from '../auth/assumeBaseSource';
-import { webIdentityAvailable } from '../auth/webIdentityAvailable';
+import { assumeBaseSource, type AssumeBaseSource } from './assumeBaseSource';
+import { webIdentityAvailable } from './webIdentityAvailable';
 import { isCi } from './isCi';
 import type { Environment } from './types';
 

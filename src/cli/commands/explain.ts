@@ -1,4 +1,4 @@
-import { assumeBaseSource } from '../../auth/assumeBaseSource';
+import { assumeBaseSource } from '../../resolve/assumeBaseSource';
 import { describeBaseIdentity } from '../../auth/describeBaseIdentity';
 import { formatBaseSource } from '../../auth/formatBaseSource';
 import { cacheKey } from '../../cache/cacheKey';
