@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { compileMappingFile } from '../src/config/compileMappingFile';
-import { RACY_WINDOW_MS } from '../src/config/loadCompiled';
+import { RACY_WINDOW_MS } from '../src/locate/loadCompiled';
 import { matchUnit } from '../src/resolve/matchUnit';
 import { SEED_DEVELOPER } from '../test/emulator/seed';
 
