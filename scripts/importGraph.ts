@@ -1,7 +1,8 @@
 /**
  * `npx tsx scripts/importGraph.ts`: the import graph between the folders of src/ (a file directly
- * in src/ belongs to the base, `.`; src/auth/sso/x.ts belongs to auth), each edge with the number
- * of imports behind it, then every cycle between folders with the imports that close it.
+ * in src/ belongs to the base, `.`, except src/launch.ts, the executable's entry, which is a stage
+ * of its own, `launch`; src/auth/sso/x.ts belongs to auth), each edge with the number of imports
+ * behind it, then every cycle between folders with the imports on it.
  * test/architecture.test.ts checks the same graph against docs/architecture.md's import rule.
  *
  * Every way a module names another counts: `import`, `import type`, `export … from`, `import()`,
@@ -17,8 +18,12 @@ export interface SourceImport {
   to: string;
 }
 
-/** The folder of a path relative to src/: its first segment, or `.` for a file directly in src/. */
+/** The entry of dist/rolemap: it loads the bundles, so it sits above cli/ although it lives in src/. */
+const LAUNCHER = 'launch.ts';
+
+/** The folder of a path relative to src/: its first segment, `.` for a file directly in src/, `launch` for the launcher. */
 export function folderOf(file: string): string {
+  if (file === LAUNCHER) return 'launch';
   const parts = file.split('/');
   return parts.length === 1 ? '.' : (parts[0] ?? '.');
 }
@@ -113,16 +118,19 @@ export function folderCycles(edges: Map<string, SourceImport[]>): string[][] {
 function main(): void {
   const srcDir = path.resolve(__dirname, '../src');
   const edges = folderEdges(sourceImports(srcDir));
-  console.log('Import graph between the folders of src/ (`.` is a file directly in src/):');
+  console.log('Import graph between the folders of src/ (`.` is a file directly in src/, `launch` is src/launch.ts):');
   for (const key of [...edges.keys()].sort()) console.log(`  ${key}  ${edges.get(key)?.length ?? 0}`);
   const cycles = folderCycles(edges);
   console.log(cycles.length === 0 ? '\nNo cycles between folders.' : `\nCycles between folders: ${cycles.length}`);
+  const onCycles = new Set<string>();
   for (const cycle of cycles) {
     console.log(`  ${[...cycle, cycle[0]].join(' -> ')}`);
-    cycle.forEach((from, i) => {
-      const to = cycle[(i + 1) % cycle.length] ?? from;
-      for (const imported of edges.get(`${from} -> ${to}`) ?? []) console.log(`      ${imported.from} -> ${imported.to}`);
-    });
+    cycle.forEach((from, i) => onCycles.add(`${from} -> ${cycle[(i + 1) % cycle.length] ?? from}`));
+  }
+  if (onCycles.size > 0) console.log('\nThe imports behind the edges on a cycle:');
+  for (const key of [...onCycles].sort()) {
+    console.log(`  ${key}`);
+    for (const imported of edges.get(key) ?? []) console.log(`      ${imported.from} -> ${imported.to}`);
   }
 }
 

@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { Script } from 'node:vm';
-import { userCodeCache } from './userCodeCache';
+import { userCodeCache } from './cache/userCodeCache';
 
 /** The wrapper Node puts around a CommonJS module; training and launching must use the same one. */
 function wrapBundle(source: string): string {
