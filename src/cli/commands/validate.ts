@@ -5,7 +5,7 @@ import { findMappingFile } from '../../locate/findMappingFile';
 import { findUnits } from '../../locate/findUnits';
 import { loadMappingFile } from '../../locate/resolveUnit';
 import type { CommandContext } from '../CommandContext';
-import { unitCoverage, type UnitCoverage } from './unitCoverage';
+import { unitCoverage, type UnitCoverage } from '../../resolve/unitCoverage';
 
 export interface ValidateOptions {
   dir: string | undefined;
