@@ -5,6 +5,7 @@ import { resolveCommandUnit, type UnitOptions } from '../resolveCommandUnit';
 import type { CommandContext } from '../CommandContext';
 import { credentialsJson, delegateJson, type TerragruntJson } from '../toTerragruntJson';
 import { unresolvedError } from '../unresolvedError';
+import { UNMATCHED } from '../verdictWords';
 import type { CredentialRequest, Environment } from '../../resolve/types';
 import { ENV_COMMAND_NAMES_ENV } from '../../constants';
 import { CredentialsError } from '../../errors';
@@ -41,7 +42,7 @@ export async function unitCredentialsFor(
   const resolved = await resolveCommandUnit(options, context);
   const { result } = resolved;
   if (result.status === 'unmatched' && result.emptyAllowed) {
-    deps.logger.info('no mapping matches this unit; unmatched: empty, so no credentials', { unit: result.unitPath });
+    deps.logger.info(`${UNMATCHED} this unit; unmatched: empty, so no credentials`, { unit: result.unitPath });
     return { status: 'empty' };
   }
   if (result.status !== 'matched') throw unresolvedError(result);

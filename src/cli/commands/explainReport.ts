@@ -2,6 +2,7 @@ import type { ExplainCacheState } from './explainCacheState';
 import type { MappingFileLocation } from '../../locate/findMappingFile';
 import type { ResolvedUnit } from '../../locate/resolveUnit';
 import type { ModeDecision, OverrideDecision } from '../../resolve/types';
+import { AMBIGUOUS_FIX, ambiguousText, UNMATCHED, unmatchedFix } from '../verdictWords';
 
 interface ReportBase {
   mappingFile: string;
@@ -166,17 +167,17 @@ export function explainText(report: ExplainReport): string {
   add('unit', `${report.unitPath}  (dir ${report.unitDir})`);
 
   if (report.status === 'unmatched') {
-    add('result', 'NO MAPPING MATCHES this unit');
+    add('result', `${UNMATCHED.toUpperCase()} this unit`);
     add('nearest globs', ...(report.nearest.length === 0 ? ['none (the file has no mappings)'] : columns(report.nearest.map((n) => [n.glob, `at ${n.at}`]))));
     add('mode', ...modeLines(report.mode));
-    add('outcome', report.outcome, `to cover it, add a mapping whose paths match ${report.unitPath}`);
+    add('outcome', report.outcome, unmatchedFix(false));
     return `${lines.join('\n')}\n`;
   }
   if (report.status === 'ambiguous') {
-    add('result', `AMBIGUOUS: ${report.candidates.length} mappings tie on specificity and give different accounts, roles or settings`);
+    add('result', `AMBIGUOUS: ${ambiguousText(report.candidates.map((c) => `#${c.mapping}`))}`);
     add('candidates', ...columns(report.candidates.map((c) => [`#${c.mapping} ${c.glob}`, `specificity ${c.specificity}`, `at ${c.at}`])));
     add('mode', ...modeLines(report.mode));
-    add('outcome', 'error (exit 2)', 'make one glob more specific (more literal path segments) so it wins, or make the mappings agree');
+    add('outcome', 'error (exit 2)', AMBIGUOUS_FIX);
     return `${lines.join('\n')}\n`;
   }
 
