@@ -4,13 +4,18 @@ function where(position: SourcePosition | undefined): string {
   return position === undefined ? '' : `${position.file}:${position.line}:${position.column}: `;
 }
 
+/** Whether `error` is one of rolemap's own; any other is unexpected, a bug (logged with its stack at debug level). */
+export function isExpectedError(error: unknown): error is RolemapError {
+  return error instanceof RolemapError;
+}
+
 /**
  * The message shown on stderr (and copied by Terragrunt into its own error) for a failure:
  * `rolemap: file:line:col: what is wrong` then `  hint: what to do`. Never holds a secret,
  * because no error rolemap builds holds one.
  */
 export function formatError(error: unknown): string {
-  if (!(error instanceof RolemapError)) {
+  if (!isExpectedError(error)) {
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return `rolemap: unexpected error: ${detail}\n  hint: this is a bug in rolemap; please report it with ROLEMAP_LOG_LEVEL=debug output.\n`;
   }

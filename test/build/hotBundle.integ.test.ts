@@ -61,8 +61,9 @@ describe('the hot bundle (dist/rolemap.cjs) and what a cache hit loads', () => {
       const probe = path.join(os.tmpdir(), `rolemap-probe-${process.pid}.cjs`);
       fs.writeFileSync(
         probe,
-        // dist/rolemap loads its own files itself (with their code caches): seen as reads of .cjs files.
-        "const fs = require('fs');\nconst read = fs.readFileSync;\nconst files = new Set();\nfs.readFileSync = function (file, ...rest) { if (typeof file === 'string' && file.endsWith('.cjs')) files.add(file); return read.call(this, file, ...rest); };\nprocess.on('exit', () => fs.writeSync(2, 'LOADED ' + JSON.stringify({ native: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)), files: [...new Set([...Object.keys(require.cache), ...files])] }) + '\\n'));\n",
+        // dist/rolemap loads its own files itself (with their code caches): seen as reads of .cjs
+        // files. A hit reads no source map (.map) either.
+        "const fs = require('fs');\nconst read = fs.readFileSync;\nconst files = new Set();\nfs.readFileSync = function (file, ...rest) { if (typeof file === 'string' && /\\.(cjs|map)$/.test(file)) files.add(file); return read.call(this, file, ...rest); };\nprocess.on('exit', () => fs.writeSync(2, 'LOADED ' + JSON.stringify({ native: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)), files: [...new Set([...Object.keys(require.cache), ...files])] }) + '\\n'));\n",
       );
       try {
         const hit = spawnSync(process.execPath, [ROLEMAP_BIN], { cwd: unit, env: { ...env, NODE_OPTIONS: `--require ${probe}` }, encoding: 'utf8' });
