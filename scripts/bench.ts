@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: DESIGN section 8's budget, as ratios to `node -e 0` measured in the same run.
- * Whole-process timings alternate with the `node -e 0` baseline so that machine noise hits both.
+ * `npm run bench`: the budget of README, "Performance", as ratios to `node -e 0` measured in the
+ * same run. Whole-process timings alternate with the `node -e 0` baseline so that machine noise
+ * hits both.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';

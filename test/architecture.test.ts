@@ -66,6 +66,16 @@ describe('the architecture: data flows one way between the folders of src/', () 
     expect(upward.map((i) => `${i.from} imports ${i.to}`)).toStrictEqual([]);
   });
 
+  it('states the same order as docs/architecture.md, "The import rule"', () => {
+    const doc = fs.readFileSync(path.resolve(__dirname, '../docs/architecture.md'), 'utf8');
+    const rule = doc.split('\n').find((line) => line.trim().startsWith('base (src/*.ts) <')) ?? '';
+    const stages = rule
+      .split('<')
+      .map((stage) => stage.trim().split(' ')[0] ?? '')
+      .map((stage) => (stage === 'base' ? '.' : stage));
+    expect(stages).toStrictEqual(ORDER);
+  });
+
   it('keeps config/ and resolve/ free of I/O: no node module that reaches outside the process, no `process`', () => {
     const isIo = (specifier: string): boolean => IO_MODULES.includes(specifier.replace(/^node:/, ''));
     const io = externalImports(SRC).filter((i) => PURE_FOLDERS.includes(folderOf(i.from)) && isIo(i.to));

@@ -40,9 +40,10 @@ const NO_BASE_HINT =
   'for IAM Identity Center use `auth: sso` and run `rolemap login`.';
 
 /**
- * Credentials for `request.roleArn` by sts:AssumeRole (DESIGN section 5), with base credentials
- * from the source assumeBaseSource picks in the AWS CLI's order (source_profile, environment keys,
- * EKS IRSA, AWS_DEFAULT_PROFILE / AWS_PROFILE, container, the default profile and instance metadata). Sends RoleSessionName, DurationSeconds and, where set,
+ * Credentials for `request.roleArn` by sts:AssumeRole (README, "How credentials are obtained"),
+ * with base credentials from the source assumeBaseSource picks in the AWS CLI's order
+ * (source_profile, environment keys, EKS IRSA, AWS_DEFAULT_PROFILE / AWS_PROFILE, container, the
+ * default profile and instance metadata). Sends RoleSessionName, DurationSeconds and, where set,
  * ExternalId, SourceIdentity and Tags. Throttling, 5xx, network errors and timeouts are retried
  * within the deadline; anything else throws a CredentialsError naming the role and the caller.
  */

@@ -141,10 +141,10 @@ function readTokenFile(path: string): string {
 }
 
 /**
- * Obtains the OIDC token named by `source` (DESIGN section 5): GitHub Actions' token endpoint,
- * an environment variable, or a file. `auto` takes the first of those present. Throws a
- * CredentialsError of kind `no-web-identity-token` naming what was looked for when there is
- * none; GitHub request failures are retryable where trying again may help.
+ * Obtains the OIDC token named by `source` (README, "How credentials are obtained"): GitHub
+ * Actions' token endpoint, an environment variable, or a file. `auto` takes the first of those
+ * present. Throws a CredentialsError of kind `no-web-identity-token` naming what was looked for
+ * when there is none; GitHub request failures are retryable where trying again may help.
  */
 export async function readWebIdentityToken(source: WebIdentityTokenSource, init: ReadWebIdentityTokenInit): Promise<WebIdentityToken> {
   const picked = pickWebIdentityTokenSource(source, init.env);

@@ -6,7 +6,7 @@ import { makeSandbox, ROLEMAP_BIN } from '../cli/runRolemap';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.join(ROOT, 'dist');
-/** What a cache hit must never load (DESIGN section 8; the build's HOT_FORBIDDEN). */
+/** What a cache hit must never load (README, "Performance"; the build's HOT_FORBIDDEN). */
 const FORBIDDEN = /^(?:node:)?(?:crypto|util)$|^(?:pino|yaml|minimatch)$|^@aws-sdk\/|^@smithy\/|vendor\//;
 
 /** Runs scripts/build.mjs's hot-bundle check on a metafile, in a Node that loads ES modules. */

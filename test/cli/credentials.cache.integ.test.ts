@@ -27,7 +27,7 @@ function secretFragments(secret: string): string[] {
   return [secret, secret.slice(Math.floor(secret.length / 2) - 8, Math.floor(secret.length / 2) + 8)];
 }
 
-describe('dist/rolemap credentials and its cache on disk (DESIGN section 6)', () => {
+describe('dist/rolemap credentials and its cache on disk (docs/architecture.md, "The cache")', () => {
   let emulator: Emulator;
   let sandbox: Sandbox;
   let tree: LiveTree;
