@@ -6,7 +6,7 @@ import { UsageError } from '../errors';
 import { createLogger, isLogLevel, type FlushableLogger } from '../log/createLogger';
 import type { Logger } from '../log/logger';
 import { exitCodeFor } from './exitCodeFor';
-import { formatError, isExpectedError } from './formatError';
+import { formatError, isExpectedError } from './render/formatError';
 import { openCache } from './openCache';
 import { stdoutOutput } from './Output';
 import { parseArgs } from './parseArgs';

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import type { UnitCredentials } from './commands/credentials';
-import { capitalised, UNMATCHED } from './verdictWords';
+import { capitalised, UNMATCHED } from './render/verdictWords';
 
 export type ObtainedUnitCredentials = Extract<UnitCredentials, { status: 'credentials' }>;
 

@@ -6,8 +6,8 @@ import { cacheKeyParts } from '../../cache/cacheKeyParts';
 import { readCacheState } from '../../cache/readCacheState';
 import { resolveCommandUnit } from '../resolveCommandUnit';
 import type { CommandContext } from '../CommandContext';
-import { explainCacheState, type ExplainCacheState } from './explainCacheState';
-import { explainReport, explainText, type ReportBaseIdentity } from './explainReport';
+import { explainCacheState, type ExplainCacheState } from '../render/explainCacheState';
+import { explainReport, explainText, type ReportBaseIdentity } from '../render/explainReport';
 
 export interface ExplainOptions {
   dir: string | undefined;

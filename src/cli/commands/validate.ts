@@ -6,7 +6,7 @@ import { findUnits } from '../../locate/findUnits';
 import { loadMappingFile } from '../../locate/resolveUnit';
 import type { CommandContext } from '../CommandContext';
 import { unitCoverage, type UnitCoverage } from '../../resolve/unitCoverage';
-import { AMBIGUOUS_FIX, ambiguousText, UNMATCHED, unmatchedFix } from '../verdictWords';
+import { AMBIGUOUS_FIX, ambiguousText, UNMATCHED, unmatchedFix } from '../render/verdictWords';
 
 export interface ValidateOptions {
   dir: string | undefined;

@@ -1,6 +1,6 @@
-import { ISSUED_BASE_IDENTITY_ENV, ISSUED_MARKER_ENV } from '../constants';
-import type { AwsCredentials } from '../AwsCredentials';
-import type { CredentialRequest } from '../resolve/types';
+import { ISSUED_BASE_IDENTITY_ENV, ISSUED_MARKER_ENV } from '../../constants';
+import type { AwsCredentials } from '../../AwsCredentials';
+import type { CredentialRequest } from '../../resolve/types';
 
 /**
  * What Terragrunt reads on stdout (docs/architecture.md, "The contract with Terragrunt"). Exactly

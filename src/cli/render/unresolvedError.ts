@@ -1,5 +1,5 @@
-import { ConfigError } from '../errors';
-import type { ResolveResult } from '../resolve/types';
+import { ConfigError } from '../../errors';
+import type { ResolveResult } from '../../resolve/types';
 import { AMBIGUOUS_FIX, ambiguousText, UNMATCHED, unmatchedFix } from './verdictWords';
 
 type Unresolved = Exclude<ResolveResult, { status: 'matched' }>;

@@ -1,10 +1,10 @@
-import type { ExplainCacheState as CacheState } from '../../src/cli/commands/explainCacheState';
-import { explainReport, explainText, type ExplainReport } from '../../src/cli/commands/explainReport';
-import { compileMappingFile } from '../../src/config/compileMappingFile';
-import { compileUserConfig } from '../../src/config/compileUserConfig';
-import type { MappingFileLocation } from '../../src/locate/findMappingFile';
-import { resolveRequest } from '../../src/resolve/resolveRequest';
-import type { Environment } from '../../src/resolve/types';
+import type { ExplainCacheState as CacheState } from '../../../src/cli/render/explainCacheState';
+import { explainReport, explainText, type ExplainReport } from '../../../src/cli/render/explainReport';
+import { compileMappingFile } from '../../../src/config/compileMappingFile';
+import { compileUserConfig } from '../../../src/config/compileUserConfig';
+import type { MappingFileLocation } from '../../../src/locate/findMappingFile';
+import { resolveRequest } from '../../../src/resolve/resolveRequest';
+import type { Environment } from '../../../src/resolve/types';
 
 const MAPPING_FILE = '/live/rolemap.yaml';
 const USER_FILE = '/home/alice/.config/rolemap/config.yaml';

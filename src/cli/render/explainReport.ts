@@ -2,7 +2,7 @@ import type { ExplainCacheState } from './explainCacheState';
 import type { MappingFileLocation } from '../../locate/findMappingFile';
 import type { ResolvedUnit } from '../../locate/resolveUnit';
 import type { ModeDecision, OverrideDecision } from '../../resolve/types';
-import { AMBIGUOUS_FIX, ambiguousText, UNMATCHED, unmatchedFix } from '../verdictWords';
+import { AMBIGUOUS_FIX, ambiguousText, UNMATCHED, unmatchedFix } from './verdictWords';
 
 interface ReportBase {
   mappingFile: string;

@@ -1,4 +1,4 @@
-import { ConfigError, CredentialsError, RolemapError, type SourcePosition } from '../errors';
+import { ConfigError, CredentialsError, RolemapError, type SourcePosition } from '../../errors';
 
 function where(position: SourcePosition | undefined): string {
   return position === undefined ? '' : `${position.file}:${position.line}:${position.column}: `;
