@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: DESIGN section 8's budget, as ratios to `node -e 0` measured in the same run.
- * Whole-process timings alternate with the `node -e 0` baseline so that machine noise hits both.
+ * `npm run bench`: the budget of README, "Performance", as ratios to `node -e 0` measured in the
+ * same run. Whole-process timings alternate with the `node -e 0` baseline so that machine noise
+ * hits both.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -8,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { compileMappingFile } from '../src/config/compileMappingFile';
-import { RACY_WINDOW_MS } from '../src/config/loadCompiled';
+import { RACY_WINDOW_MS } from '../src/locate/loadCompiled';
 import { matchUnit } from '../src/resolve/matchUnit';
 import { SEED_DEVELOPER } from '../test/emulator/seed';
 

@@ -61,6 +61,7 @@ async function discoverLibs() {
       ...common,
       entryPoints: [entry],
       write: false,
+      sourcemap: false,
       metafile: true,
       format: 'cjs',
       plugins: [
@@ -129,6 +130,11 @@ const common = {
   logLevel: 'warning',
   // Prefer packages' ES module builds: they tree-shake better.
   mainFields: ['module', 'main'],
+  // <file>.map beside every output, with no sourceMappingURL comment and no sources: nothing to
+  // parse or load on a normal call. Only the debug log of an unexpected error reads them
+  // (src/log/sourceMappedStack.ts), to name src/…/*.ts:line in its stack.
+  sourcemap: 'external',
+  sourcesContent: false,
 };
 
 const libName = (file) => basename(file, '.ts');

@@ -1,6 +1,7 @@
 /**
  * rolemap's error hierarchy. The command line maps these to exit codes and messages in one
- * place (`src/cli/exitCodes.ts`); nothing else decides an exit code.
+ * place (`src/cli/exitCodeFor.ts`; docs/architecture.md, "Exit codes"); nothing else decides an
+ * exit code.
  *
  * Every message is written for the person reading Terragrunt's output: what is wrong, where,
  * and what to do. No message may hold a secret.

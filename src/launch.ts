@@ -16,11 +16,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { Script } from 'node:vm';
-import { userCodeCache } from './userCodeCache';
+import { userCodeCache } from './cache/userCodeCache';
 
-/** The wrapper Node puts around a CommonJS module; training and launching must use the same one. */
+/** The start of the wrapper Node puts around a CommonJS module; training and launching must use the same one. */
+const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
+
 function wrapBundle(source: string): string {
-  return `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  return `${WRAPPER_START}${source}\n})`;
 }
 
 function readOptional(file: string): Buffer | undefined {
@@ -35,7 +37,13 @@ type ModuleFunction = (exports: unknown, require: NodeJS.Require, module: { expo
 
 /** Compiles a CommonJS file of dist/ with a code cache, if any (V8 says whether it took it). */
 export function compileBundle(file: string, cachedData: Buffer | undefined): Script {
-  return new Script(wrapBundle(readFileSync(file, 'utf8')), { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
+  // Stacks count columns from the file's first character, not the wrapper's, so that the file's
+  // source map (dist/*.map) applies to them as they are.
+  return new Script(wrapBundle(readFileSync(file, 'utf8')), {
+    filename: file,
+    columnOffset: -WRAPPER_START.length,
+    ...(cachedData === undefined ? {} : { cachedData }),
+  });
 }
 
 /** Where the shipped code cache of a dist file (named relative to dist/) lives. */

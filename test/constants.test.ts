@@ -18,7 +18,7 @@ describe('VERSION', () => {
   });
 });
 
-describe('lock and deadline constants (DESIGN section 6: no process holds a lock longer than waiters take to call it stale)', () => {
+describe('lock and deadline constants (docs/architecture.md, "The lock and the deadline": no process holds a lock longer than waiters take to call it stale)', () => {
   it('bounds everything done under a lock below the stale threshold, with room to store and release', () => {
     expect(CREDENTIALS_DEADLINE_MS + LOCK_RELEASE_MARGIN_MS).toBeLessThanOrEqual(LOCK_STALE_MS);
   });

@@ -1,6 +1,6 @@
 import { CredentialsError } from '../errors';
 import type { CredentialRequest } from '../resolve/types';
-import type { AwsCredentials } from './types';
+import type { AwsCredentials } from '../AwsCredentials';
 
 const PRINCIPAL_ACCOUNT = /^arn:[\w-]+:(?:sts|iam)::(\d{12}):/;
 

@@ -1,6 +1,6 @@
 import { CredentialsError } from '../errors';
 import type { CredentialRequest } from '../resolve/types';
-import type { AwsCredentials } from './types';
+import type { AwsCredentials } from '../AwsCredentials';
 
 /**
  * The guard beside checkAccount: credentials that AWS answered with but that have already

@@ -2,8 +2,8 @@ import { ISSUED_BASE_IDENTITY_ENV, MAX_TOKEN_FILE_BYTES } from '../constants';
 import { readRegularFile } from '../readRegularFile';
 import { normaliseStartUrl } from './sso/normaliseStartUrl';
 import type { CredentialRequest, Environment } from '../resolve/types';
-import { assumeBaseSource, type AssumeBaseSource } from './assumeBaseSource';
-import { formatTokenSource, pickWebIdentityTokenSource } from './pickWebIdentityTokenSource';
+import { assumeBaseSource, type AssumeBaseSource } from '../resolve/assumeBaseSource';
+import { formatTokenSource, pickWebIdentityTokenSource } from '../resolve/pickWebIdentityTokenSource';
 
 /**
  * Enough of a digest to tell tokens apart in a cache key: 128 bits, so that two jobs never share

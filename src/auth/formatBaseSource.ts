@@ -1,4 +1,4 @@
-import type { AssumeBaseSource } from './assumeBaseSource';
+import type { AssumeBaseSource } from '../resolve/assumeBaseSource';
 
 /**
  * Where `assume` takes its base credentials from, as `explain` and `auth: auto` say it, e.g.

@@ -4,7 +4,7 @@ import { CredentialsError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { CredentialRequest, Environment } from '../resolve/types';
 import { createStsClient } from './createStsClient';
-import { assumeBaseSource } from './assumeBaseSource';
+import { assumeBaseSource } from '../resolve/assumeBaseSource';
 import { describeBaseIdentity } from './describeBaseIdentity';
 import { resolveStsEndpoint } from './resolveStsEndpoint';
 import { loadCredentialProviders, loadEnvironmentProvider, loadSts } from './loadSdk';
@@ -17,7 +17,7 @@ import { stsRegionFor } from './stsRegionFor';
 import { toAwsCredentials } from './toAwsCredentials';
 import { toCredentialsError, type StsCallContext } from './toCredentialsError';
 import { toSdkLogger } from './toSdkLogger';
-import type { CredentialProvider } from './types';
+import type { CredentialProvider } from '../AwsCredentials';
 import { withRetries, type RetryOptions } from './withRetries';
 
 export interface FromAssumeRoleInit {
@@ -49,9 +49,10 @@ const NO_BASE_HINT =
   'for IAM Identity Center use `auth: sso` and run `rolemap login`.';
 
 /**
- * Credentials for `request.roleArn` by sts:AssumeRole (DESIGN section 5), with base credentials
- * from the source assumeBaseSource picks in the AWS CLI's order (source_profile, environment keys,
- * EKS IRSA, AWS_DEFAULT_PROFILE / AWS_PROFILE, container, the default profile and instance metadata). Sends RoleSessionName, DurationSeconds and, where set,
+ * Credentials for `request.roleArn` by sts:AssumeRole (README, "How credentials are obtained"),
+ * with base credentials from the source assumeBaseSource picks in the AWS CLI's order
+ * (source_profile, environment keys, EKS IRSA, AWS_DEFAULT_PROFILE / AWS_PROFILE, container, the
+ * default profile and instance metadata). Sends RoleSessionName, DurationSeconds and, where set,
  * ExternalId, SourceIdentity and Tags. Throttling, 5xx, network errors and timeouts are retried
  * within the deadline; anything else throws a CredentialsError naming the role and the caller.
  * A base profile with mfa_serial takes the MFA session `rolemap login --mfa` cached for it

@@ -9,7 +9,7 @@ import { stsRegionFor } from './stsRegionFor';
 import { toAwsCredentials } from './toAwsCredentials';
 import { toCredentialsError } from './toCredentialsError';
 import { tokenSubject } from './tokenSubject';
-import type { CredentialProvider } from './types';
+import type { CredentialProvider } from '../AwsCredentials';
 import { withRetries, type RetryOptions } from './withRetries';
 
 export interface FromWebIdentityInit {
@@ -26,10 +26,10 @@ export interface FromWebIdentityInit {
 }
 
 /**
- * Credentials for `request.roleArn` by sts:AssumeRoleWithWebIdentity (DESIGN section 5), with
- * the OIDC token from `request.webIdentity.token`. The call is unsigned, so no base credentials
- * are looked up. Failures fetching the token or calling STS that may pass (throttling, 5xx,
- * network, timeouts) are retried within the deadline.
+ * Credentials for `request.roleArn` by sts:AssumeRoleWithWebIdentity (README, "How credentials are
+ * obtained"), with the OIDC token from `request.webIdentity.token`. The call is unsigned, so no
+ * base credentials are looked up. Failures fetching the token or calling STS that may pass
+ * (throttling, 5xx, network, timeouts) are retried within the deadline.
  */
 export function fromWebIdentity(init: FromWebIdentityInit): CredentialProvider {
   return async () => {

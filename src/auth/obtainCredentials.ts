@@ -10,7 +10,7 @@ import { checkAccount } from './checkAccount';
 import { checkLifetime } from './checkLifetime';
 import { describeBaseIdentity } from './describeBaseIdentity';
 import { shortLifeWarning } from './shortLifeWarning';
-import type { AwsCredentials } from './types';
+import type { AwsCredentials } from '../AwsCredentials';
 
 export interface ObtainCredentialsInit {
   request: CredentialRequest & { auth: Exclude<CredentialRequest['auth'], 'delegate'> };

@@ -1,6 +1,6 @@
 import type { CredentialRequest, Environment } from '../resolve/types';
 import { isCi } from '../resolve/isCi';
-import { webIdentityAvailable } from './webIdentityAvailable';
+import { webIdentityAvailable } from '../resolve/webIdentityAvailable';
 
 /**
  * For `auth: delegate` in CI: the web identity token Terragrunt should assume the role with,

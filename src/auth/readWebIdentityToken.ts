@@ -4,7 +4,7 @@ import { CredentialsError, type CredentialsErrorKind } from '../errors';
 import type { Environment } from '../resolve/types';
 import { FileProblem, readRegularFile } from '../readRegularFile';
 import { classifySdkError } from './classifySdkError';
-import { AUTO_TOKEN_FILE_VARIABLE, AUTO_TOKEN_VARIABLES, formatTokenSource, pickWebIdentityTokenSource } from './pickWebIdentityTokenSource';
+import { AUTO_TOKEN_FILE_VARIABLE, AUTO_TOKEN_VARIABLES, formatTokenSource, pickWebIdentityTokenSource } from '../resolve/pickWebIdentityTokenSource';
 
 export interface ReadWebIdentityTokenInit {
   env: Environment;
@@ -141,10 +141,10 @@ function readTokenFile(path: string): string {
 }
 
 /**
- * Obtains the OIDC token named by `source` (DESIGN section 5): GitHub Actions' token endpoint,
- * an environment variable, or a file. `auto` takes the first of those present. Throws a
- * CredentialsError of kind `no-web-identity-token` naming what was looked for when there is
- * none; GitHub request failures are retryable where trying again may help.
+ * Obtains the OIDC token named by `source` (README, "How credentials are obtained"): GitHub
+ * Actions' token endpoint, an environment variable, or a file. `auto` takes the first of those
+ * present. Throws a CredentialsError of kind `no-web-identity-token` naming what was looked for
+ * when there is none; GitHub request failures are retryable where trying again may help.
  */
 export async function readWebIdentityToken(source: WebIdentityTokenSource, init: ReadWebIdentityTokenInit): Promise<WebIdentityToken> {
   const picked = pickWebIdentityTokenSource(source, init.env);

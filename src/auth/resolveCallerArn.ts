@@ -6,7 +6,7 @@ import { loadSts } from './loadSdk';
 import { resolveStsEndpoint } from './resolveStsEndpoint';
 import { stsRegionFor } from './stsRegionFor';
 import { toCredentialsError } from './toCredentialsError';
-import type { AwsCredentials } from './types';
+import type { AwsCredentials } from '../AwsCredentials';
 import { withRetries, type RetryOptions } from './withRetries';
 
 export interface ResolveCallerArnInit {

@@ -1,11 +1,12 @@
 import type { CredentialRequest } from '../resolve/types';
-import type { AwsCredentials } from './types';
+import type { AwsCredentials } from '../AwsCredentials';
 
 /**
- * The warning for credentials that will not outlive `min_ttl` (DESIGN section 5): AWS granted a
- * shorter session than asked, usually because the role's maximum session duration (or the SSO
- * permission set's session duration) is shorter. They are still printed: they work, but a unit
- * that runs longer than their life fails midway. Undefined when the credentials live long enough.
+ * The warning for credentials that will not outlive `min_ttl` (README, "How credentials are
+ * obtained"): AWS granted a shorter session than asked, usually because the role's maximum session
+ * duration (or the SSO permission set's session duration) is shorter. They are still printed: they
+ * work, but a unit that runs longer than their life fails midway. Undefined when the credentials
+ * live long enough.
  */
 export function shortLifeWarning(request: CredentialRequest, credentials: AwsCredentials, now: number): string | undefined {
   const leftSeconds = Math.floor((Date.parse(credentials.expiration) - now) / 1000);

@@ -1,6 +1,6 @@
 import type { AssumedRoleUser, Credentials } from '@aws-sdk/client-sts';
 import { CredentialsError } from '../errors';
-import type { AwsCredentials } from './types';
+import type { AwsCredentials } from '../AwsCredentials';
 
 export interface StsAnswerContext {
   roleArn: string;

@@ -6,7 +6,7 @@ import { errnoCode } from './errnoCode';
 import { uniqueSuffix } from './uniqueSuffix';
 
 const NAMESPACE_PATTERN = /^[a-z]+$/;
-/** Ids are sha256 hex digests; see isCacheFileName for why. */
+/** Ids are 64 hex digits (cacheId); see isCacheFileName for why. */
 const ID_PATTERN = /^[0-9a-f]{64}$/;
 
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;

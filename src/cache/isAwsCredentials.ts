@@ -1,4 +1,4 @@
-import type { AwsCredentials } from '../auth/types';
+import type { AwsCredentials } from '../AwsCredentials';
 import { isRecord } from './isRecord';
 
 /** Whether a parsed value is a complete AwsCredentials: every field a non-empty string, a parsable expiry. */

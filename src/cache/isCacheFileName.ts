@@ -1,6 +1,7 @@
 /**
- * `<namespace>-<sha256 hex>` with `.json` for store entries or nothing for locks, and optionally
- * a `.tmp-<hex>` (write in progress) or `.breaking-<hex>` (stale lock being broken) suffix.
+ * `<namespace>-<id>` (64 hex digits, see cacheId) with `.json` for store entries or nothing for
+ * locks, and optionally a `.tmp-<hex>` (write in progress) or `.breaking-<hex>` (stale lock being
+ * broken) suffix.
  * The 64-digit id makes it safe to delete these even when ROLEMAP_CACHE_DIR points at a
  * directory that holds other files too.
  */

@@ -1,4 +1,4 @@
-import type { AwsCredentials } from '../auth/types';
+import type { AwsCredentials } from '../AwsCredentials';
 import { cacheKey, type CacheKey } from './cacheKey';
 import type { FileStore } from './createFileStore';
 import { readCredentialEntry } from './readCredentialEntry';

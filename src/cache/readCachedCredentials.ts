@@ -1,4 +1,4 @@
-import type { AwsCredentials } from '../auth/types';
+import type { AwsCredentials } from '../AwsCredentials';
 import type { CacheKey } from './cacheKey';
 import type { FileStore } from './createFileStore';
 import { readCacheState } from './readCacheState';

@@ -1,4 +1,4 @@
-import type { AwsCredentials } from '../auth/types';
+import type { AwsCredentials } from '../AwsCredentials';
 import { CREDENTIALS_DEADLINE_MS, FAILURE_MEMORY_SECONDS, LOCK_STALE_MS, LOCK_WAIT_MS } from '../constants';
 import { CacheError, CredentialsError, type CredentialsErrorKind, type CredentialsErrorOptions } from '../errors';
 import { cacheKey, type CacheKey } from './cacheKey';

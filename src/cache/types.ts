@@ -1,6 +1,6 @@
 /** Shapes shared by the cache modules. Everything here is plain JSON as it sits on disk. */
 
-import type { AwsCredentials } from '../auth/types';
+import type { AwsCredentials } from '../AwsCredentials';
 import type { CredentialsErrorKind } from '../errors';
 
 /** Store namespace of credential entries: `credentials-<key>.json`. */

@@ -1,4 +1,4 @@
-import type { AwsCredentials } from '../auth/types';
+import type { AwsCredentials } from '../AwsCredentials';
 import { cacheKey } from './cacheKey';
 import { cacheKeyFields } from './cacheKeyFields';
 import type { FileStore } from './createFileStore';

@@ -1,5 +1,5 @@
 import type { FileStore } from '../cache/createFileStore';
-import type { CompiledStore } from '../config/loadCompiled';
+import type { CompiledStore } from '../locate/loadCompiled';
 import type { RunDeps } from './RunDeps';
 
 /** What every command gets: the outside world, and the cache when it can be trusted. */

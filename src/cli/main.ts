@@ -4,8 +4,9 @@ import { stripIssuedCredentials } from '../auth/stripIssuedCredentials';
 import { EXIT_OK } from '../constants';
 import { UsageError } from '../errors';
 import { createLogger, isLogLevel, type FlushableLogger } from '../log/createLogger';
+import type { Logger } from '../log/logger';
 import { exitCodeFor } from './exitCodeFor';
-import { formatError } from './formatError';
+import { formatError, isExpectedError } from './render/formatError';
 import { openCache } from './openCache';
 import { stdoutOutput } from './Output';
 import { parseArgs } from './parseArgs';
@@ -50,11 +51,27 @@ async function main(): Promise<number> {
     await writeStdout(stdoutChunks.join(''));
     return code ?? EXIT_OK;
   } catch (error) {
+    if (logger !== undefined) await logUnexpected(error, logger);
     await logger?.flush();
     if (commandName !== undefined && REPORT_ON_FAILURE.has(commandName)) await writeStdout(stdoutChunks.join(''));
     process.stderr.write(formatError(error));
     return exitCodeFor(error);
   }
+}
+
+/**
+ * At debug level, the stack of an unexpected error (a bug), its frames pointed at rolemap's
+ * TypeScript sources through the bundles' source maps. The maps are read only here.
+ */
+async function logUnexpected(error: unknown, logger: Logger): Promise<void> {
+  if (isExpectedError(error) || !(error instanceof Error) || error.stack === undefined || !logger.isEnabled('debug')) return;
+  let stack = error.stack;
+  try {
+    stack = (await import('../log/sourceMappedStack')).sourceMappedStack(stack);
+  } catch {
+    // A damaged install: the stack as V8 wrote it is still worth reporting.
+  }
+  logger.debug('unexpected error', { stack });
 }
 
 function loggerFromEnv(env: NodeJS.ProcessEnv): FlushableLogger {

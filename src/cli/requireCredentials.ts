@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors';
 import type { UnitCredentials } from './commands/credentials';
+import { capitalised, UNMATCHED } from './render/verdictWords';
 
 export type ObtainedUnitCredentials = Extract<UnitCredentials, { status: 'credentials' }>;
 
@@ -10,7 +11,7 @@ export type ObtainedUnitCredentials = Extract<UnitCredentials, { status: 'creden
 export function requireCredentials(unit: UnitCredentials, command: string): ObtainedUnitCredentials {
   switch (unit.status) {
     case 'empty':
-      throw new ConfigError(`No mapping matches this unit and the mapping file says \`unmatched: empty\`, so there are no credentials for ${command}.`, {
+      throw new ConfigError(`${capitalised(UNMATCHED)} this unit and the mapping file says \`unmatched: empty\`, so there are no credentials for ${command}.`, {
         hint: 'Point it at a unit that a mapping covers (--dir), or add a mapping for this one.',
       });
     case 'delegate':

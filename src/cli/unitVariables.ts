@@ -1,6 +1,6 @@
 import { ISSUED_BASE_IDENTITY_ENV, ISSUED_MARKER_ENV } from '../constants';
 import type { ObtainedUnitCredentials } from './requireCredentials';
-import { credentialsJson } from './toTerragruntJson';
+import { credentialsJson } from './render/toTerragruntJson';
 
 /**
  * Variables through which a program would find other credentials than the unit's: a profile

@@ -15,7 +15,7 @@ const CLASS_SPECIAL = /[\\\]^[]/g;
  * Checks a glob and compiles it to a regular-expression source that matches unit paths
  * (relative to the mapping file's directory, `/`-separated, no leading `./`).
  *
- * Semantics are minimatch's with `{dot: true}` (test/config/testGlob.test.ts compares the two):
+ * Semantics are minimatch's with `{dot: true}` (test/resolve/testGlob.test.ts compares the two):
  * `*` and `?` stay within one segment, `**` spans any number of segments, `[...]`/`[!...]` are
  * character classes and `{a,b}` / `{1..3}` expand. A trailing `/**` needs at least one segment
  * more, so `live/dev/**` does not match `live/dev` itself; write `live/dev{,/**}` for both.

@@ -58,8 +58,8 @@ interface Accounts {
 }
 
 /**
- * Parses and validates a mapping file (`rolemap.yaml`, DESIGN section 2) and compiles it to the
- * plain-data, frozen CompiledConfig that matching and resolving trust without re-checking.
+ * Parses and validates a mapping file (`rolemap.yaml`, README, "The mapping file") and compiles it
+ * to the plain-data, frozen CompiledConfig that matching and resolving trust without re-checking.
  *
  * Pure: reads nothing but its arguments. `file` is used for positions and `dir`.
  *

@@ -12,10 +12,10 @@ import { writeAs, YamlReader, type Field } from './YamlReader';
 const KEYS = CONFIG_KEYS.userConfig;
 
 /**
- * Parses and validates a developer's own config (`~/.config/rolemap/config.yaml`, DESIGN
- * section 3) and compiles it to a frozen CompiledUserConfig. Whether an override is allowed is
- * decided later, against the mapping file's `overrides.allow`; account names in overrides are
- * kept as written for the same reason.
+ * Parses and validates a developer's own config (`~/.config/rolemap/config.yaml`; README,
+ * "Your own overrides") and compiles it to a frozen CompiledUserConfig. Whether an override is
+ * allowed is decided later, against the mapping file's `overrides.allow`; account names in
+ * overrides are kept as written for the same reason.
  *
  * Pure: reads nothing but its arguments. An empty file is a valid config with nothing set
  * except that it still needs `version`.

@@ -1,7 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 import type { CompiledConfig, CompiledUserConfig, Mode } from '../config/types';
 import { isCompiledUserConfig } from '../config/compiledShape';
-import { loadCompiled, loadCompiledMapping, type CompiledStore } from '../config/loadCompiled';
+import { loadCompiled, loadCompiledMapping, type CompiledStore } from './loadCompiled';
 import type { Logger } from '../log/logger';
 import { isCi } from '../resolve/isCi';
 import { resolveRequest } from '../resolve/resolveRequest';

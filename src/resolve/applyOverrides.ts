@@ -1,6 +1,6 @@
 import { resolveRole } from '../config/resolveRole';
 import type { AllowRule, AuthKind, CompiledConfig, Partition, RoleRef, UserOverride } from '../config/types';
-import { testGlob } from '../config/testGlob';
+import { testGlob } from './testGlob';
 import type { OverrideDecision } from './types';
 
 export interface OverrideTarget {

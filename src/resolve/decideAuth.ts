@@ -1,6 +1,6 @@
 import type { AuthKind, WebIdentitySettings } from '../config/types';
-import { assumeBaseSource, type AssumeBaseSource } from '../auth/assumeBaseSource';
-import { webIdentityAvailable } from '../auth/webIdentityAvailable';
+import { assumeBaseSource, type AssumeBaseSource } from './assumeBaseSource';
+import { webIdentityAvailable } from './webIdentityAvailable';
 import { isCi } from './isCi';
 import type { Environment } from './types';
 
@@ -20,10 +20,10 @@ export interface DecideAuthInput {
 }
 
 /**
- * Picks the auth kind. `auto` follows DESIGN section 5: web identity in CI when a token is
- * there, SSO when it is configured and nothing else gives base credentials, otherwise assume.
- * Base credentials are what `assume` would use (assumeBaseSource, the AWS CLI's order): so
- * AWS_DEFAULT_PROFILE, and EKS's AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, count.
+ * Picks the auth kind. `auto` follows README, "How credentials are obtained": web identity in CI
+ * when a token is there, SSO when it is configured and nothing else gives base credentials,
+ * otherwise assume. Base credentials are what `assume` would use (assumeBaseSource, the AWS CLI's
+ * order): so AWS_DEFAULT_PROFILE, and EKS's AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, count.
  */
 export function decideAuth(input: DecideAuthInput): AuthDecision {
   if (input.configured !== 'auto') return { auth: input.configured, why: `auth: ${input.configured} (${input.configuredBy})` };

@@ -16,7 +16,7 @@ export interface DecideModeInput {
 }
 
 /**
- * Decides plan or apply by DESIGN section 4: the first source that answers wins.
+ * Decides plan or apply by README, "Modes: plan or apply": the first source that answers wins.
  * @throws UsageError when ROLEMAP_MODE holds something other than plan or apply.
  */
 export function decideMode(input: DecideModeInput): ModeDecision {

@@ -1,5 +1,5 @@
 import type { CompiledConfig, CompiledGlob, CompiledMapping } from '../config/types';
-import { testGlob } from '../config/testGlob';
+import { testGlob } from './testGlob';
 import type { Candidate } from './types';
 
 export type MatchResult =

@@ -38,7 +38,7 @@ function runChild(mode: 'rolemap' | 'bare-sdk'): Promise<{ stdout: string; stder
     AWS_SECRET_ACCESS_KEY: SEED_DEVELOPER.secretAccessKey,
   };
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--require', require.resolve('tsx/cjs'), CHILD, mode], { env, timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', CHILD, mode], { env, timeout: 30_000 }, (error, stdout, stderr) => {
       if (error !== null) reject(new Error(`child failed: ${error.message}\n${stdout}\n${stderr}`));
       else resolve({ stdout, stderr });
     });

@@ -7,7 +7,7 @@ import { SEED_DEVELOPER, startEmulator } from '../emulator';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.join(ROOT, 'dist');
-/** What a cache hit must never load (DESIGN section 8; the build's HOT_FORBIDDEN). */
+/** What a cache hit must never load (README, "Performance"; the build's HOT_FORBIDDEN). */
 const FORBIDDEN = /^(?:node:)?(?:crypto|util)$|^(?:pino|yaml|minimatch)$|^@aws-sdk\/|^@smithy\/|vendor\//;
 
 /** Runs scripts/build.mjs's hot-bundle check on a metafile, in a Node that loads ES modules. */
@@ -53,8 +53,9 @@ describe('the hot bundle (dist/rolemap.cjs) and what a cache hit loads', () => {
   beforeAll(() => {
     fs.writeFileSync(
       probe,
-      // dist/rolemap loads its own files itself (with their code caches): seen as reads of .cjs files.
-      "const fs = require('fs');\nconst read = fs.readFileSync;\nconst files = new Set();\nfs.readFileSync = function (file, ...rest) { if (typeof file === 'string' && file.endsWith('.cjs')) files.add(file); return read.call(this, file, ...rest); };\nprocess.on('exit', () => fs.writeSync(2, 'LOADED ' + JSON.stringify({ native: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)), files: [...new Set([...Object.keys(require.cache), ...files])] }) + '\\n'));\n",
+      // dist/rolemap loads its own files itself (with their code caches): seen as reads of .cjs
+      // files. A hit reads no source map (.map) either.
+      "const fs = require('fs');\nconst read = fs.readFileSync;\nconst files = new Set();\nfs.readFileSync = function (file, ...rest) { if (typeof file === 'string' && /\\.(cjs|map)$/.test(file)) files.add(file); return read.call(this, file, ...rest); };\nprocess.on('exit', () => fs.writeSync(2, 'LOADED ' + JSON.stringify({ native: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)), files: [...new Set([...Object.keys(require.cache), ...files])] }) + '\\n'));\n",
     );
   });
   afterAll(() => fs.rmSync(probe, { force: true }));

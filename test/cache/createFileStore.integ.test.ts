@@ -124,7 +124,7 @@ describe('createFileStore', () => {
 
   it.each([
     ['a namespace with a slash', '../x', ID],
-    ['an id that is not a sha256 digest', 'config', 'short'],
+    ['an id that is not 64 hex digits', 'config', 'short'],
     ['an id with a path', 'config', `../${ID}`],
   ])('refuses %s', (_case, namespace, id) => {
     expect(() => cache.store.read(namespace, id)).toThrow(CacheError);

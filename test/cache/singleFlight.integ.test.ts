@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { AwsCredentials } from '../../src/auth/types';
+import type { AwsCredentials } from '../../src/AwsCredentials';
 import { cacheKey } from '../../src/cache/cacheKey';
 import type { FileStore } from '../../src/cache/createFileStore';
 import { singleFlight, type SingleFlightResult } from '../../src/cache/singleFlight';

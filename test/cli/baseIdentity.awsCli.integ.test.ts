@@ -1,7 +1,8 @@
 /**
- * rolemap takes the same base identity as the AWS CLI (DESIGN section 5): in each environment,
- * the real `aws sts get-caller-identity` (AWS CLI v1 on botocore) and `rolemap explain` /
- * `rolemap credentials` run side by side against the emulator, and name the same identity.
+ * rolemap takes the same base identity as the AWS CLI (README, "How credentials are obtained"): in
+ * each environment, the real `aws sts get-caller-identity` (AWS CLI v1 on botocore) and `rolemap
+ * explain` / `rolemap credentials` run side by side against the emulator, and name the same
+ * identity.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

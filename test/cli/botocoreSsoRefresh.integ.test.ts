@@ -1,9 +1,9 @@
 /**
- * botocore and rolemap share one IAM Identity Center token file (DESIGN section 5): a token that
- * botocore refreshed and wrote back is used by rolemap as it is, with no CreateToken of its own,
- * and rolemap can refresh later with the refresh token botocore rotated. Runs the real botocore
- * (python3) against the emulator's SSO-OIDC and portal; skipped, saying so, where botocore is
- * not importable.
+ * botocore and rolemap share one IAM Identity Center token file (README, "How credentials are
+ * obtained"): a token that botocore refreshed and wrote back is used by rolemap as it is, with no
+ * CreateToken of its own, and rolemap can refresh later with the refresh token botocore rotated.
+ * Runs the real botocore (python3) against the emulator's SSO-OIDC and portal; skipped, saying so,
+ * where botocore is not importable.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -44,9 +44,9 @@ describe('how dist/rolemap fails on a unit it cannot resolve (no AWS call is nee
       code: 2,
       stdout: '',
       stderr:
-        `rolemap: No mapping in ${file} matches the unit c/d.\n` +
+        `rolemap: In ${file}, no mapping matches the unit c/d.\n` +
         `  hint: The nearest globs are: */x (${file}:9), a/* (${file}:6), b/** (${file}:12). ` +
-        'Add a mapping whose paths cover this unit, or set `unmatched: empty` at the top of the file to give such units no credentials.\n',
+        'Add a mapping whose paths cover the unit, or set `unmatched: empty` at the top of the file to give such units no credentials.\n',
     });
   });
 
@@ -61,8 +61,8 @@ describe('how dist/rolemap fails on a unit it cannot resolve (no AWS call is nee
       code: 2,
       stdout: '',
       stderr:
-        `rolemap: The unit a/x matches mapping #1 at ${file}:6 (glob a/*) and mapping #2 at ${file}:9 (glob */x) equally ` +
-        '(1 literal segment each), and they give different accounts, roles or settings.\n' +
+        `rolemap: For the unit a/x, mappings #1 at ${file}:6 (glob a/*, 1 literal segment) and #2 at ${file}:9 (glob */x, 1 literal segment) ` +
+        'tie on specificity and give different accounts, roles or settings.\n' +
         '  hint: Make one glob more specific (more literal path segments) so it wins, or make the mappings agree.\n',
     });
   });
@@ -99,6 +99,41 @@ describe('how dist/rolemap fails on a unit it cannot resolve (no AWS call is nee
         outcome: undefined,
       },
     ]);
+  });
+
+  it('credentials, explain and validate --units word an unmatched and an ambiguous unit alike, with the same fix', async () => {
+    const tree = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rolemap-verdicts-')));
+    try {
+      fs.writeFileSync(path.join(tree, 'rolemap.yaml'), MAPPING_YAML);
+      for (const dir of ['a/x', 'c/d']) {
+        fs.mkdirSync(path.join(tree, dir), { recursive: true });
+        fs.writeFileSync(path.join(tree, dir, 'terragrunt.hcl'), '');
+      }
+      const at = (dir: string): { cwd: string; env: Record<string, string> } => ({ cwd: path.join(tree, dir), env: sandbox.env });
+      const [credentialsUnmatched, credentialsAmbiguous, explainUnmatched, explainAmbiguous, validate] = await Promise.all([
+        runRolemap([], at('c/d')),
+        runRolemap([], at('a/x')),
+        runRolemap(['explain'], at('c/d')),
+        runRolemap(['explain'], at('a/x')),
+        runRolemap(['validate', '--units'], at('.')),
+      ]);
+      // The verdict in every text; its fix wherever a fix is given (validate's table on stdout gives none).
+      const unmatched = [credentialsUnmatched.stderr, explainUnmatched.stdout, validate.stderr, validate.stdout];
+      const ambiguous = [credentialsAmbiguous.stderr, explainAmbiguous.stdout, validate.stderr, validate.stdout];
+      const tie = /mappings #1\b.* and #2\b.* tie on specificity and give different accounts, roles or settings/;
+      expect({
+        unmatched: unmatched.map((text, i) => [text.toLowerCase().includes('no mapping matches'), i < 3 && text.includes('Add a mapping whose paths cover the unit')]),
+        ambiguous: ambiguous.map((text, i) => [
+          tie.test(text),
+          i < 3 && text.includes('Make one glob more specific (more literal path segments) so it wins, or make the mappings agree.'),
+        ]),
+      }).toStrictEqual({
+        unmatched: [[true, true], [true, true], [true, true], [true, false]],
+        ambiguous: [[true, true], [true, true], [true, true], [true, false]],
+      });
+    } finally {
+      fs.rmSync(tree, { recursive: true, force: true });
+    }
   });
 
   it('a directory outside every mapping file: exit 2, says where it looked', async () => {

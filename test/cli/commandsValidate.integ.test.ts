@@ -124,9 +124,10 @@ describe('rolemap validate through dist/rolemap', () => {
       code: 2,
       stderr: [
         `rolemap: ${file} does not cover every unit under ${root}: 1 unit not covered, 1 unit ambiguous.`,
-        '  hint: Add or narrow mappings so that every unit matches exactly one most-specific mapping.',
+        '  hint: Add a mapping whose paths cover the unit, or set `unmatched: empty` at the top of the file to give such units no credentials. ' +
+          'Make one glob more specific (more literal path segments) so it wins, or make the mappings agree.',
         'rolemap: UNCOVERED other/thing: no mapping matches; nearest globs: apps/**, sandbox/**, svc/a/*',
-        `rolemap: ${file}:9:5: AMBIGUOUS svc/a/b: mappings #2 at ${file}:9 and #3 at ${file}:12 tie and differ`,
+        `rolemap: ${file}:9:5: AMBIGUOUS svc/a/b: mappings #2 at ${file}:9 and #3 at ${file}:12 tie on specificity and give different accounts, roles or settings`,
         `rolemap: ${file}:15:5: unused: mapping #4 (sandbox/**) covers no unit`,
         '',
       ],

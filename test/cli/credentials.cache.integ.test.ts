@@ -27,7 +27,7 @@ function secretFragments(secret: string): string[] {
   return [secret, secret.slice(Math.floor(secret.length / 2) - 8, Math.floor(secret.length / 2) + 8)];
 }
 
-describe('dist/rolemap credentials and its cache on disk (DESIGN section 6)', () => {
+describe('dist/rolemap credentials and its cache on disk (docs/architecture.md, "The cache")', () => {
   let emulator: Emulator;
   let sandbox: Sandbox;
   let tree: LiveTree;
@@ -141,7 +141,7 @@ describe('dist/rolemap credentials and its cache on disk (DESIGN section 6)', ()
       expect({ code: version.code, stderr: version.stderr }).toStrictEqual({ code: 0, stderr: '' });
       expect(version.stdout.trim()).toBe((JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version);
 
-      // A miss runs the AWS SDK (bundled into dist/lib's auth kinds), yaml and minimatch (dist/vendor): no node_modules needed.
+      // A miss runs the AWS SDK (bundled into dist/lib, one lib per package), yaml and minimatch (dist/vendor): no node_modules needed.
       const miss = await startRolemap([], { cwd, env, bin }).done;
       expect({ code: miss.code, stderr: miss.stderr, assumeRoleCalls: emulator.calls('AssumeRole') }).toStrictEqual({ code: 0, stderr: '', assumeRoleCalls: 1 });
 
@@ -150,8 +150,11 @@ describe('dist/rolemap credentials and its cache on disk (DESIGN section 6)', ()
       const removed = fs.readdirSync(vendor).filter((name) => /^(yaml\.cjs|minimatch\.cjs|pino\.cjs)$/.test(name));
       expect(removed).toEqual(expect.arrayContaining(['yaml.cjs', 'minimatch.cjs']));
       for (const name of removed) fs.rmSync(path.join(vendor, name), { recursive: true });
-      const sdkLibs = ['fromAssumeRole', 'fromWebIdentity', 'fromSso', 'login', 'logout'].map((name) => path.join(dist, 'lib', `${name}.cjs`));
-      expect(sdkLibs.filter((file) => fs.readFileSync(file, 'utf8').includes('AssumeRoleCommand') || file.includes('Sso') || file.includes('log'))).toHaveLength(5);
+      // The AWS SDK packages, each in its own lib, and the auth kinds and commands that load them.
+      const sdkLibs = ['clientSts', 'clientSso', 'clientSsoOidc', 'credentialProviders', 'credentialProviderEnv', 'fromAssumeRole', 'fromWebIdentity', 'fromSso', 'login', 'logout'].map((name) =>
+        path.join(dist, 'lib', `${name}.cjs`),
+      );
+      expect(fs.readFileSync(path.join(dist, 'lib', 'clientSts.cjs'), 'utf8')).toContain('AssumeRoleCommand');
       for (const file of sdkLibs) fs.rmSync(file);
 
       const hit = await startRolemap([], { cwd, env, bin }).done;

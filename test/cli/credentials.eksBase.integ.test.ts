@@ -1,8 +1,9 @@
 /**
- * On EKS, the pod's own identity is a base for `assume` (DESIGN section 5), through the built
- * binary with `auth: auto` in CI: IRSA (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE) and EKS Pod
- * Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI, here a container credentials endpoint on
- * 127.0.0.1). rolemap assumes the pod's role first, then the mapped role from it.
+ * On EKS, the pod's own identity is a base for `assume` (README, "How credentials are obtained"),
+ * through the built binary with `auth: auto` in CI: IRSA (AWS_ROLE_ARN +
+ * AWS_WEB_IDENTITY_TOKEN_FILE) and EKS Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI, here a
+ * container credentials endpoint on 127.0.0.1). rolemap assumes the pod's role first, then the
+ * mapped role from it.
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import * as fs from 'node:fs';

@@ -1,7 +1,7 @@
 /**
- * Credentials that AWS answers with but that are already expired, or that will not outlive
- * min_ttl (DESIGN section 5), through the built binary, many processes at once, against the
- * emulator running in a process of its own.
+ * Credentials that AWS answers with but that are already expired, or that will not outlive min_ttl
+ * (README, "How credentials are obtained"), through the built binary, many processes at once,
+ * against the emulator running in a process of its own.
  */
 import * as path from 'node:path';
 import { SEED_DEVELOPER, seedRoleArn } from '../emulator/seed';
@@ -18,7 +18,7 @@ const ROLE_ARN = seedRoleArn(LIVE_TREE_ACCOUNTS['prod'] ?? '', 'terragrunt-plan'
 const DURATION_SECONDS = 3600;
 const MIN_TTL_SECONDS = 900;
 
-describe('dist/rolemap credentials: expired and short-lived answers (DESIGN section 5)', () => {
+describe('dist/rolemap credentials: expired and short-lived answers (README, "How credentials are obtained")', () => {
   let emulator: EmulatorProcess;
   let sandbox: Sandbox;
   let tree: LiveTree;

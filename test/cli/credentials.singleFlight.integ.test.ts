@@ -18,7 +18,7 @@ function runOneOfMany(cwd: string, env: Record<string, string>): Promise<Rolemap
   return startRolemap([], { cwd, env, nice: 10, timeoutMs: PROCESS_TIMEOUT_MS }).done;
 }
 
-describe('dist/rolemap credentials: single flight across processes (DESIGN section 6)', () => {
+describe('dist/rolemap credentials: single flight across processes (docs/architecture.md, "The cache")', () => {
   // In a process of its own: counted calls must not depend on jest's event loop keeping up with 400 children.
   let emulator: EmulatorProcess;
   let sandbox: Sandbox;

@@ -1,7 +1,8 @@
 /**
- * The account guard for IAM Identity Center credentials (DESIGN section 5), through the built
- * binary: the portal's answer does not name an account, so rolemap asks STS (GetCallerIdentity,
- * signed with the new credentials) once per fetch, and refuses credentials of another account.
+ * The account guard for IAM Identity Center credentials (README, "How credentials are obtained"),
+ * through the built binary: the portal's answer does not name an account, so rolemap asks STS
+ * (GetCallerIdentity, signed with the new credentials) once per fetch, and refuses credentials of
+ * another account.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

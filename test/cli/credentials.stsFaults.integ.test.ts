@@ -23,7 +23,7 @@ async function waitUntil(condition: () => boolean, what: string, timeoutMs = 30_
   }
 }
 
-describe('dist/rolemap credentials when STS misbehaves (DESIGN sections 5 and 6)', () => {
+describe('dist/rolemap credentials when STS misbehaves (README, "How credentials are obtained"; docs/architecture.md, "The cache")', () => {
   let emulator: Emulator;
   let sandbox: Sandbox;
   let tree: LiveTree;

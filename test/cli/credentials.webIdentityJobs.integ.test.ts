@@ -1,8 +1,8 @@
 /**
- * Web identity credentials never cross CI jobs (DESIGN section 5), through the built binary: two
- * GitHub Actions jobs of one run that share REPO, RUN_ID, RUN_ATTEMPT and JOB (matrix legs) but
- * have their own request tokens and subjects, one cache directory (a self-hosted runner), and a
- * role that trusts only one of the two subjects. Both orders.
+ * Web identity credentials never cross CI jobs (README, "How credentials are obtained"), through
+ * the built binary: two GitHub Actions jobs of one run that share REPO, RUN_ID, RUN_ATTEMPT and
+ * JOB (matrix legs) but have their own request tokens and subjects, one cache directory (a
+ * self-hosted runner), and a role that trusts only one of the two subjects. Both orders.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

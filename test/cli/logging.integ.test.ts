@@ -104,7 +104,7 @@ describe('rolemap logging (ROLEMAP_LOG_LEVEL, ROLEMAP_LOG_FORMAT) through dist/r
       expect({ code: run.code, stdout: run.stdout, first: run.stderr.split('\n')[0] }).toStrictEqual({
         code: 2,
         stdout: '',
-        first: `rolemap: No mapping in ${path.join(root, 'rolemap.yaml')} matches the unit prod.`,
+        first: `rolemap: In ${path.join(root, 'rolemap.yaml')}, no mapping matches the unit prod.`,
       });
     } finally {
       fs.rmSync(root, { recursive: true, force: true });

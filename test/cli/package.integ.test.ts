@@ -59,13 +59,14 @@ describe('the npm package: npm pack, npm install -g from the tarball, then the i
     return startRolemap(args, { cwd: tree.unitDir(UNIT), env, command: [installed] }).done;
   }
 
-  it('packs the bundled dist/, the schemas and the example mapping, and no sources, tests or node_modules', () => {
+  it('packs the bundled dist/ with its source maps, the schemas and the example mapping, and no sources, tests or node_modules', () => {
     expect({
       hasLauncher: packedFiles.includes('dist/rolemap'),
       hasHotBundle: packedFiles.includes('dist/rolemap.cjs'),
+      hasSourceMaps: packedFiles.includes('dist/rolemap.cjs.map') && packedFiles.includes('dist/lib/fromAssumeRole.cjs.map'),
       hasSchema: packedFiles.includes('schema/rolemap.schema.json'),
       outside: packedFiles.filter((f) => !/^(dist\/|schema\/|mappings\.example\.yaml$|package\.json$|README\.md$|LICENSE)/.test(f)),
-    }).toStrictEqual({ hasLauncher: true, hasHotBundle: true, hasSchema: true, outside: [] });
+    }).toStrictEqual({ hasLauncher: true, hasHotBundle: true, hasSourceMaps: true, hasSchema: true, outside: [] });
   });
 
   it('installs with no dependencies: nothing under the installed package\'s node_modules', () => {

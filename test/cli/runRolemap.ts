@@ -87,8 +87,8 @@ export function makeSandbox(extra: Record<string, string> = {}): Sandbox {
 }
 
 /**
- * Checks stdout against DESIGN section 1 and returns the parsed object. Throws with the reason
- * when any rule is broken, so a test failure says which.
+ * Checks stdout against docs/architecture.md, "The contract with Terragrunt" and returns the
+ * parsed object. Throws with the reason when any rule is broken, so a test failure says which.
  */
 export function parseTerragruntJson(stdout: string): Record<string, unknown> {
   if (stdout.charCodeAt(0) === 0xfeff) throw new Error('stdout starts with a BOM');

@@ -15,7 +15,7 @@ const ACCOUNT_OF: Readonly<Record<string, string>> = {
   shared: '444444444444',
 };
 
-describe('dist/rolemap in every unit of examples/live (DESIGN section 1)', () => {
+describe('dist/rolemap in every unit of examples/live (docs/architecture.md, "The contract with Terragrunt")', () => {
   let emulator: Emulator;
   let sandbox: Sandbox;
   let env: Record<string, string>;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileMappingFile } from '../../src/config/compileMappingFile';
-import { testGlob } from '../../src/config/testGlob';
+import { testGlob } from '../../src/resolve/testGlob';
 import type { CompiledConfig } from '../../src/config/types';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'mappings.example.yaml');

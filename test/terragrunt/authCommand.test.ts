@@ -1,6 +1,7 @@
 /**
- * How Terragrunt splits the auth provider command: flags after the path, and a quoted path with
- * a space (DESIGN section 1: go-shellwords, no shell). Checked by what OpenTofu received.
+ * How Terragrunt splits the auth provider command: flags after the path, and a quoted path with a
+ * space (docs/architecture.md, "The contract with Terragrunt": go-shellwords, no shell). Checked
+ * by what OpenTofu received.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

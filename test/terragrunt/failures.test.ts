@@ -45,7 +45,7 @@ forEachTerragrunt('when rolemap cannot answer', (binary) => {
         ? /Failed to execute "[^"]*rolemap" in \S*sandbox\/experiment/
         : new RegExp(`\\[${scenario.sandbox().root}/${UNMAPPED}\\] exit status 2`),
     );
-    expect(run.output).toContain(`No mapping in ${scenario.sandbox().root}/rolemap.yaml matches the unit ${UNMAPPED}.`);
+    expect(run.output).toContain(`In ${scenario.sandbox().root}/rolemap.yaml, no mapping matches the unit ${UNMAPPED}.`);
     expect(run.output).toContain('unmatched: empty');
     expect(run.rolemap.filter((c) => c.code !== 0).map((c) => ({ dir: c.dir, code: c.code }))).toStrictEqual([{ dir: UNMAPPED, code: 2 }]);
     expect(planned(run)).toStrictEqual(binary.dialect.supports.authInDiscovery ? [] : [...MAPPED].sort());

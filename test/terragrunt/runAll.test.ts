@@ -109,7 +109,8 @@ forEachTerragrunt('run --all over 60 units in 6 accounts, a cross-account depend
       if (run.code !== 0) throw new Error(`terragrunt exited ${String(run.code)}:\n${tail(run)}`);
       expectEachUnitInItsAccount(run, 'plan', 'terragrunt-plan');
       expectOneAssumeRolePerRoleFromTheBase(run, 'terragrunt-plan');
-      // One call per unit task plus one per dependency fetch: N + D (DESIGN section 1).
+      // One call per unit task plus one per dependency fetch: N + D (docs/architecture.md, "The
+      // contract with Terragrunt").
       expect(run.rolemap.length).toBe(BIG_TREE_LIVE_UNITS.length + run.tofu.filter((c) => c.command === 'output').length);
     },
     TIMEOUT_MS,

@@ -2,7 +2,7 @@ import { SSO_TOKEN_REFRESH_WINDOW_SECONDS } from '../../constants';
 import { ConfigError, CredentialsError } from '../../errors';
 import type { Logger } from '../../log/logger';
 import type { CredentialRequest, Environment } from '../../resolve/types';
-import type { AwsCredentials, CredentialProvider } from '../types';
+import type { AwsCredentials, CredentialProvider } from '../../AwsCredentials';
 import { checkLifetime } from '../checkLifetime';
 import { resolveCallerArn } from '../resolveCallerArn';
 import { createSsoPortalClient } from './createSsoPortalClient';

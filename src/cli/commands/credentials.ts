@@ -1,10 +1,11 @@
 import { obtainCredentials } from '../../auth/obtainCredentials';
-import type { AwsCredentials } from '../../auth/types';
+import type { AwsCredentials } from '../../AwsCredentials';
 import { readDelegateToken } from '../../auth/readDelegateToken';
 import { resolveCommandUnit, type UnitOptions } from '../resolveCommandUnit';
 import type { CommandContext } from '../CommandContext';
-import { credentialsJson, delegateJson, type TerragruntJson } from '../toTerragruntJson';
-import { unresolvedError } from '../unresolvedError';
+import { credentialsJson, delegateJson, type TerragruntJson } from '../render/toTerragruntJson';
+import { unresolvedError } from '../render/unresolvedError';
+import { UNMATCHED } from '../render/verdictWords';
 import type { CredentialRequest, Environment } from '../../resolve/types';
 import { ENV_COMMAND_NAMES_ENV } from '../../constants';
 import { CredentialsError } from '../../errors';
@@ -41,7 +42,7 @@ export async function unitCredentialsFor(
   const resolved = await resolveCommandUnit(options, context);
   const { result } = resolved;
   if (result.status === 'unmatched' && result.emptyAllowed) {
-    deps.logger.info('no mapping matches this unit; unmatched: empty, so no credentials', { unit: result.unitPath });
+    deps.logger.info(`${UNMATCHED} this unit; unmatched: empty, so no credentials`, { unit: result.unitPath });
     return { status: 'empty' };
   }
   if (result.status !== 'matched') throw unresolvedError(result);

@@ -3,8 +3,8 @@ import { ENV_NAME_PATTERN } from '../../config/configPatterns';
 import { ConfigError } from '../../errors';
 import type { CommandContext } from '../CommandContext';
 import type { Shell } from '../parseArgs';
-import { SHELL_SYNTAX, type ShellSyntax } from '../shellSyntax';
-import { delegateJson } from '../toTerragruntJson';
+import { SHELL_SYNTAX, type ShellSyntax } from '../render/shellSyntax';
+import { delegateJson } from '../render/toTerragruntJson';
 import { unitVariablesFor, type UnitVariables } from '../unitVariables';
 import { unitCredentialsFor, type CredentialsOptions } from './credentials';
 

@@ -1,4 +1,4 @@
-import { assumeBaseSource } from '../../auth/assumeBaseSource';
+import { assumeBaseSource } from '../../resolve/assumeBaseSource';
 import { describeBaseIdentity } from '../../auth/describeBaseIdentity';
 import { formatBaseSource } from '../../auth/formatBaseSource';
 import { cacheKey } from '../../cache/cacheKey';
@@ -6,9 +6,9 @@ import { cacheKeyParts } from '../../cache/cacheKeyParts';
 import { readCacheState } from '../../cache/readCacheState';
 import { resolveCommandUnit } from '../resolveCommandUnit';
 import type { CommandContext } from '../CommandContext';
-import { explainCacheState, type ExplainCacheState } from './explainCacheState';
+import { explainCacheState, type ExplainCacheState } from '../render/explainCacheState';
+import { explainReport, explainText, type ReportBaseIdentity } from '../render/explainReport';
 import { explainMfaSession } from './explainMfaSession';
-import { explainReport, explainText, type ReportBaseIdentity } from './explainReport';
 
 export interface ExplainOptions {
   dir: string | undefined;

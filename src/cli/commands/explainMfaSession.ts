@@ -1,4 +1,4 @@
-import type { AssumeBaseSource } from '../../auth/assumeBaseSource';
+import type { AssumeBaseSource } from '../../resolve/assumeBaseSource';
 import { mfaLoginCommand } from '../../auth/mfa/mfaLoginCommand';
 import { resolveMfaProfile } from '../../auth/mfa/resolveMfaProfile';
 import { readAwsConfig } from '../../auth/sso/readAwsConfig';
@@ -6,18 +6,7 @@ import { resolveHomeDir } from '../../auth/sso/resolveHomeDir';
 import type { FileStore } from '../../cache/createFileStore';
 import { readMfaSession } from '../../cache/readMfaSession';
 import type { Environment } from '../../resolve/types';
-
-/** Whether an `assume` base profile needs MFA, and the state of its session. No secret. */
-export interface ReportMfaSession {
-  profile: string;
-  mfaSerial: string;
-  /** `in-use`: a call uses it as its base; otherwise a call fails and says to run `login`. */
-  session: 'in-use' | 'expired' | 'none';
-  /** ISO 8601 expiry of the session, when there is one. */
-  expiration: string | null;
-  /** The command that gets a session. */
-  login: string;
-}
+import type { ReportMfaSession } from '../render/explainReport';
 
 /**
  * The MFA line of `explain`: the same reading of the AWS config and of the cached session that a

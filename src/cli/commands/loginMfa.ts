@@ -1,4 +1,4 @@
-import { assumeBaseSource } from '../../auth/assumeBaseSource';
+import { assumeBaseSource } from '../../resolve/assumeBaseSource';
 import { formatBaseSource } from '../../auth/formatBaseSource';
 import { getMfaSession } from '../../auth/mfa/getMfaSession';
 import { mfaLoginCommand } from '../../auth/mfa/mfaLoginCommand';

@@ -7,7 +7,8 @@ import { findUnits } from '../../locate/findUnits';
 import { loadMappingFile, loadUserConfig } from '../../locate/resolveUnit';
 import { portalAndBaseProblems } from '../../resolve/portalAndBaseProblems';
 import type { CommandContext } from '../CommandContext';
-import { unitCoverage, type UnitCoverage } from './unitCoverage';
+import { unitCoverage, type UnitCoverage } from '../../resolve/unitCoverage';
+import { AMBIGUOUS_FIX, ambiguousText, UNMATCHED, unmatchedFix } from '../render/verdictWords';
 
 export interface ValidateOptions {
   dir: string | undefined;
@@ -48,7 +49,7 @@ export async function runValidate(options: ValidateOptions, context: CommandCont
       ambiguous.length > 0 ? `${count(ambiguous.length, 'unit')} ambiguous` : '',
     ].filter((p) => p !== '');
     throw new ConfigError(`${location.file} does not cover every unit under ${config.dir}: ${problems.join(', ')}.`, {
-      hint: 'Add or narrow mappings so that every unit matches exactly one most-specific mapping.',
+      hint: [uncovered.length > 0 ? unmatchedFix(true) : '', ambiguous.length > 0 ? AMBIGUOUS_FIX : ''].filter((h) => h !== '').join(' '),
       more: problemEntries(config, coverage),
     });
   }
@@ -77,10 +78,10 @@ function coverageText(file: string, config: CompiledConfig, coverage: UnitCovera
     if (unit.status === 'covered') lines.push(`  covered    ${name}  mapping #${unit.mapping} (${unit.glob})`);
     if (unit.status === 'uncovered') {
       const why = config.unmatched === 'empty' ? ', gets {} (unmatched: empty)' : '';
-      lines.push(`  UNCOVERED  ${name}  no mapping matches${why}; nearest globs: ${unit.nearest.join(', ') || 'none'}`);
+      lines.push(`  UNCOVERED  ${name}  ${UNMATCHED}${why}; nearest globs: ${unit.nearest.join(', ') || 'none'}`);
     }
     if (unit.status === 'ambiguous') {
-      lines.push(`  AMBIGUOUS  ${name}  mappings ${unit.mappings.map((m) => `#${m} at ${mappingAt(config, m)}`).join(' and ')} tie`);
+      lines.push(`  AMBIGUOUS  ${name}  ${ambiguousText(unit.mappings.map((m) => `#${m} at ${mappingAt(config, m)}`))}`);
     }
   }
   for (const unused of coverage.unusedMappings) {
@@ -94,13 +95,13 @@ function problemEntries(config: CompiledConfig, coverage: UnitCoverage): Array<{
   const entries: Array<{ message: string; position?: SourcePosition }> = [];
   for (const unit of coverage.units) {
     if (unit.status === 'uncovered' && config.unmatched !== 'empty') {
-      entries.push({ message: `UNCOVERED ${unit.unit}: no mapping matches; nearest globs: ${unit.nearest.join(', ') || 'none'}` });
+      entries.push({ message: `UNCOVERED ${unit.unit}: ${UNMATCHED}; nearest globs: ${unit.nearest.join(', ') || 'none'}` });
     }
     if (unit.status === 'ambiguous') {
       const [first] = unit.mappings;
       const position = first === undefined ? undefined : config.mappings[first - 1]?.position;
-      const tied = unit.mappings.map((m) => `#${m} at ${mappingAt(config, m)}`).join(' and ');
-      entries.push({ message: `AMBIGUOUS ${unit.unit}: mappings ${tied} tie and differ`, ...(position ? { position } : {}) });
+      const tied = unit.mappings.map((m) => `#${m} at ${mappingAt(config, m)}`);
+      entries.push({ message: `AMBIGUOUS ${unit.unit}: ${ambiguousText(tied)}`, ...(position ? { position } : {}) });
     }
   }
   for (const unused of coverage.unusedMappings) {

@@ -1,7 +1,7 @@
 import { minimatch } from 'minimatch';
 import { compileGlob } from '../../src/config/compileGlob';
 import { compileMappingFile } from '../../src/config/compileMappingFile';
-import { testGlob } from '../../src/config/testGlob';
+import { testGlob } from '../../src/resolve/testGlob';
 import type { CompiledGlob } from '../../src/config/types';
 
 function compiled(glob: string): CompiledGlob {

@@ -1,5 +1,5 @@
-import type { CompiledConfig } from '../../config/types';
-import { matchUnit } from '../../resolve/matchUnit';
+import type { CompiledConfig } from '../config/types';
+import { matchUnit } from './matchUnit';
 
 export interface UnitCoverage {
   units: Array<

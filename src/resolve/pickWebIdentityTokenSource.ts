@@ -1,5 +1,5 @@
 import type { WebIdentityTokenSource } from '../config/types';
-import type { Environment } from '../resolve/types';
+import type { Environment } from './types';
 
 /** Variables `auto` looks at, in order, after GitHub's token request pair. */
 export const AUTO_TOKEN_FILE_VARIABLE = 'AWS_WEB_IDENTITY_TOKEN_FILE';

@@ -1,8 +1,11 @@
-import { ISSUED_BASE_IDENTITY_ENV, ISSUED_MARKER_ENV } from '../constants';
-import type { AwsCredentials } from '../auth/types';
-import type { CredentialRequest } from '../resolve/types';
+import { ISSUED_BASE_IDENTITY_ENV, ISSUED_MARKER_ENV } from '../../constants';
+import type { AwsCredentials } from '../../AwsCredentials';
+import type { CredentialRequest } from '../../resolve/types';
 
-/** What Terragrunt reads on stdout (DESIGN section 1). Exactly one of the two credential forms. */
+/**
+ * What Terragrunt reads on stdout (docs/architecture.md, "The contract with Terragrunt"). Exactly
+ * one of the two credential forms.
+ */
 export type TerragruntJson =
   | {
       awsCredentials: { ACCESS_KEY_ID: string; SECRET_ACCESS_KEY: string; SESSION_TOKEN: string };

@@ -1,8 +1,8 @@
 import type { ExplainCacheState } from './explainCacheState';
-import type { ReportMfaSession } from './explainMfaSession';
 import type { MappingFileLocation } from '../../locate/findMappingFile';
 import type { ResolvedUnit } from '../../locate/resolveUnit';
 import type { ModeDecision, OverrideDecision } from '../../resolve/types';
+import { AMBIGUOUS_FIX, ambiguousText, UNMATCHED, unmatchedFix } from './verdictWords';
 
 interface ReportBase {
   mappingFile: string;
@@ -10,6 +10,18 @@ interface ReportBase {
   unitDir: string;
   unitPath: string;
   mode: ModeDecision;
+}
+
+/** Whether an `assume` base profile needs MFA, and the state of its session. No secret. */
+export interface ReportMfaSession {
+  profile: string;
+  mfaSerial: string;
+  /** `in-use`: a call uses it as its base; otherwise a call fails and says to run `login`. */
+  session: 'in-use' | 'expired' | 'none';
+  /** ISO 8601 expiry of the session, when there is one. */
+  expiration: string | null;
+  /** The command that gets a session. */
+  login: string;
 }
 
 /** A mapping that matched the unit, with the specificity of its best matching glob. */
@@ -174,17 +186,17 @@ export function explainText(report: ExplainReport): string {
   add('unit', `${report.unitPath}  (dir ${report.unitDir})`);
 
   if (report.status === 'unmatched') {
-    add('result', 'NO MAPPING MATCHES this unit');
+    add('result', `${UNMATCHED.toUpperCase()} this unit`);
     add('nearest globs', ...(report.nearest.length === 0 ? ['none (the file has no mappings)'] : columns(report.nearest.map((n) => [n.glob, `at ${n.at}`]))));
     add('mode', ...modeLines(report.mode));
-    add('outcome', report.outcome, `to cover it, add a mapping whose paths match ${report.unitPath}`);
+    add('outcome', report.outcome, unmatchedFix(false));
     return `${lines.join('\n')}\n`;
   }
   if (report.status === 'ambiguous') {
-    add('result', `AMBIGUOUS: ${report.candidates.length} mappings tie on specificity and give different accounts, roles or settings`);
+    add('result', `AMBIGUOUS: ${ambiguousText(report.candidates.map((c) => `#${c.mapping}`))}`);
     add('candidates', ...columns(report.candidates.map((c) => [`#${c.mapping} ${c.glob}`, `specificity ${c.specificity}`, `at ${c.at}`])));
     add('mode', ...modeLines(report.mode));
-    add('outcome', 'error (exit 2)', 'make one glob more specific (more literal path segments) so it wins, or make the mappings agree');
+    add('outcome', 'error (exit 2)', AMBIGUOUS_FIX);
     return `${lines.join('\n')}\n`;
   }
 

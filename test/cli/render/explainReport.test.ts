@@ -1,10 +1,10 @@
-import type { ExplainCacheState as CacheState } from '../../src/cli/commands/explainCacheState';
-import { explainReport, explainText, type ExplainReport } from '../../src/cli/commands/explainReport';
-import { compileMappingFile } from '../../src/config/compileMappingFile';
-import { compileUserConfig } from '../../src/config/compileUserConfig';
-import type { MappingFileLocation } from '../../src/locate/findMappingFile';
-import { resolveRequest } from '../../src/resolve/resolveRequest';
-import type { Environment } from '../../src/resolve/types';
+import type { ExplainCacheState as CacheState } from '../../../src/cli/render/explainCacheState';
+import { explainReport, explainText, type ExplainReport } from '../../../src/cli/render/explainReport';
+import { compileMappingFile } from '../../../src/config/compileMappingFile';
+import { compileUserConfig } from '../../../src/config/compileUserConfig';
+import type { MappingFileLocation } from '../../../src/locate/findMappingFile';
+import { resolveRequest } from '../../../src/resolve/resolveRequest';
+import type { Environment } from '../../../src/resolve/types';
 
 const MAPPING_FILE = '/live/rolemap.yaml';
 const USER_FILE = '/home/alice/.config/rolemap/config.yaml';
@@ -229,7 +229,7 @@ describe('explainText', () => {
         '                dev/*    at /live/rolemap.yaml:22',
         'mode            plan  (modes.local is plan)',
         'outcome         error (exit 2)',
-        '                to cover it, add a mapping whose paths match stage/vpc',
+        '                Add a mapping whose paths cover the unit.',
         '',
       ].join('\n'),
     );
@@ -240,12 +240,12 @@ describe('explainText', () => {
       [
         'mapping file    /live/rolemap.yaml  (found walking up from the unit)',
         'unit            dev/x  (dir /live/dev/x)',
-        'result          AMBIGUOUS: 2 mappings tie on specificity and give different accounts, roles or settings',
+        'result          AMBIGUOUS: mappings #3 and #4 tie on specificity and give different accounts, roles or settings',
         'candidates      #3 dev/*  specificity 1  at /live/rolemap.yaml:22',
         '                #4 */x    specificity 1  at /live/rolemap.yaml:25',
         'mode            plan  (modes.local is plan)',
         'outcome         error (exit 2)',
-        '                make one glob more specific (more literal path segments) so it wins, or make the mappings agree',
+        '                Make one glob more specific (more literal path segments) so it wins, or make the mappings agree.',
         '',
       ].join('\n'),
     );

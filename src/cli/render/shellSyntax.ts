@@ -1,5 +1,5 @@
-import { shellQuote } from '../shellQuote';
-import type { Shell } from './parseArgs';
+import { shellQuote } from '../../shellQuote';
+import type { Shell } from '../parseArgs';
 
 /**
  * How `rolemap env` speaks one shell. Every statement is one line, so that a shell that runs

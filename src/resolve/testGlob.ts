@@ -1,4 +1,4 @@
-import type { CompiledGlob } from './types';
+import type { CompiledGlob } from '../config/types';
 
 const MAGIC = /[*?[{]/;
 

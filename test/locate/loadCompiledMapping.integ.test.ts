@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileMappingFile } from '../../src/config/compileMappingFile';
-import { loadCompiledMapping, type CompiledStore } from '../../src/config/loadCompiled';
+import { loadCompiledMapping, type CompiledStore } from '../../src/locate/loadCompiled';
 
 /** A one-mapping file; `account` is what an edit changes, keeping the file's size. */
 function mappingText(account: string): string {

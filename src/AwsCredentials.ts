@@ -1,4 +1,4 @@
-/** Shared shapes for every auth kind. */
+/** Temporary AWS credentials: what auth/ obtains, cache/ stores and cli/ prints. */
 
 /** Temporary AWS credentials, as rolemap caches and prints them. */
 export interface AwsCredentials {

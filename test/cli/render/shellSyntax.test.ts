@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { SHELL_SYNTAX } from '../../src/cli/shellSyntax';
-import type { Shell } from '../../src/cli/parseArgs';
+import { SHELL_SYNTAX } from '../../../src/cli/render/shellSyntax';
+import type { Shell } from '../../../src/cli/parseArgs';
 
 /** Values each quoting must keep literal: quotes of every kind, expansions, escapes, newlines. */
 const NASTY = `it's "$HOME" \`id\` $(id) \\ ; & | * ? ~ # ! % {a,b} $env:PATH\nsecond line ‘’‚‛`;

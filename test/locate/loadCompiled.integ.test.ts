@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadCompiled, type CompiledStore } from '../../src/config/loadCompiled';
+import { loadCompiled, type CompiledStore } from '../../src/locate/loadCompiled';
 
 function memoryStore(): CompiledStore & { entries: Map<string, unknown> } {
   const entries = new Map<string, unknown>();

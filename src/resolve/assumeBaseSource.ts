@@ -1,4 +1,4 @@
-import type { Environment } from '../resolve/types';
+import type { Environment } from './types';
 
 /** Where `assume` takes its base credentials from, and what named it. */
 export type AssumeBaseSource =

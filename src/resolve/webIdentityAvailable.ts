@@ -1,5 +1,5 @@
 import type { WebIdentityTokenSource } from '../config/types';
-import type { Environment } from '../resolve/types';
+import type { Environment } from './types';
 import { githubTokenRequestable, pickWebIdentityTokenSource } from './pickWebIdentityTokenSource';
 
 /**

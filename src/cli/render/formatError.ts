@@ -1,7 +1,12 @@
-import { ConfigError, CredentialsError, RolemapError, type SourcePosition } from '../errors';
+import { ConfigError, CredentialsError, RolemapError, type SourcePosition } from '../../errors';
 
 function where(position: SourcePosition | undefined): string {
   return position === undefined ? '' : `${position.file}:${position.line}:${position.column}: `;
+}
+
+/** Whether `error` is one of rolemap's own; any other is unexpected, a bug (logged with its stack at debug level). */
+export function isExpectedError(error: unknown): error is RolemapError {
+  return error instanceof RolemapError;
 }
 
 /**
@@ -10,7 +15,7 @@ function where(position: SourcePosition | undefined): string {
  * because no error rolemap builds holds one.
  */
 export function formatError(error: unknown): string {
-  if (!(error instanceof RolemapError)) {
+  if (!isExpectedError(error)) {
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return `rolemap: unexpected error: ${detail}\n  hint: this is a bug in rolemap; please report it with ROLEMAP_LOG_LEVEL=debug output.\n`;
   }

@@ -3,8 +3,8 @@ import { cacheId } from '../cache/cacheId';
 import { MAX_CONFIG_FILE_BYTES, VERSION } from '../constants';
 import { ConfigError } from '../errors';
 import { FileProblem, readRegularFile } from '../readRegularFile';
-import { isCompiledConfig, isCompiledMappings } from './compiledShape';
-import type { CompiledConfig, CompiledGlob, CompiledMapping } from './types';
+import { isCompiledConfig, isCompiledMappings } from '../config/compiledShape';
+import type { CompiledConfig, CompiledGlob, CompiledMapping } from '../config/types';
 
 /** Where compiled configs are kept between runs; undefined when the cache is not trusted. */
 export interface CompiledStore {

@@ -2,11 +2,11 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, un
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Script } from 'node:vm';
-import { cacheId } from './cache/cacheId';
-import { openCacheDir } from './cache/openCacheDir';
-import { resolveCacheDir } from './cache/resolveCacheDir';
-import { uniqueSuffix } from './cache/uniqueSuffix';
-import { isTruthy } from './resolve/isTruthy';
+import { cacheId } from './cacheId';
+import { openCacheDir } from './openCacheDir';
+import { resolveCacheDir } from './resolveCacheDir';
+import { uniqueSuffix } from './uniqueSuffix';
+import { isTruthy } from '../resolve/isTruthy';
 
 export interface UserCodeCacheInit {
   /** The content hash of dist/rolemap.cjs: a code cache fits one bundle only. */
