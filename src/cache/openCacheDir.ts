@@ -38,7 +38,6 @@ export function openCacheDir(init: OpenCacheDirInit): OpenCacheDirResult {
       return untrusted(dir, `rolemap cannot create the cache directory ${dir} (${code}). Fix its parent's permissions or set ROLEMAP_CACHE_DIR.`);
     }
   }
-  const quoted = shellQuote(dir);
   if (stat.isSymbolicLink()) {
     return untrusted(dir, `The cache directory ${dir} is a symbolic link, which rolemap does not follow. Remove the link (rolemap recreates the directory) or set ROLEMAP_CACHE_DIR to a real directory.`);
   }
@@ -46,11 +45,11 @@ export function openCacheDir(init: OpenCacheDirInit): OpenCacheDirResult {
     return untrusted(dir, `The cache path ${dir} is not a directory. Remove it or set ROLEMAP_CACHE_DIR.`);
   }
   if (stat.uid !== uid) {
-    return untrusted(dir, `The cache directory ${dir} belongs to uid ${stat.uid}, not to you (uid ${uid}). Run \`chown ${uid} ${quoted}\`, remove it, or set ROLEMAP_CACHE_DIR.`);
+    return untrusted(dir, `The cache directory ${dir} belongs to uid ${stat.uid}, not to you (uid ${uid}). Run \`chown ${uid} ${shellQuote(dir)}\`, remove it, or set ROLEMAP_CACHE_DIR.`);
   }
   if ((stat.mode & 0o022) !== 0) {
     const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
-    return untrusted(dir, `The cache directory ${dir} can be written by group or others (mode ${mode}). Run \`chmod 700 ${quoted}\`.`);
+    return untrusted(dir, `The cache directory ${dir} can be written by group or others (mode ${mode}). Run \`chmod 700 ${shellQuote(dir)}\`.`);
   }
   return { status: 'trusted', dir };
 }

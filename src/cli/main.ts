@@ -1,4 +1,4 @@
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import { writeSync } from 'node:fs';
 import { stripIssuedCredentials } from '../auth/stripIssuedCredentials';
 import { EXIT_OK } from '../constants';
@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger';
 import { exitCodeFor } from './exitCodeFor';
 import { formatError, isExpectedError } from './render/formatError';
 import { openCache } from './openCache';
+import { osUserName } from './osUserName';
 import { stdoutOutput } from './Output';
 import { parseArgs } from './parseArgs';
 import { run } from './run';
@@ -39,7 +40,7 @@ async function main(): Promise<number> {
       cwd: currentDirectory(),
       homedir: homedir(),
       uid: process.getuid?.() ?? -1,
-      osUser: osUserName(),
+      osUser: osUserName(process.env),
       now: Date.now,
       logger,
       output: stdoutOutput((chunk) => stdoutChunks.push(chunk)),
@@ -103,15 +104,6 @@ function currentDirectory(): string {
         : `The current directory cannot be read (${code ?? 'unknown error'}).`,
       { hint: 'Run rolemap again from an existing unit directory (Terragrunt starts it in each unit).', cause: error },
     );
-  }
-}
-
-function osUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    // Containers may run as a uid with no passwd entry.
-    return process.env['USER'] ?? `uid-${process.getuid?.() ?? 'unknown'}`;
   }
 }
 

@@ -27,7 +27,7 @@ export interface ResolveInput {
   env: Environment;
   /** `--mode`, when given. */
   modeFlag: Mode | undefined;
-  /** The OS user name (os.userInfo().username), for `{user}` outside CI. */
+  /** The login name (LOGNAME, USER, LNAME, USERNAME, else the passwd entry), for `{user}` outside CI. */
   osUser: string;
 }
 

@@ -3,7 +3,6 @@
  * (ROLEMAP_CACHE_DIR), through rolemap's own resolver and store, so that the next call is a hit.
  * The keys are fake and never leave the test.
  */
-import { userInfo } from 'node:os';
 import { describeBaseIdentity } from '../../src/auth/describeBaseIdentity';
 import { cacheKeyParts } from '../../src/cache/cacheKeyParts';
 import { createFileStore } from '../../src/cache/createFileStore';
@@ -11,6 +10,7 @@ import { openCacheDir } from '../../src/cache/openCacheDir';
 import { writeCachedCredentials } from '../../src/cache/writeCachedCredentials';
 import { resolveUnit } from '../../src/locate/resolveUnit';
 import { createLogger } from '../../src/log/createLogger';
+import { osUserName } from '../../src/cli/osUserName';
 
 async function main(): Promise<void> {
   const unit = process.argv[2] ?? '';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   // The compiled mapping file too, as the first call writes it.
   const compiledStore = { read: (id: string) => store.read('compiled', id), write: (id: string, value: unknown) => store.write('compiled', id, value) };
   const logger = createLogger({ level: 'silent', format: 'text', write: () => undefined });
-  const { result } = await resolveUnit({ dir: unit, configFlag: undefined, modeFlag: undefined, env, homedir: env['HOME'] ?? '', osUser: userInfo().username, compiledStore, logger });
+  const { result } = await resolveUnit({ dir: unit, configFlag: undefined, modeFlag: undefined, env, homedir: env['HOME'] ?? '', osUser: osUserName(env), compiledStore, logger });
   if (result.status !== 'matched' || result.request.auth === 'delegate') throw new Error('the unit did not resolve');
   writeCachedCredentials(
     store,

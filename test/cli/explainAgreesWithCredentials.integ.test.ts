@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { runCredentials } from '../../src/cli/commands/credentials';
@@ -13,6 +12,7 @@ import { developerEnv } from './fixtures/developerEnv';
 import { listCacheFiles } from './fixtures/listCacheFiles';
 import { writeLiveTree } from './fixtures/writeLiveTree';
 import { makeSandbox, runRolemap, type Sandbox } from './runRolemap';
+import { osUserName } from '../../src/cli/osUserName';
 
 const UNIT = 'prod/us-east-1/app';
 const MIN_TTL_SECONDS = 900;
@@ -46,7 +46,7 @@ describe('explain and credentials judge a cached credential alike near min_ttl',
       homedir: sandbox.home,
       uid: process.getuid?.() ?? 0,
       // As dist/rolemap names the user, so that the session name, and so the cache key, match its entry.
-      osUser: os.userInfo().username,
+      osUser: osUserName(developerEnv(sandbox, emulator)),
       now: () => NOW,
       logger: createLogger({ level: 'silent', format: 'text', write: () => undefined }),
       output: { json: (value) => printed.push(JSON.stringify(value)), text: (value) => printed.push(value) },
