@@ -4,7 +4,7 @@
  * schema/, so the editor schema and the compiler cannot drift apart.
  */
 
-import { SETTING_KEYS } from './mappingSettings';
+import { SETTING_KEYS, USER_OVERRIDE_KEYS } from './mappingSettings';
 import { WEB_IDENTITY_KEYS } from './readSettingValues';
 
 const SETTINGS = SETTING_KEYS;
@@ -25,6 +25,6 @@ export const CONFIG_KEYS = {
   userConfig: {
     top: ['version', 'mode', 'sso', 'source_profile', 'base_profiles', 'overrides'],
     sso: ['start_url', 'region'],
-    override: ['paths', 'accounts', 'role', 'auth'],
+    override: ['paths', 'accounts', 'role', ...USER_OVERRIDE_KEYS],
   },
 } as const;

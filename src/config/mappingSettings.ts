@@ -330,6 +330,9 @@ export const SETTING_NAMES = Object.keys(MAPPING_SETTINGS) as SettingName[];
 /** Every setting's key, in declaration order. */
 export const SETTING_KEYS: readonly SettingKey[] = SETTING_NAMES.map((name) => SETTINGS[name].key);
 
+/** The keys of the settings a developer's `overrides` entry may set too. */
+export const USER_OVERRIDE_KEYS: readonly SettingKey[] = SETTING_NAMES.flatMap((name) => (SETTINGS[name].userOverride === undefined ? [] : [SETTINGS[name].key]));
+
 /** The settings one level (`defaults` or a mapping) sets, before merging. */
 export interface SettingsLayer {
   /** The values read; a setting not written, or written with a problem, is absent. */
