@@ -25,7 +25,8 @@ import { readSettings } from './readSettings';
 import { readSsoRef, readSsoSessions, type SsoSessions } from './readSso';
 import { readVersion } from './readVersion';
 import { resolveRole } from './resolveRole';
-import { writeAs, YamlReader, type Field } from './YamlReader';
+import { writeAs } from './writeAs';
+import { YamlReader, type Field } from './YamlReader';
 
 const KEYS = CONFIG_KEYS.mappingFile;
 

@@ -8,7 +8,8 @@ import { readAccountRef } from './readAccountRef';
 import { readGlobs } from './readGlobs';
 import { readSso } from './readSso';
 import { readVersion } from './readVersion';
-import { writeAs, YamlReader, type Field } from './YamlReader';
+import { writeAs } from './writeAs';
+import { YamlReader, type Field } from './YamlReader';
 
 const KEYS = CONFIG_KEYS.userConfig;
 

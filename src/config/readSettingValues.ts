@@ -8,7 +8,8 @@ import type { WebIdentityTokenSource } from './types';
 import { ENV_NAME_PATTERN, EXTERNAL_ID_PATTERN, RESERVED_ENV_NAMES, TAG_KEY_PATTERN, TAG_VALUE_MAX_LENGTH } from './configPatterns';
 import { findTemplateProblem } from './findTemplateProblem';
 import { nearestWord } from './nearestWord';
-import { writeAs, type Field, type YamlReader } from './YamlReader';
+import type { Field, YamlReader } from './YamlReader';
+import { writeAs } from './writeAs';
 
 export function readTemplate(reader: YamlReader, field: Field, example: string, sessionName: boolean): string | undefined {
   const template = reader.string(field, example);
