@@ -18,6 +18,7 @@ import {
   MAX_DURATION_SECONDS,
   MAX_SESSION_TAGS,
   MIN_DURATION_SECONDS,
+  TEMPLATE_PLACEHOLDERS,
 } from '../constants';
 import {
   AUTH_KINDS,
@@ -151,15 +152,16 @@ function mergeWebIdentity(
   };
 }
 
-const TEMPLATE_PLACEHOLDERS = '{user} {mode} {account} {account_name} {role} {unit} {ci_run} {pr} {branch}';
+/** The placeholders as the schema's descriptions list them: `{user} {mode} …`. */
+const PLACEHOLDERS_TEXT = TEMPLATE_PLACEHOLDERS.map((name) => `{${name}}`).join(' ');
 /** A tag or env value: YAML may write it as a number or boolean; it is kept as written. */
 const SCALAR_VALUE: JsonSchema = { type: ['string', 'number', 'boolean'] };
 
 /**
  * The settings, in the order the compiler reads them, each under the name of its field in
- * MappingSettings.
+ * MappingSettings. Code reads them through SETTINGS.
  */
-export const MAPPING_SETTINGS = {
+const MAPPING_SETTINGS = {
   region: setting<'region', string, string | undefined>({
     key: 'region',
     read: readRegion,
@@ -194,7 +196,7 @@ export const MAPPING_SETTINGS = {
     merge: ownWins,
     label: 'session name',
     schema: {
-      description: `RoleSessionName template. Placeholders: ${TEMPLATE_PLACEHOLDERS}. After filling, characters outside [\\w+=,.@-] become - and the result is cut to 64 characters. Default: ${DEFAULT_SESSION_NAME}.`,
+      description: `RoleSessionName template. Placeholders: ${PLACEHOLDERS_TEXT}. After filling, characters outside [\\w+=,.@-] become - and the result is cut to 64 characters. Default: ${DEFAULT_SESSION_NAME}.`,
       type: 'string',
       minLength: 1,
     },
@@ -325,13 +327,16 @@ export type SettingKey = KeyOf[SettingName];
 export const SETTINGS: { readonly [N in SettingName]: SettingDeclaration<KeyOf[N], ValueOf[N], MergedOf[N]> } = MAPPING_SETTINGS;
 
 /** Every setting's name, in declaration order. */
+// Object.keys types its result as string[]; these are exactly the declared names.
 export const SETTING_NAMES = Object.keys(MAPPING_SETTINGS) as SettingName[];
 
 /** Every setting's key, in declaration order. */
 export const SETTING_KEYS: readonly SettingKey[] = SETTING_NAMES.map((name) => SETTINGS[name].key);
 
 /** The keys of the settings a developer's `overrides` entry may set too. */
-export const USER_OVERRIDE_KEYS: readonly SettingKey[] = SETTING_NAMES.flatMap((name) => (SETTINGS[name].userOverride === undefined ? [] : [SETTINGS[name].key]));
+export const USER_OVERRIDE_KEYS: readonly SettingKey[] = SETTING_NAMES.flatMap((name) =>
+  SETTINGS[name].userOverride === undefined ? [] : [SETTINGS[name].key],
+);
 
 /** The settings one level (`defaults` or a mapping) sets, before merging. */
 export interface SettingsLayer {
