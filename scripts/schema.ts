@@ -6,9 +6,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { JsonValue } from '../src/config/mappingSettings';
-import { formatSchema, mappingFileSchema, userConfigSchema } from '../src/config/settingsSchema';
+import { mappingFileSchema, userConfigSchema } from '../src/config/settingsSchema';
 
 type JsonObject = { readonly [key: string]: JsonValue };
+
+const isObject = (value: JsonValue): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Each schema file, relative to the repository, and how its declared form is made from its text. */
 export const SCHEMA_FILES: ReadonlyArray<{ file: string; generate: (current: JsonObject) => JsonObject }> = [
@@ -21,6 +23,42 @@ export function declaredSchemaText(file: string, text: string): string {
   const entry = SCHEMA_FILES.find((candidate) => candidate.file === file);
   if (entry === undefined) throw new Error(`${file} is not a schema file`);
   return formatSchema(entry.generate(JSON.parse(text) as JsonObject));
+}
+
+/** Widest line the formatter joins a small object or list into. */
+const LINE_WIDTH = 120;
+
+/**
+ * JSON as the files in schema/ are written: two-space indents, and an object or list that fits
+ * on one line (within LINE_WIDTH) written on one line, `{ "a": 1 }`, `["a", "b"]`.
+ */
+function formatSchema(value: JsonValue): string {
+  return `${format(value, '', 0)}\n`;
+}
+
+function oneLine(value: JsonValue): string {
+  if (Array.isArray(value)) return `[${value.map(oneLine).join(', ')}]`;
+  if (isObject(value)) {
+    const entries = Object.entries(value);
+    return entries.length === 0 ? '{}' : `{ ${entries.map(([key, inner]) => `${JSON.stringify(key)}: ${oneLine(inner)}`).join(', ')} }`;
+  }
+  return JSON.stringify(value);
+}
+
+/** `value` at `indent`, its first line starting after `prefix` characters (a key). */
+function format(value: JsonValue, indent: string, prefix: number): string {
+  const flat = oneLine(value);
+  if (indent.length + prefix + flat.length <= LINE_WIDTH) return flat;
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    return `[\n${value.map((item) => `${inner}${format(item, inner, 0)}`).join(',\n')}\n${indent}]`;
+  }
+  if (!isObject(value)) return flat;
+  const lines = Object.entries(value).map(([key, item]) => {
+    const head = `${JSON.stringify(key)}: `;
+    return `${inner}${head}${format(item, inner, head.length)}`;
+  });
+  return `{\n${lines.join(',\n')}\n${indent}}`;
 }
 
 function main(): void {
