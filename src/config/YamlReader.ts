@@ -11,6 +11,7 @@ import {
 import { MAX_YAML_ALIAS_EXPANSION, MAX_YAML_DEPTH } from '../constants';
 import { ConfigError, type SourcePosition } from '../errors';
 import { nearestWord } from './nearestWord';
+import { writeAs } from './writeAs';
 
 /** One value in the file, with where to point at it. */
 export interface Field {
@@ -409,18 +410,6 @@ export class YamlReader {
 function asParsedNode(value: unknown): ParsedNode | undefined {
   const isNode = isScalar(value) || isMap(value) || isSeq(value) || isAlias(value);
   return isNode && Array.isArray(value.range) ? (value as ParsedNode) : undefined;
-}
-
-/**
- * How to write `value` where `field` is, for hints: `` `plan: terragrunt-plan` `` for a key,
- * `` `- "live/**"` `` for a list item.
- */
-export function writeAs(field: Field, value: string): string {
-  if (/\]$/.test(field.label)) {
-    return `\`- ${value}\``;
-  }
-  const key = field.label.slice(field.label.lastIndexOf('.') + 1);
-  return `\`${key}: ${value}\``;
 }
 
 function keyTextAt(text: string, at: number): string {

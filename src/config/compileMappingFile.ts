@@ -20,11 +20,13 @@ import { partitionForRegion } from './partitionForRegion';
 import { readAccountRef } from './readAccountRef';
 import { readDeployBranches } from './readDeployBranches';
 import { readGlobs } from './readGlobs';
-import { readSettings, type SettingsLayer } from './readSettings';
+import type { SettingsLayer } from './mappingSettings';
+import { readSettings } from './readSettings';
 import { readSsoRef, readSsoSessions, type SsoSessions } from './readSso';
 import { readVersion } from './readVersion';
 import { resolveRole } from './resolveRole';
-import { writeAs, YamlReader, type Field } from './YamlReader';
+import { writeAs } from './writeAs';
+import { YamlReader, type Field } from './YamlReader';
 
 const KEYS = CONFIG_KEYS.mappingFile;
 
@@ -88,7 +90,7 @@ export function compileMappingFile(text: string, file: string): CompiledConfig {
   const accounts = readAccounts(reader, top.get('accounts'));
   const defaultsField = top.get('defaults');
   const defaultsKeys = defaultsField === undefined ? undefined : reader.keys(defaultsField, KEYS.settings, DEFAULTS_MISPLACED);
-  const defaults = defaultsKeys === undefined ? { at: {} } : readSettings(reader, defaultsKeys);
+  const defaults = defaultsKeys === undefined ? { values: {}, at: {} } : readSettings(reader, defaultsKeys);
   const modes = readModes(reader, top.get('modes'));
   const ssoSessions = readSsoSessions(reader, top.get('sso_sessions'), KEYS.sso);
   const ssoField = top.get('sso');

@@ -1,13 +1,15 @@
 import { ACCOUNT_ID_PATTERN, ROLE_ARN_PATTERN, ROLE_NAME_PATTERN } from '../constants';
 import type { BaseProfileRule, CompiledUserConfig, Mode, UserOverride } from './types';
 import { CONFIG_KEYS } from './configKeys';
-import { ACCOUNT_NAME_PATTERN, AUTH_KINDS, MODES, PARTITIONS, PROFILE_NAME_PATTERN } from './configPatterns';
+import { ACCOUNT_NAME_PATTERN, MODES, PARTITIONS, PROFILE_NAME_PATTERN } from './configPatterns';
 import { deepFreeze } from './deepFreeze';
+import { SETTINGS } from './mappingSettings';
 import { readAccountRef } from './readAccountRef';
 import { readGlobs } from './readGlobs';
 import { readSso } from './readSso';
 import { readVersion } from './readVersion';
-import { writeAs, YamlReader, type Field } from './YamlReader';
+import { writeAs } from './writeAs';
+import { YamlReader, type Field } from './YamlReader';
 
 const KEYS = CONFIG_KEYS.userConfig;
 
@@ -125,7 +127,7 @@ function readOverrides(reader: YamlReader, field: Field): UserOverride[] {
     const accountsField = keys.get('accounts');
     const accounts = accountsField === undefined ? [] : readAccounts(reader, accountsField);
     const role = roleField === undefined ? undefined : readRole(reader, roleField);
-    const auth = authField === undefined ? undefined : reader.choice(authField, AUTH_KINDS);
+    const auth = authField === undefined ? undefined : SETTINGS.auth.read(reader, authField);
     const valid =
       paths !== undefined &&
       accounts !== undefined &&

@@ -11,12 +11,12 @@ import type {
   CompiledMapping,
   DeployBranch,
   CompiledUserConfig,
-  MappingSettings,
   RoleRef,
   SsoSettings,
   UserOverride,
   WebIdentityTokenSource,
 } from './types';
+import type { MappingSettings, SettingName } from './mappingSettings';
 import { PARTITIONS } from './configPatterns';
 
 type Guard<T> = (value: unknown) => value is T;
@@ -88,22 +88,27 @@ function isTokenSource(value: unknown): value is WebIdentityTokenSource {
   }
 }
 
+/**
+ * The check of each setting's compiled value, by setting name: the compiler refuses a setting
+ * declared in mappingSettings.ts and missing here. (Only its types are imported: the declaration
+ * stays out of the hot bundle.)
+ */
+const SETTING_SHAPES: { readonly [N in SettingName]: Guard<MappingSettings[N]> } = {
+  region: isOptional(isString),
+  durationSeconds: isNumber,
+  sessionNameTemplate: isString,
+  auth: isAuthKind,
+  minTtlSeconds: isNumber,
+  externalId: isOptional(isString),
+  sourceIdentityTemplate: isOptional(isString),
+  tagTemplates: isStringRecord,
+  envs: isStringRecord,
+  webIdentity: (value): value is MappingSettings['webIdentity'] =>
+    isObject(value) && isTokenSource(value['token']) && isString(value['audience']),
+};
+
 function isSettings(value: unknown): value is MappingSettings {
-  return (
-    isObject(value) &&
-    isOptional(isString)(value['region']) &&
-    isNumber(value['durationSeconds']) &&
-    isString(value['sessionNameTemplate']) &&
-    isAuthKind(value['auth']) &&
-    isNumber(value['minTtlSeconds']) &&
-    isOptional(isString)(value['externalId']) &&
-    isOptional(isString)(value['sourceIdentityTemplate']) &&
-    isStringRecord(value['tagTemplates']) &&
-    isStringRecord(value['envs']) &&
-    isObject(value['webIdentity']) &&
-    isTokenSource(value['webIdentity']['token']) &&
-    isString(value['webIdentity']['audience'])
-  );
+  return isObject(value) && Object.entries(SETTING_SHAPES).every(([name, isShape]) => isShape(value[name]));
 }
 
 function isRole(value: unknown): value is RoleRef {

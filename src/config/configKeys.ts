@@ -4,27 +4,19 @@
  * schema/, so the editor schema and the compiler cannot drift apart.
  */
 
-const SETTINGS = [
-  'region',
-  'duration',
-  'session_name',
-  'auth',
-  'min_ttl',
-  'external_id',
-  'source_identity',
-  'tags',
-  'envs',
-  'web_identity',
-] as const;
+import { SETTING_KEYS, USER_OVERRIDE_KEYS } from './mappingSettings';
+import { WEB_IDENTITY_KEYS } from './readSettingValues';
+
+const SETTINGS = SETTING_KEYS;
 
 export const CONFIG_KEYS = {
   mappingFile: {
     top: ['version', 'accounts', 'defaults', 'modes', 'sso', 'sso_sessions', 'overrides', 'unmatched', 'mappings'],
-    /** Keys of `defaults`; each may also be set on a mapping. */
+    /** Keys of `defaults`; each may also be set on a mapping (declared in mappingSettings.ts). */
     settings: SETTINGS,
     mapping: ['paths', 'account', 'role', 'sso', ...SETTINGS],
     role: ['plan', 'apply'],
-    webIdentity: ['token', 'audience'],
+    webIdentity: WEB_IDENTITY_KEYS,
     modes: ['local', 'deploy_branch'],
     sso: ['start_url', 'region'],
     overrides: ['allow'],
@@ -33,6 +25,6 @@ export const CONFIG_KEYS = {
   userConfig: {
     top: ['version', 'mode', 'sso', 'source_profile', 'base_profiles', 'overrides'],
     sso: ['start_url', 'region'],
-    override: ['paths', 'accounts', 'role', 'auth'],
+    override: ['paths', 'accounts', 'role', ...USER_OVERRIDE_KEYS],
   },
 } as const;

@@ -1,18 +1,11 @@
-import {
-  DEFAULT_DURATION_SECONDS,
-  DEFAULT_MIN_TTL_SECONDS,
-  DEFAULT_SESSION_NAME,
-  DEFAULT_WEB_IDENTITY_AUDIENCE,
-  MAX_SESSION_TAGS,
-} from '../constants';
-import type { MappingSettings } from './types';
-import type { SettingsLayer } from './readSettings';
+import { DEFAULT_MIN_TTL_SECONDS } from '../constants';
+import { SETTING_NAMES, SETTINGS, type MappingSettings, type SettingKey, type SettingName, type SettingsLayer } from './mappingSettings';
 import type { Field, YamlReader } from './YamlReader';
 
 /**
- * A mapping's settings: its own, else `defaults`, else the built-in defaults. `tags`, `envs` and
- * `web_identity` merge key by key, the mapping's keys winning. Checks what only the merged
- * result can show: `min_ttl` below `duration`, and at most MAX_SESSION_TAGS tags.
+ * A mapping's settings: each merged as its declaration (config/mappingSettings.ts) says, the
+ * mapping's own value winning over `defaults`', else the built-in default. Then checks what only
+ * two merged settings together can show: `min_ttl` below `duration`.
  */
 export function mergeSettings(
   reader: YamlReader,
@@ -20,8 +13,13 @@ export function mergeSettings(
   own: SettingsLayer,
   mapping: Field,
 ): MappingSettings {
-  const durationSeconds = own.durationSeconds ?? defaults.durationSeconds ?? DEFAULT_DURATION_SECONDS;
-  const minTtlSeconds = own.minTtlSeconds ?? defaults.minTtlSeconds ?? DEFAULT_MIN_TTL_SECONDS;
+  const merged: Partial<MappingSettings> = {};
+  for (const name of SETTING_NAMES) {
+    mergeSetting(reader, defaults, own, mapping, name, merged);
+  }
+  // Every name was merged just above.
+  const settings = merged as MappingSettings;
+  const { durationSeconds, minTtlSeconds } = settings;
   if (minTtlSeconds >= durationSeconds) {
     const ownAt = own.at.min_ttl ?? own.at.duration;
     // When both come from `defaults`, every mapping would report the same spot: say it once.
@@ -32,50 +30,23 @@ export function mergeSettings(
       `lower \`min_ttl\` (default ${DEFAULT_MIN_TTL_SECONDS}) or raise \`duration\``,
     );
   }
-  return {
-    region: own.region ?? defaults.region,
-    durationSeconds,
-    sessionNameTemplate: own.sessionNameTemplate ?? defaults.sessionNameTemplate ?? DEFAULT_SESSION_NAME,
-    auth: own.auth ?? defaults.auth ?? 'auto',
-    minTtlSeconds,
-    externalId: own.externalId ?? defaults.externalId,
-    sourceIdentityTemplate: own.sourceIdentityTemplate ?? defaults.sourceIdentityTemplate,
-    tagTemplates: mergeTags(reader, defaults, own, mapping),
-    envs: { ...defaults.envs, ...own.envs },
-    webIdentity: {
-      token: own.webIdentityToken ?? defaults.webIdentityToken ?? { kind: 'auto' },
-      audience: own.webIdentityAudience ?? defaults.webIdentityAudience ?? DEFAULT_WEB_IDENTITY_AUDIENCE,
-    },
-  };
+  return settings;
 }
 
-function mergeTags(
+function mergeSetting<N extends SettingName>(
   reader: YamlReader,
   defaults: SettingsLayer,
   own: SettingsLayer,
   mapping: Field,
-): Record<string, string> {
-  const merged: Record<string, string> = { ...defaults.tagTemplates };
-  const byLowerCase = new Map(Object.keys(merged).map((key) => [key.toLowerCase(), key]));
-  for (const [key, value] of Object.entries(own.tagTemplates ?? {})) {
-    const inherited = byLowerCase.get(key.toLowerCase());
-    if (inherited !== undefined && inherited !== key) {
-      reader.report(
-        own.tagKeyAt?.[key] ?? mapping.at,
-        `tag key "${key}" differs from "${inherited}" in \`defaults.tags\` only in case; STS treats them as the same key`,
-        `spell it "${inherited}" to override the default tag`,
-      );
-      continue;
-    }
-    merged[key] = value;
-  }
-  const count = Object.keys(merged).length;
-  if (count > MAX_SESSION_TAGS) {
-    reader.report(
-      own.at.tags ?? defaults.at.tags ?? mapping.at,
-      `\`${mapping.label}\` ends up with ${count} tags (its own and those from \`defaults\`); STS accepts at most ${MAX_SESSION_TAGS}`,
-      `remove tags until at most ${MAX_SESSION_TAGS} remain`,
-    );
-  }
-  return merged;
+  name: N,
+  merged: Partial<MappingSettings>,
+): void {
+  const declaration = SETTINGS[name];
+  const key: SettingKey = declaration.key;
+  merged[name] = declaration.merge(defaults.values[name], own.values[name], declaration.default, {
+    reader,
+    mapping,
+    defaultsAt: defaults.at[key],
+    ownAt: own.at[key],
+  });
 }

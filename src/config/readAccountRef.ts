@@ -1,7 +1,8 @@
 import { isScalar } from 'yaml';
 import { ACCOUNT_ID_PATTERN } from '../constants';
 import { ACCOUNT_NAME_PATTERN } from './configPatterns';
-import { writeAs, type Field, type YamlReader } from './YamlReader';
+import type { Field, YamlReader } from './YamlReader';
+import { writeAs } from './writeAs';
 
 export type AccountRef = { kind: 'id'; id: string } | { kind: 'name'; name: string };
 

@@ -1,7 +1,8 @@
 import { isSeq } from 'yaml';
 import type { DeployBranch } from './types';
 import { compileGlob } from './compileGlob';
-import { writeAs, type Field, type YamlReader } from './YamlReader';
+import type { Field, YamlReader } from './YamlReader';
+import { writeAs } from './writeAs';
 
 /** Characters that make an entry a glob rather than a branch name (the same set testGlob treats as magic). */
 const GLOB_CHARACTERS = /[*?[{]/;

@@ -1,6 +1,7 @@
 import { nearestWord } from './nearestWord';
 import { REGION_PATTERN } from './configPatterns';
-import { writeAs, type Field, type YamlReader } from './YamlReader';
+import type { Field, YamlReader } from './YamlReader';
+import { writeAs } from './writeAs';
 
 const COMMON_REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-central-1'];
 

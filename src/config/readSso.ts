@@ -2,7 +2,8 @@ import { isScalar } from 'yaml';
 import { nearestWord } from './nearestWord';
 import type { SsoSettings } from './types';
 import { readRegion } from './readRegion';
-import { writeAs, type Field, type YamlReader } from './YamlReader';
+import type { Field, YamlReader } from './YamlReader';
+import { writeAs } from './writeAs';
 
 /** Reads an `sso: {start_url, region}` block; both keys are required. */
 export function readSso(reader: YamlReader, field: Field, allowed: readonly string[]): SsoSettings | undefined {

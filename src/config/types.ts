@@ -8,6 +8,9 @@
  */
 
 import type { SourcePosition } from '../errors';
+import type { MappingSettings } from './mappingSettings';
+
+export type { MappingSettings } from './mappingSettings';
 
 export type Mode = 'plan' | 'apply';
 export type AuthKind = 'auto' | 'assume' | 'web-identity' | 'sso' | 'delegate';
@@ -37,24 +40,6 @@ export interface SsoSettings {
    * what `rolemap login --sso-session NAME` takes. Absent for a portal written inline.
    */
   session?: string;
-}
-
-/**
- * The settings a mapping carries after `defaults` are merged in. Templates are still unfilled;
- * the resolver fills them per unit.
- */
-export interface MappingSettings {
-  region: string | undefined;
-  durationSeconds: number;
-  sessionNameTemplate: string;
-  auth: AuthKind;
-  minTtlSeconds: number;
-  externalId: string | undefined;
-  sourceIdentityTemplate: string | undefined;
-  /** Session tag key -> value template. */
-  tagTemplates: Readonly<Record<string, string>>;
-  envs: Readonly<Record<string, string>>;
-  webIdentity: WebIdentitySettings;
 }
 
 /** A role as written, resolved to an ARN for the mapping's account and partition. */

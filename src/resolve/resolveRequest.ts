@@ -1,4 +1,5 @@
 import { SESSION_NAME_MIN_LENGTH } from '../constants';
+import type { SettingKey } from '../config/mappingSettings';
 import type { CompiledMapping } from '../config/types';
 import { ConfigError } from '../errors';
 import { applyOverrides } from './applyOverrides';
@@ -133,7 +134,7 @@ function mappingLocation(mapping: CompiledMapping): string {
 }
 
 /** A filled name is already sanitised and cut to 64; what can still be wrong is that it is too short. */
-function checkedName(key: string, value: string, mapping: CompiledMapping, unitPath: string): string {
+function checkedName(key: SettingKey, value: string, mapping: CompiledMapping, unitPath: string): string {
   if (value.length >= SESSION_NAME_MIN_LENGTH) return value;
   throw new ConfigError(
     `${key} for unit ${unitPath} came out as "${value}", but STS needs 2 to 64 characters.`,

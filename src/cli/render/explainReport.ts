@@ -1,3 +1,4 @@
+import { SETTINGS } from '../../config/mappingSettings';
 import type { ExplainCacheState } from './explainCacheState';
 import type { MappingFileLocation } from '../../locate/findMappingFile';
 import type { ResolvedUnit } from '../../locate/resolveUnit';
@@ -209,14 +210,15 @@ export function explainText(report: ExplainReport): string {
   add('mode', ...modeLines(report.mode));
   add('account', `${report.account.id}${report.account.name === null ? '' : ` (${report.account.name})`}`);
   add('role', report.roleArn);
+  // The settings' labels are declared with them (config/mappingSettings.ts).
   add(
-    'session name',
-    `${report.sessionName}   duration ${report.durationSeconds}s   region ${report.region ?? '(the AWS SDK default)'}`,
+    SETTINGS.sessionNameTemplate.label,
+    `${report.sessionName}   ${SETTINGS.durationSeconds.label} ${report.durationSeconds}s   ${SETTINGS.region.label} ${report.region ?? '(the AWS SDK default)'}`,
   );
-  if (report.sourceIdentity !== null) add('source identity', report.sourceIdentity);
-  if (report.externalIdSet) add('external id', 'set (not shown)');
-  if (report.tags.length > 0) add('session tags', report.tags.map((t) => `${t.Key}=${t.Value}`).join(', '));
-  add('auth', `${report.auth.kind}  (${report.auth.why})`);
+  if (report.sourceIdentity !== null) add(SETTINGS.sourceIdentityTemplate.label, report.sourceIdentity);
+  if (report.externalIdSet) add(SETTINGS.externalId.label, 'set (not shown)');
+  if (report.tags.length > 0) add(SETTINGS.tagTemplates.label, report.tags.map((t) => `${t.Key}=${t.Value}`).join(', '));
+  add(SETTINGS.auth.label, `${report.auth.kind}  (${report.auth.why})`);
   if (report.portal !== undefined) {
     const named = report.portal.session === null ? '' : `sso session ${report.portal.session}, `;
     add('portal', `${report.portal.startUrl}  (${named}region ${report.portal.region})`);
