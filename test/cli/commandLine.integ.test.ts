@@ -82,4 +82,13 @@ describe('command-line habits through dist/rolemap', () => {
       expect({ code: run.code, stderr: run.stderr, names: run.stdout.includes('credential-process') }).toStrictEqual({ code: 0, stderr: '', names: true });
     });
   });
+
+  it('a bad ROLEMAP_MODE in the environment is a usage error', async () => {
+    const run = await runRolemap(['explain'], { cwd: tree.unitDir(UNIT), env: { ...sandbox.env, ROLEMAP_MODE: 'yolo' } });
+    expect(run).toStrictEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'rolemap: ROLEMAP_MODE is "yolo", which is not a mode.\n  hint: Set ROLEMAP_MODE to plan or apply, or unset it.\n',
+    });
+  });
 });

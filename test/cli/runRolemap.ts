@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { assertDistIsCurrent } from '../distIsCurrent';
+
+export { EXAMPLES_LIVE, makeSandbox, type Sandbox } from './sandbox';
 
 // Every test of the built binary imports this file: none runs against a stale dist/.
 assertDistIsCurrent();
 
 export const ROLEMAP_BIN = path.resolve(__dirname, '../../dist/rolemap');
-export const EXAMPLES_LIVE = path.resolve(__dirname, '../../examples/live');
 
 export interface RolemapRun {
   code: number | null;
@@ -52,38 +51,6 @@ function definedOnly(env: Record<string, string | undefined>): Record<string, st
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
   return out;
-}
-
-export interface Sandbox {
-  home: string;
-  cacheDir: string;
-  /** A clean environment: no AWS or CI variables from the machine running the tests. */
-  env: Record<string, string>;
-  cleanup(): void;
-}
-
-/** A temporary HOME and cache directory, so tests never read or write the real ~/.aws or cache. */
-export function makeSandbox(extra: Record<string, string> = {}): Sandbox {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rolemap-test-'));
-  const home = path.join(root, 'home');
-  const cacheDir = path.join(root, 'cache');
-  fs.mkdirSync(home, { recursive: true });
-  return {
-    home,
-    cacheDir,
-    env: {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      HOME: home,
-      USER: 'tester',
-      ROLEMAP_CACHE_DIR: cacheDir,
-      AWS_CONFIG_FILE: path.join(home, '.aws/config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(home, '.aws/credentials'),
-      // Never wait on an instance metadata service that does not exist here.
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ...extra,
-    },
-    cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
-  };
 }
 
 /**
