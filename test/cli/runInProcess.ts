@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { stripIssuedCredentials } from '../../src/auth/stripIssuedCredentials';
 import { openCache } from '../../src/cli/openCache';
 import { parseArgs } from '../../src/cli/parseArgs';
@@ -47,7 +48,8 @@ export async function runInProcess(args: readonly string[], options: RunInProces
     cwd: fs.realpathSync(options.cwd),
     homedir: home,
     uid: process.getuid?.() ?? -1,
-    osUser: env['USER'] ?? 'tester',
+    // As the binary has it: the account's name, not $USER.
+    osUser: os.userInfo().username,
     now: options.now ?? Date.now,
     logger,
     notify: (message) => stdio.writeStderr(message.endsWith('\n') ? message : `${message}\n`),
