@@ -38,7 +38,8 @@ async function main(): Promise<number> {
     return exitCodeOnFailure(error, logger, stdio);
   }
   const { command, deps } = prepared;
-  return runToExitCode(command, deps, () => openCache(deps), stdio);
+  // Awaited here, so that an unexpected error's stack reaches main (see test/cli/unexpectedError).
+  return await runToExitCode(command, deps, () => openCache(deps), stdio);
 }
 
 function loggerFromEnv(env: NodeJS.ProcessEnv): FlushableLogger {
