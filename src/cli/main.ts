@@ -1,40 +1,28 @@
 import { homedir } from 'node:os';
 import { writeSync } from 'node:fs';
 import { stripIssuedCredentials } from '../auth/stripIssuedCredentials';
-import { EXIT_OK } from '../constants';
 import { UsageError } from '../errors';
 import { createLogger, isLogLevel, type FlushableLogger } from '../log/createLogger';
-import type { Logger } from '../log/logger';
-import { exitCodeFor } from './exitCodeFor';
-import { formatError, isExpectedError } from './render/formatError';
 import { openCache } from './openCache';
 import { osUserName } from './osUserName';
-import { stdoutOutput } from './Output';
-import { parseArgs } from './parseArgs';
-import { run } from './run';
+import { parseArgs, type Command } from './parseArgs';
+import { exitCodeOnFailure, runToExitCode, type CommandStdio } from './run';
+import type { RunDeps } from './RunDeps';
 
 /**
- * The entry point: turns argv and the environment into a command, runs it, and maps any
- * failure to an exit code and one message on stderr. Nothing reaches stdout on failure,
- * because commands write their output only once, at the end, when they have succeeded.
+ * The entry point: turns argv and the environment into a command and its dependencies, runs it,
+ * and exits with its code (see runToExitCode).
  */
-/**
- * Commands whose report is the point even when they fail (validate --units lists what is not
- * covered, then exits 2). Every other command, above all credentials, prints nothing on failure.
- */
-const REPORT_ON_FAILURE: ReadonlySet<string> = new Set(['validate']);
-
 async function main(): Promise<number> {
+  const stdio: CommandStdio = { writeStdout, writeStderr: (text) => void process.stderr.write(text) };
   let logger: FlushableLogger | undefined;
-  let commandName: string | undefined;
-  const stdoutChunks: string[] = [];
+  let prepared: { command: Command; deps: Omit<RunDeps, 'output'> };
   try {
     // Done first and in place: the AWS SDK's default chain reads process.env itself.
     const removed = stripIssuedCredentials(process.env);
     logger = loggerFromEnv(process.env);
     if (removed) logger.debug('ignoring credentials that rolemap issued to an earlier call (dependency fetch)');
     const command = parseArgs(process.argv.slice(2));
-    commandName = command.name;
     const deps = {
       env: process.env,
       cwd: currentDirectory(),
@@ -43,36 +31,16 @@ async function main(): Promise<number> {
       osUser: osUserName(process.env),
       now: Date.now,
       logger,
-      output: stdoutOutput((chunk) => stdoutChunks.push(chunk)),
       notify: (message: string) => process.stderr.write(message.endsWith('\n') ? message : `${message}\n`),
       stderrIsTTY: () => process.stderr.isTTY === true,
     };
-    const code = await run(command, deps, () => openCache(deps));
-    await logger.flush();
-    await writeStdout(stdoutChunks.join(''));
-    return code ?? EXIT_OK;
+    prepared = { command, deps };
   } catch (error) {
-    if (logger !== undefined) await logUnexpected(error, logger);
-    await logger?.flush();
-    if (commandName !== undefined && REPORT_ON_FAILURE.has(commandName)) await writeStdout(stdoutChunks.join(''));
-    process.stderr.write(formatError(error));
-    return exitCodeFor(error);
+    return exitCodeOnFailure(error, logger, stdio);
   }
-}
-
-/**
- * At debug level, the stack of an unexpected error (a bug), its frames pointed at rolemap's
- * TypeScript sources through the bundles' source maps. The maps are read only here.
- */
-async function logUnexpected(error: unknown, logger: Logger): Promise<void> {
-  if (isExpectedError(error) || !(error instanceof Error) || error.stack === undefined || !logger.isEnabled('debug')) return;
-  let stack = error.stack;
-  try {
-    stack = (await import('../log/sourceMappedStack')).sourceMappedStack(stack);
-  } catch {
-    // A damaged install: the stack as V8 wrote it is still worth reporting.
-  }
-  logger.debug('unexpected error', { stack });
+  const { command, deps } = prepared;
+  // Awaited here, so that an unexpected error's stack reaches main (see test/cli/unexpectedError).
+  return await runToExitCode(command, deps, () => openCache(deps), stdio);
 }
 
 function loggerFromEnv(env: NodeJS.ProcessEnv): FlushableLogger {

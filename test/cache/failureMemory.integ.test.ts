@@ -5,7 +5,7 @@ import { rememberFailure } from '../../src/cache/rememberFailure';
 import { singleFlight } from '../../src/cache/singleFlight';
 import type { RememberedFailure } from '../../src/cache/types';
 import { CredentialsError, type CredentialsErrorKind } from '../../src/errors';
-import { makeCredentials, makeParts, makeTempCache, NOW, type TempCache } from './fixtures/cacheFixtures';
+import { lockWaiters, makeCredentials, makeParts, makeTempCache, NOW, type TempCache } from './fixtures/cacheFixtures';
 
 const ROLE = 'arn:aws:iam::111111111111:role/deploy';
 
@@ -76,13 +76,14 @@ describe('singleFlight', () => {
 
   it('gives callers that were waiting on a failed attempt its error, even a retryable one, without more calls', async () => {
     let calls = 0;
+    const { onLockWait, allWaiting } = lockWaiters(4);
     const obtain = async (): Promise<ReturnType<typeof makeCredentials>> => {
       calls += 1;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await allWaiting;
       throw deniedError('network', true);
     };
     const outcomes = await Promise.all(
-      Array.from({ length: 5 }, () => singleFlight({ store: cache.store, parts, minTtlSeconds: 900, obtain }).catch((error: unknown) => visible(error))),
+      Array.from({ length: 5 }, () => singleFlight({ store: cache.store, parts, minTtlSeconds: 900, obtain, onLockWait }).catch((error: unknown) => visible(error))),
     );
     expect(calls).toBe(1);
     expect(outcomes).toStrictEqual(Array.from({ length: 5 }, () => visible(deniedError('network', true))));

@@ -9,7 +9,7 @@ import type { FileStore } from '../../src/cache/createFileStore';
 import { singleFlight, type SingleFlightResult } from '../../src/cache/singleFlight';
 import { writeCachedCredentials } from '../../src/cache/writeCachedCredentials';
 import { CacheError, CredentialsError } from '../../src/errors';
-import { deadPid, makeCredentials, makeParts, makeTempCache, NOW, type TempCache } from './fixtures/cacheFixtures';
+import { deadPid, lockWaiters, makeCredentials, makeParts, makeTempCache, NOW, type TempCache } from './fixtures/cacheFixtures';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHILD = path.join(__dirname, 'fixtures', 'singleFlightChild.ts');
@@ -71,12 +71,13 @@ describe('singleFlight', () => {
 
   it('makes parallel callers share one obtain even when its credential has less than min_ttl left', async () => {
     let calls = 0;
+    const { onLockWait, allWaiting } = lockWaiters(4);
     const obtain = async (): Promise<AwsCredentials> => {
       calls += 1;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await allWaiting;
       return makeCredentials({ expiration: new Date(Date.now() + 600_000).toISOString() });
     };
-    await Promise.all(Array.from({ length: 5 }, () => singleFlight({ store: cache.store, parts, minTtlSeconds: 900, obtain })));
+    await Promise.all(Array.from({ length: 5 }, () => singleFlight({ store: cache.store, parts, minTtlSeconds: 900, obtain, onLockWait })));
     expect(calls).toBe(1);
   });
 
@@ -97,12 +98,15 @@ describe('singleFlight', () => {
 
   it('makes parallel callers in one process share one obtain', async () => {
     let calls = 0;
+    const { onLockWait, allWaiting } = lockWaiters(7);
     const obtain = async (): Promise<AwsCredentials> => {
       calls += 1;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await allWaiting;
       return makeCredentials({ accessKeyId: `ASIA${calls}` });
     };
-    const results = await Promise.all(Array.from({ length: 8 }, () => singleFlight({ store: cache.store, parts, minTtlSeconds: 900, obtain, now: () => NOW })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => singleFlight({ store: cache.store, parts, minTtlSeconds: 900, obtain, now: () => NOW, onLockWait })),
+    );
     expect(calls).toBe(1);
     expect(new Set(results.map((r) => r.credentials.accessKeyId))).toStrictEqual(new Set(['ASIA1']));
   });

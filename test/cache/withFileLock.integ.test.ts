@@ -163,9 +163,14 @@ describe('withFileLock', () => {
     const owner = { pid: process.pid, hostname: os.hostname(), createdAt: Date.now(), token: 'holder' };
     plantLock(owner);
     const onWait = jest.fn();
-    setTimeout(() => fs.unlinkSync(lockPath), 150);
-    await withFileLock(lockPath, async () => undefined, { waitMs: 10_000, staleMs: STALE_MS, onWait });
-    expect(onWait.mock.calls).toStrictEqual([[owner]]);
+    // The holder lets go after the waiter has polled five times: onWait must not be told again on each poll.
+    let polls = 0;
+    const whileWaiting = (): undefined => {
+      if (++polls === 5) fs.unlinkSync(lockPath);
+      return undefined;
+    };
+    await withFileLock(lockPath, async () => undefined, { waitMs: 10_000, staleMs: STALE_MS, pollMs: 1, onWait, whileWaiting });
+    expect([onWait.mock.calls, polls]).toStrictEqual([[[owner]], 5]);
   });
 
   it('stops waiting when whileWaiting has an answer, without running fn', async () => {

@@ -16,25 +16,12 @@ describe('command-line habits through dist/rolemap', () => {
   });
   afterEach(() => sandbox.cleanup());
 
-  it.each<[string, (t: LiveTree) => string, string]>([
-    ['does not exist', (t) => path.join(t.root, 'dev/nope'), 'does not exist'],
-    ['does not exist, with no mapping file above it either', () => '/nonexistent-rolemap-test/unit', 'does not exist'],
-    ['is a file', (t) => t.mappingFile, 'is not a directory'],
-  ])('explain on a directory that %s says so: exit 2', async (_title, dirOf, says) => {
-    const dir = dirOf(tree);
-    const run = await runRolemap(['explain', dir], { cwd: sandbox.home, env: sandbox.env });
-    expect({ code: run.code, stdout: run.stdout, first: run.stderr.split('\n')[0] }).toStrictEqual({
-      code: 2,
-      stdout: '',
-      first: `rolemap: The unit directory ${dir} ${says}.`,
-    });
-  });
-
   it.each<[string, (t: LiveTree) => { args: string[]; env: Record<string, string> }]>([
     ['--config', () => ({ args: ['--config', 'live/rolemap.yaml'], env: {} })],
     ['ROLEMAP_CONFIG', () => ({ args: [], env: { ROLEMAP_CONFIG: 'live/rolemap.yaml' } })],
   ])('a relative %s is taken from the directory rolemap runs in, not from --dir', async (_title, make) => {
-    // A decoy that resolving against --dir would find instead.
+    // A decoy that resolving against --dir would find instead. On the binary: ROLEMAP_CONFIG is
+    // resolved against the process's own working directory (src/locate/findMappingFile.ts).
     fs.mkdirSync(path.join(tree.unitDir(UNIT), 'live'));
     fs.copyFileSync(tree.mappingFile, path.join(tree.unitDir(UNIT), 'live/rolemap.yaml'));
     const { args, env } = make(tree);
@@ -76,10 +63,14 @@ describe('command-line habits through dist/rolemap', () => {
     ])('bash: %j offers %j', (words, offered) => {
       expect(bashCompletes(words)).toStrictEqual(offered);
     });
+  });
 
-    it.each(['bash', 'zsh', 'fish'])('%s: a script, exit 0, nothing on stderr', async (shell) => {
-      const run = await runRolemap(['completion', shell], { cwd: sandbox.home, env: sandbox.env });
-      expect({ code: run.code, stderr: run.stderr, names: run.stdout.includes('credential-process') }).toStrictEqual({ code: 0, stderr: '', names: true });
+  it('a bad ROLEMAP_MODE in the environment is a usage error', async () => {
+    const run = await runRolemap(['explain'], { cwd: tree.unitDir(UNIT), env: { ...sandbox.env, ROLEMAP_MODE: 'yolo' } });
+    expect(run).toStrictEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'rolemap: ROLEMAP_MODE is "yolo", which is not a mode.\n  hint: Set ROLEMAP_MODE to plan or apply, or unset it.\n',
     });
   });
 });

@@ -6,6 +6,7 @@ import { SEED_DEVELOPER } from '../emulator/seed';
 import { startRolemap } from './fixtures/startRolemap';
 import { writeLiveTree, type LiveTree } from './fixtures/writeLiveTree';
 import { makeSandbox, runRolemap, type Sandbox } from './runRolemap';
+import { runInProcess } from './runInProcess';
 
 const UNIT = 'prod/us-east-1/app';
 const HAS_AWS_CLI = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -136,7 +137,8 @@ describe('rolemap exec [DIR] -- CMD (through dist/rolemap)', () => {
   });
 
   it('refuses without a command: exit 2 and the exec help named', async () => {
-    const run = await runRolemap(['exec', tree.unitDir(UNIT)], { cwd: sandbox.home, env });
+    // A usage error: nothing of a process to see, so in process.
+    const run = await runInProcess(['exec', tree.unitDir(UNIT)], { cwd: sandbox.home, env });
     expect({ code: run.code, stdout: run.stdout, hint: run.stderr.split('\n')[1] }).toStrictEqual({
       code: 2,
       stdout: '',

@@ -5,6 +5,7 @@ import { startEmulator, type Emulator } from '../emulator';
 import { SEED_DEVELOPER } from '../emulator/seed';
 import { EXAMPLES_LIVE, makeSandbox, parseTerragruntJson, runRolemap, type Sandbox } from './runRolemap';
 import { developerEnv } from './fixtures/developerEnv';
+import { SANDBOX_USER } from './sandbox';
 
 const UNIT = path.join(EXAMPLES_LIVE, 'prod/us-east-1/app');
 const TEXT_LINE = /^rolemap (TRACE|DEBUG|INFO|WARN|ERROR|FATAL) \S/;
@@ -41,7 +42,7 @@ describe('rolemap logging (ROLEMAP_LOG_LEVEL, ROLEMAP_LOG_FORMAT) through dist/r
     }).toStrictEqual({
       unreadable: [],
       resolved: [
-        `rolemap DEBUG resolved unit=prod/us-east-1/app roleArn=arn:aws:iam::333333333333:role/terragrunt-plan mode=plan auth=assume sessionName=rolemap-${os.userInfo().username}-plan`,
+        `rolemap DEBUG resolved unit=prod/us-east-1/app roleArn=arn:aws:iam::333333333333:role/terragrunt-plan mode=plan auth=assume sessionName=rolemap-${SANDBOX_USER}-plan`,
       ],
     });
     expect(secretsOf(run.stdout).filter((secret) => run.stderr.includes(secret))).toStrictEqual([]);

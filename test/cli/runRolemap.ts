@@ -1,15 +1,15 @@
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { assertDistIsCurrent } from '../distIsCurrent';
+
+export { parseTerragruntJson } from './fixtures/parseTerragruntJson';
+export { EXAMPLES_LIVE, makeSandbox, type Sandbox } from './sandbox';
 
 // Every test of the built binary imports this file: none runs against a stale dist/.
 assertDistIsCurrent();
 
 export const ROLEMAP_BIN = path.resolve(__dirname, '../../dist/rolemap');
-export const EXAMPLES_LIVE = path.resolve(__dirname, '../../examples/live');
 
 export interface RolemapRun {
   code: number | null;
@@ -52,71 +52,4 @@ function definedOnly(env: Record<string, string | undefined>): Record<string, st
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
   return out;
-}
-
-export interface Sandbox {
-  home: string;
-  cacheDir: string;
-  /** A clean environment: no AWS or CI variables from the machine running the tests. */
-  env: Record<string, string>;
-  cleanup(): void;
-}
-
-/** A temporary HOME and cache directory, so tests never read or write the real ~/.aws or cache. */
-export function makeSandbox(extra: Record<string, string> = {}): Sandbox {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rolemap-test-'));
-  const home = path.join(root, 'home');
-  const cacheDir = path.join(root, 'cache');
-  fs.mkdirSync(home, { recursive: true });
-  return {
-    home,
-    cacheDir,
-    env: {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      HOME: home,
-      USER: 'tester',
-      ROLEMAP_CACHE_DIR: cacheDir,
-      AWS_CONFIG_FILE: path.join(home, '.aws/config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(home, '.aws/credentials'),
-      // Never wait on an instance metadata service that does not exist here.
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ...extra,
-    },
-    cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
-  };
-}
-
-/**
- * Checks stdout against docs/architecture.md, "The contract with Terragrunt" and returns the
- * parsed object. Throws with the reason when any rule is broken, so a test failure says which.
- */
-export function parseTerragruntJson(stdout: string): Record<string, unknown> {
-  if (stdout.charCodeAt(0) === 0xfeff) throw new Error('stdout starts with a BOM');
-  const body = stdout.endsWith('\n') ? stdout.slice(0, -1) : stdout;
-  if (body.includes('\n')) throw new Error(`stdout is more than one line: ${JSON.stringify(stdout.slice(0, 200))}`);
-  const parsed: unknown = JSON.parse(body);
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('stdout is not a JSON object');
-  const json = parsed as Record<string, unknown>;
-  const allowed = new Set(['awsCredentials', 'awsRole', 'envs']);
-  for (const key of Object.keys(json)) if (!allowed.has(key)) throw new Error(`unexpected top-level key ${key}`);
-  if ('awsCredentials' in json && 'awsRole' in json) throw new Error('both awsCredentials and awsRole');
-  if ('envs' in json) {
-    const envs = json['envs'];
-    if (typeof envs !== 'object' || envs === null || Array.isArray(envs)) throw new Error('envs is not an object (null is forbidden)');
-    for (const [k, v] of Object.entries(envs)) if (typeof v !== 'string') throw new Error(`envs.${k} is not a string`);
-  }
-  if ('awsCredentials' in json) {
-    const creds = json['awsCredentials'] as Record<string, unknown>;
-    for (const key of ['ACCESS_KEY_ID', 'SECRET_ACCESS_KEY', 'SESSION_TOKEN']) {
-      if (typeof creds[key] !== 'string' || creds[key] === '') throw new Error(`awsCredentials.${key} missing or empty`);
-    }
-  }
-  if ('awsRole' in json) {
-    const role = json['awsRole'] as Record<string, unknown>;
-    if (typeof role['roleARN'] !== 'string') throw new Error('awsRole.roleARN missing');
-    if (typeof role['roleSessionName'] !== 'string') throw new Error('awsRole.roleSessionName missing');
-    if ('sessionName' in role) throw new Error('awsRole.sessionName is ignored by Terragrunt; use roleSessionName');
-    if (!Number.isInteger(role['duration'])) throw new Error('awsRole.duration is not an integer');
-  }
-  return json;
 }

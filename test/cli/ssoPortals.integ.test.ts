@@ -13,6 +13,7 @@ import { SEED_ACCOUNTS } from '../emulator/seed';
 import { createSsoService, type SsoControl } from '../emulator/sso';
 import { callerArnOf, type PrintedCredentials } from './fixtures/callerArnOf';
 import { makeSandbox, parseTerragruntJson, runRolemap, type RolemapRun, type Sandbox } from './runRolemap';
+import { runInProcess } from './runInProcess';
 
 const ACME = 'https://acme.awsapps.com/start';
 const EMEA = 'https://emea.awsapps.com/start';
@@ -51,6 +52,9 @@ describe('several SSO portals in one tree (dist/rolemap)', () => {
 
   const rolemap = (args: readonly string[], cwd: string, extra: Record<string, string> = {}): Promise<RolemapRun> =>
     runRolemap(args, { cwd, env: { ...env, ...extra } });
+  /** For what a command says without AWS (validate, explain): the same command, in process. */
+  const inProcess = (args: readonly string[], cwd: string, extra: Record<string, string> = {}): Promise<RolemapRun> =>
+    runInProcess(args, { cwd, env: { ...env, ...extra } });
   const unit = (name: string): string => path.join(root, name);
   const tokenFile = (startUrl: string, home = sandbox.home): string => path.join(home, '.aws', 'sso', 'cache', `${sha1(startUrl)}.json`);
 
@@ -189,7 +193,7 @@ describe('several SSO portals in one tree (dist/rolemap)', () => {
   it('validate refuses a mapping whose portal is not defined, at its line and column', async () => {
     const broken = path.join(path.dirname(sandbox.home), 'broken.yaml');
     fs.writeFileSync(broken, MAPPING_FILE.replace('    sso: emea\n', '    sso: europe\n'));
-    const run = await rolemap(['validate', '--config', broken], root);
+    const run = await inProcess(['validate', '--config', broken], root);
     expect([run.code, run.stdout]).toStrictEqual([2, '']);
     expect(run.stderr).toContain(`${broken}:12:10`);
     expect(run.stderr).toContain('Defined SSO sessions: acme, emea');
@@ -203,20 +207,20 @@ describe('several SSO portals in one tree (dist/rolemap)', () => {
     });
 
     it('explain names the partition base profile for an aws-cn unit and the setting that chose it', async () => {
-      const run = await rolemap(['explain', unit('cn/app')], root, { ROLEMAP_USER_CONFIG: userConfig });
+      const run = await inProcess(['explain', unit('cn/app')], root, { ROLEMAP_USER_CONFIG: userConfig });
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('profile cn-base (base_profiles.aws-cn in your rolemap config, which wins like aws --profile)');
     });
 
     it('validate refuses a base profile that neither AWS file defines, and passes once it is there', async () => {
-      const missing = await rolemap(['validate'], root, { ROLEMAP_USER_CONFIG: userConfig });
+      const missing = await inProcess(['validate'], root, { ROLEMAP_USER_CONFIG: userConfig });
       expect([missing.code, missing.stdout]).toStrictEqual([2, '']);
       expect(missing.stderr).toContain(`${path.join(root, 'rolemap.yaml')}:19:`);
       expect(missing.stderr).toContain('takes its base from profile "cn-base" (base_profiles.aws-cn');
 
       fs.mkdirSync(path.join(sandbox.home, '.aws'), { recursive: true });
       fs.writeFileSync(path.join(sandbox.home, '.aws', 'credentials'), '[cn-base]\naws_access_key_id = AKIAEXAMPLE\n');
-      const fixed = await rolemap(['validate'], root, { ROLEMAP_USER_CONFIG: userConfig });
+      const fixed = await inProcess(['validate'], root, { ROLEMAP_USER_CONFIG: userConfig });
       expect([fixed.code, fixed.stderr]).toStrictEqual([0, '']);
       fs.rmSync(path.join(sandbox.home, '.aws', 'credentials'));
     });

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { findUnits } from '../../src/locate/findUnits';
 import { startEmulator, type Emulator } from '../emulator';
 import { SEED_DEVELOPER } from '../emulator/seed';
 import { EXAMPLES_LIVE, makeSandbox, parseTerragruntJson, runRolemap, type Sandbox } from './runRolemap';
 import { developerEnv } from './fixtures/developerEnv';
+import { SANDBOX_USER } from './sandbox';
 
 const UNITS = findUnits(EXAMPLES_LIVE);
 const ACCOUNT_OF: Readonly<Record<string, string>> = {
@@ -87,7 +87,7 @@ describe('dist/rolemap in every unit of examples/live (docs/architecture.md, "Th
       const role = json['awsRole'] as Record<string, unknown>;
       expect(role['roleARN']).toMatch(new RegExp(`^arn:aws:iam::${ACCOUNT_OF[unit.split('/')[0] ?? '']}:role/terragrunt`));
       expect(role['duration']).toBe(3600);
-      expect(role['roleSessionName']).toBe(`rolemap-${os.userInfo().username}-plan`);
+      expect(role['roleSessionName']).toBe(`rolemap-${SANDBOX_USER}-plan`);
     }
     expect(emulator.callCounts()).toStrictEqual({});
   });

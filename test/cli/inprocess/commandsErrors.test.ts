@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeSandbox, runRolemap, type Sandbox } from './runRolemap';
+import { runInProcess } from '../runInProcess';
+import { makeSandbox, type Sandbox } from '../sandbox';
 
 /** Mappings #1 and #2 start on lines 6 and 9; both match a/x with one literal segment. */
 const MAPPING_YAML = `version: 1
@@ -20,7 +21,7 @@ mappings:
     role: r3
 `;
 
-describe('how dist/rolemap fails on a unit it cannot resolve (no AWS call is needed to know)', () => {
+describe('how rolemap fails on a unit it cannot resolve (no AWS call is needed to know)', () => {
   let sandbox: Sandbox;
   let root: string;
   let file: string;
@@ -39,7 +40,7 @@ describe('how dist/rolemap fails on a unit it cannot resolve (no AWS call is nee
   });
 
   it.each([[[] as string[]], [['credentials']], [['env']]])('%j in a unit no mapping matches: exit 2, the mapping file and nearest globs on stderr', async (args) => {
-    const run = await runRolemap(args, { cwd: path.join(root, 'c/d'), env: sandbox.env });
+    const run = await runInProcess(args, { cwd: path.join(root, 'c/d'), env: sandbox.env });
     expect(run).toStrictEqual({
       code: 2,
       stdout: '',
@@ -51,12 +52,12 @@ describe('how dist/rolemap fails on a unit it cannot resolve (no AWS call is nee
   });
 
   it('with unmatched: empty, prints exactly {} and exits 0', async () => {
-    const run = await runRolemap([], { cwd: path.join(root, 'empty/c/d'), env: sandbox.env });
+    const run = await runInProcess([], { cwd: path.join(root, 'empty/c/d'), env: sandbox.env });
     expect(run).toStrictEqual({ code: 0, stdout: '{}\n', stderr: '' });
   });
 
   it('in an ambiguous unit: exit 2, naming both mappings with file:line', async () => {
-    const run = await runRolemap([], { cwd: path.join(root, 'a/x'), env: sandbox.env });
+    const run = await runInProcess([], { cwd: path.join(root, 'a/x'), env: sandbox.env });
     expect(run).toStrictEqual({
       code: 2,
       stdout: '',
@@ -69,8 +70,8 @@ describe('how dist/rolemap fails on a unit it cannot resolve (no AWS call is nee
 
   it('explain still answers for both, exit 0, and --json says why', async () => {
     const [unmatched, ambiguous] = await Promise.all([
-      runRolemap(['explain', '--json'], { cwd: path.join(root, 'c/d'), env: sandbox.env }),
-      runRolemap(['explain', '--json'], { cwd: path.join(root, 'a/x'), env: sandbox.env }),
+      runInProcess(['explain', '--json'], { cwd: path.join(root, 'c/d'), env: sandbox.env }),
+      runInProcess(['explain', '--json'], { cwd: path.join(root, 'a/x'), env: sandbox.env }),
     ]);
     const pick = (stdout: string): unknown => {
       const report = JSON.parse(stdout) as Record<string, unknown>;
@@ -111,11 +112,11 @@ describe('how dist/rolemap fails on a unit it cannot resolve (no AWS call is nee
       }
       const at = (dir: string): { cwd: string; env: Record<string, string> } => ({ cwd: path.join(tree, dir), env: sandbox.env });
       const [credentialsUnmatched, credentialsAmbiguous, explainUnmatched, explainAmbiguous, validate] = await Promise.all([
-        runRolemap([], at('c/d')),
-        runRolemap([], at('a/x')),
-        runRolemap(['explain'], at('c/d')),
-        runRolemap(['explain'], at('a/x')),
-        runRolemap(['validate', '--units'], at('.')),
+        runInProcess([], at('c/d')),
+        runInProcess([], at('a/x')),
+        runInProcess(['explain'], at('c/d')),
+        runInProcess(['explain'], at('a/x')),
+        runInProcess(['validate', '--units'], at('.')),
       ]);
       // The verdict in every text; its fix wherever a fix is given (validate's table on stdout gives none).
       const unmatched = [credentialsUnmatched.stderr, explainUnmatched.stdout, validate.stderr, validate.stdout];
@@ -139,7 +140,7 @@ describe('how dist/rolemap fails on a unit it cannot resolve (no AWS call is nee
   it('a directory outside every mapping file: exit 2, says where it looked', async () => {
     const outside = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rolemap-nofile-')));
     try {
-      const run = await runRolemap([], { cwd: outside, env: sandbox.env });
+      const run = await runInProcess([], { cwd: outside, env: sandbox.env });
       expect({ code: run.code, stdout: run.stdout, first: run.stderr.split('\n')[0] }).toStrictEqual({
         code: 2,
         stdout: '',

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { compileMappingFile } from '../../src/config/compileMappingFile';
-import { EXAMPLES_LIVE, makeSandbox, runRolemap, type Sandbox } from './runRolemap';
+import { compileMappingFile } from '../../../src/config/compileMappingFile';
+import { runInProcess } from '../runInProcess';
+import { EXAMPLES_LIVE, makeSandbox, type Sandbox } from '../sandbox';
 
-const EXAMPLE_FILE = path.resolve(__dirname, '../../mappings.example.yaml');
+const EXAMPLE_FILE = path.resolve(__dirname, '../../../mappings.example.yaml');
 
 /** Lines 9, 12 and 15 start mappings #2, #3 and #4; the error cites them by file:line. */
 const COVERAGE_YAML = `version: 1
@@ -48,7 +49,7 @@ function makeTree(mappingYaml: string): string {
   return root;
 }
 
-describe('rolemap validate through dist/rolemap', () => {
+describe('rolemap validate, in process', () => {
   let sandbox: Sandbox;
   const trees: string[] = [];
 
@@ -70,8 +71,8 @@ describe('rolemap validate through dist/rolemap', () => {
     const compiled = compileMappingFile(fs.readFileSync(EXAMPLE_FILE, 'utf8'), EXAMPLE_FILE);
     const mappings = compiled.mappings.length;
     const accounts = Object.keys(compiled.accounts).length;
-    const text = await runRolemap(['validate', '--config', EXAMPLE_FILE], { cwd: sandbox.home, env: sandbox.env });
-    const json = await runRolemap(['validate', '--config', EXAMPLE_FILE, '--json'], { cwd: sandbox.home, env: sandbox.env });
+    const text = await runInProcess(['validate', '--config', EXAMPLE_FILE], { cwd: sandbox.home, env: sandbox.env });
+    const json = await runInProcess(['validate', '--config', EXAMPLE_FILE, '--json'], { cwd: sandbox.home, env: sandbox.env });
     expect([text, json]).toStrictEqual([
       { code: 0, stdout: `${EXAMPLE_FILE}: valid (${mappings} mappings, ${accounts} accounts)\n`, stderr: '' },
       { code: 0, stdout: `${JSON.stringify({ file: EXAMPLE_FILE, valid: true, mappings, accounts })}\n`, stderr: '' },
@@ -80,7 +81,7 @@ describe('rolemap validate through dist/rolemap', () => {
 
   it('reports all 7 units of examples/live as covered', async () => {
     const file = path.join(EXAMPLES_LIVE, 'rolemap.yaml');
-    const run = await runRolemap(['validate', '--units'], { cwd: EXAMPLES_LIVE, env: sandbox.env });
+    const run = await runInProcess(['validate', '--units'], { cwd: EXAMPLES_LIVE, env: sandbox.env });
     expect({ code: run.code, stderr: run.stderr }).toStrictEqual({ code: 0, stderr: '' });
     expect(run.stdout.split('\n')).toStrictEqual([
       `${file}: valid; 7 units found under ${EXAMPLES_LIVE}`,
@@ -96,7 +97,7 @@ describe('rolemap validate through dist/rolemap', () => {
   });
 
   it('--units --json on examples/live: every unit covered, no unused mapping', async () => {
-    const run = await runRolemap(['validate', '--units', '--json'], { cwd: path.join(EXAMPLES_LIVE, 'prod'), env: sandbox.env });
+    const run = await runInProcess(['validate', '--units', '--json'], { cwd: path.join(EXAMPLES_LIVE, 'prod'), env: sandbox.env });
     expect({ code: run.code, stderr: run.stderr, report: JSON.parse(run.stdout) as unknown }).toStrictEqual({
       code: 0,
       stderr: '',
@@ -119,7 +120,7 @@ describe('rolemap validate through dist/rolemap', () => {
   it('exits 2 on an uncovered and an ambiguous unit, naming each problem and the unused mapping on stderr', async () => {
     const root = tree(COVERAGE_YAML);
     const file = path.join(root, 'rolemap.yaml');
-    const run = await runRolemap(['validate', '--units'], { cwd: path.join(root, 'apps/web'), env: sandbox.env });
+    const run = await runInProcess(['validate', '--units'], { cwd: path.join(root, 'apps/web'), env: sandbox.env });
     expect({ code: run.code, stderr: run.stderr.split('\n') }).toStrictEqual({
       code: 2,
       stderr: [
@@ -136,7 +137,7 @@ describe('rolemap validate through dist/rolemap', () => {
     expect(run.stderr.includes('terragrunt-cache') || run.stderr.includes('lost/')).toBe(false);
     // The report still reaches stdout on failure, for scripts reading it.
     expect(run.stdout).toMatch(/UNCOVERED\s+other\/thing/);
-    const json = await runRolemap(['validate', '--units', '--json'], { cwd: path.join(root, 'apps/web'), env: sandbox.env });
+    const json = await runInProcess(['validate', '--units', '--json'], { cwd: path.join(root, 'apps/web'), env: sandbox.env });
     expect(json.code).toBe(2);
     expect((JSON.parse(json.stdout) as { units: Array<{ status: string }> }).units.map((u) => u.status).sort()).toStrictEqual([
       'ambiguous',
@@ -149,7 +150,7 @@ describe('rolemap validate through dist/rolemap', () => {
   it('with unmatched: empty, an uncovered unit is reported but valid; unused mappings are listed', async () => {
     const root = tree(COVERAGE_YAML.replace('version: 1\n', 'version: 1\nunmatched: empty\n').replace('svc/*/b', 'svc/*/c'));
     const file = path.join(root, 'rolemap.yaml');
-    const text = await runRolemap(['validate', '--units'], { cwd: root, env: sandbox.env });
+    const text = await runInProcess(['validate', '--units'], { cwd: root, env: sandbox.env });
     expect({ code: text.code, stderr: text.stderr, stdout: text.stdout.split('\n') }).toStrictEqual({
       code: 0,
       stderr: '',
@@ -164,7 +165,7 @@ describe('rolemap validate through dist/rolemap', () => {
         '',
       ],
     });
-    const json = await runRolemap(['validate', '--units', '--json'], { cwd: root, env: sandbox.env });
+    const json = await runInProcess(['validate', '--units', '--json'], { cwd: root, env: sandbox.env });
     expect({ code: json.code, stderr: json.stderr, report: JSON.parse(json.stdout) as unknown }).toStrictEqual({
       code: 0,
       stderr: '',
@@ -186,7 +187,7 @@ describe('rolemap validate through dist/rolemap', () => {
 
   it('exits 2 with file:line:column for a broken mapping file, and prints nothing on stdout', async () => {
     const root = tree(COVERAGE_YAML.replace('"333333333333"', '333333333333'));
-    const run = await runRolemap(['validate'], { cwd: root, env: sandbox.env });
+    const run = await runInProcess(['validate'], { cwd: root, env: sandbox.env });
     expect({ code: run.code, stdout: run.stdout }).toStrictEqual({ code: 2, stdout: '' });
     expect(run.stderr.startsWith(`rolemap: ${path.join(root, 'rolemap.yaml')}:4:`)).toBe(true);
   });

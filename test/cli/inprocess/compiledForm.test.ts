@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeSandbox, runRolemap, type Sandbox } from './runRolemap';
+import { runInProcess } from '../runInProcess';
+import { makeSandbox, type Sandbox } from '../sandbox';
 
 /** A one-mapping tree; `account` is what an edit changes. */
 function mappingText(account: string): string {
@@ -21,12 +22,12 @@ function deleteKeyEverywhere(value: unknown, key: string): void {
   for (const child of Object.values(value)) deleteKeyEverywhere(child, key);
 }
 
-describe('the compiled mapping file in the cache (through dist/rolemap)', () => {
+describe('the compiled mapping file in the cache (in process)', () => {
   let sandbox: Sandbox;
   let mappingFile: string;
   let unit: string;
   const explain = async (): Promise<{ code: number | null; account: unknown; stderr: string }> => {
-    const run = await runRolemap(['explain', '--json', unit], { cwd: unit, env: sandbox.env });
+    const run = await runInProcess(['explain', '--json', unit], { cwd: unit, env: sandbox.env });
     const account = run.code === 0 ? (JSON.parse(run.stdout) as { account: { id: string } }).account.id : undefined;
     return { code: run.code, account, stderr: run.stderr };
   };
@@ -120,7 +121,7 @@ mappings:
     ['team3/plain', 'unmatched'],
   ])('%s resolves from the cached parts exactly as from the whole file', async (unit, expected) => {
     const explainUnit = async (env: Record<string, string>): Promise<{ code: number | null; out: string }> => {
-      const run = await runRolemap(['explain', '--json', path.join(tree, unit)], { cwd: tree, env });
+      const run = await runInProcess(['explain', '--json', path.join(tree, unit)], { cwd: tree, env });
       const parsed = JSON.parse(run.stdout) as { status: string; account?: { id: string }; cache?: unknown };
       delete parsed.cache;
       return { code: run.code, out: JSON.stringify(parsed) };

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MALFORMED_MAPPINGS } from '../fixtures/malformedMappings';
-import { makeSandbox, runRolemap, type Sandbox } from './runRolemap';
+import { MALFORMED_MAPPINGS } from '../../fixtures/malformedMappings';
+import { runInProcess } from '../runInProcess';
+import { makeSandbox, type Sandbox } from '../sandbox';
 
 describe('rolemap with a malformed mapping file', () => {
   let sandbox: Sandbox;
@@ -19,7 +20,7 @@ describe('rolemap with a malformed mapping file', () => {
     const unit = path.join(repo, 'live/dev/vpc');
     fs.mkdirSync(unit, { recursive: true });
     fs.writeFileSync(path.join(repo, 'rolemap.yaml'), malformed.yaml);
-    const run = await runRolemap([], { cwd: unit, env: sandbox.env });
+    const run = await runInProcess([], { cwd: unit, env: sandbox.env });
     expect({ code: run.code, stdout: run.stdout }).toStrictEqual({ code: 2, stdout: '' });
     expect(run.stderr).toContain(`${path.join(fs.realpathSync(repo), 'rolemap.yaml')}:${malformed.line}:${malformed.column}:`);
     for (const fragment of malformed.messageIncludes) expect(run.stderr).toContain(fragment);
