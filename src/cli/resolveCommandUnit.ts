@@ -31,6 +31,7 @@ export function resolveCommandUnit(options: UnitOptions, context: CommandContext
     dir,
     configFlag: options.config === undefined ? undefined : resolve(deps.cwd, options.config),
     modeFlag: options.mode,
+    fromEnv: deps.rolemapEnv,
     env: deps.env,
     homedir: deps.homedir,
     osUser: deps.osUser,

@@ -2,10 +2,13 @@ import type { DeployBranch, Mode } from '../config/types';
 import { UsageError } from '../errors';
 import { detectCi } from './detectCi';
 import { findDeployBranch } from './findDeployBranch';
-import type { CiDetection, Environment, ModeDecision } from './types';
+import type { CiDetection, Environment, ModeDecision, ModeFromEnv } from './types';
 
 export interface DecideModeInput {
   modeFlag: Mode | undefined;
+  /** ROLEMAP_MODE, when set. */
+  modeFromEnv: ModeFromEnv | undefined;
+  /** For the CI variables. */
   env: Environment;
   /** The mapping file's `modes.deploy_branch`: names and globs. */
   deployBranches: readonly DeployBranch[];
@@ -24,14 +27,14 @@ export function decideMode(input: DecideModeInput): ModeDecision {
   if (input.modeFlag !== undefined) {
     return { mode: input.modeFlag, source: 'flag', why: `--mode ${input.modeFlag}` };
   }
-  const fromEnv = env['ROLEMAP_MODE'];
-  if (fromEnv !== undefined && fromEnv !== '') {
-    if (fromEnv !== 'plan' && fromEnv !== 'apply') {
-      throw new UsageError(`ROLEMAP_MODE is ${JSON.stringify(fromEnv.slice(0, 100))}, which is not a mode.`, {
+  const fromEnv = input.modeFromEnv;
+  if (fromEnv !== undefined) {
+    if (fromEnv.status === 'not-a-mode') {
+      throw new UsageError(`ROLEMAP_MODE is ${JSON.stringify(fromEnv.text.slice(0, 100))}, which is not a mode.`, {
         hint: 'Set ROLEMAP_MODE to plan or apply, or unset it.',
       });
     }
-    return { mode: fromEnv, source: 'env', why: `ROLEMAP_MODE=${fromEnv}` };
+    return { mode: fromEnv.mode, source: 'env', why: `ROLEMAP_MODE=${fromEnv.mode}` };
   }
   const ci = detectCi(env);
   if (ci !== undefined) return decideCiMode(ci, input.deployBranches);

@@ -24,6 +24,7 @@ export function resolveRequest(input: ResolveInput): ResolveResult {
   const userConfig = isCi(env) ? undefined : input.userConfig;
   const mode = decideMode({
     modeFlag: input.modeFlag,
+    modeFromEnv: input.modeFromEnv,
     env,
     deployBranches: config.modes.deployBranches,
     userMode: userConfig?.mode,

@@ -18,6 +18,9 @@ import type { SourcePosition } from '../errors';
 /** The environment the resolver reads: process.env, already stripped of rolemap's own credentials. */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+/** ROLEMAP_MODE as read at the entry: a mode, or the text that is not one. */
+export type ModeFromEnv = { status: 'mode'; mode: Mode } | { status: 'not-a-mode'; text: string };
+
 export interface ResolveInput {
   config: import('../config/types').CompiledConfig;
   /** Undefined when there is none, or in CI (where it is never read). */
@@ -27,6 +30,8 @@ export interface ResolveInput {
   env: Environment;
   /** `--mode`, when given. */
   modeFlag: Mode | undefined;
+  /** ROLEMAP_MODE, when set. */
+  modeFromEnv: ModeFromEnv | undefined;
   /** The OS user name (os.userInfo().username), for `{user}` outside CI. */
   osUser: string;
 }

@@ -4,7 +4,7 @@ import { UsageError } from '../../src/errors';
 import type { Environment, ModeSource } from '../../src/resolve/types';
 
 const MAIN: DeployBranch[] = [{ kind: 'name', name: 'main' }];
-const base: DecideModeInput = { modeFlag: undefined, env: {}, deployBranches: MAIN, userMode: undefined, localMode: undefined };
+const base: DecideModeInput = { modeFlag: undefined, modeFromEnv: undefined, env: {}, deployBranches: MAIN, userMode: undefined, localMode: undefined };
 
 type Row = [title: string, env: Environment, mode: 'plan' | 'apply'];
 
@@ -15,8 +15,8 @@ function decide(env: Environment, deployBranches: readonly DeployBranch[] = MAIN
 
 describe('decideMode', () => {
   it.each([
-    ['--mode wins over everything', { ...base, modeFlag: 'apply', env: { ROLEMAP_MODE: 'plan', CI: 'true' } }, 'apply', 'flag'],
-    ['ROLEMAP_MODE wins over CI', { ...base, env: { ROLEMAP_MODE: 'apply', GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request' } }, 'apply', 'env'],
+    ['--mode wins over everything', { ...base, modeFlag: 'apply', modeFromEnv: { status: 'mode', mode: 'plan' }, env: { CI: 'true' } }, 'apply', 'flag'],
+    ['ROLEMAP_MODE wins over CI', { ...base, modeFromEnv: { status: 'mode', mode: 'apply' }, env: { GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request' } }, 'apply', 'env'],
     ['other CI plans', { ...base, env: { CI: 'true' }, userMode: 'apply', localMode: 'apply' }, 'plan', 'ci'],
     ['the developer mode wins locally', { ...base, userMode: 'apply', localMode: 'plan' }, 'apply', 'user-config'],
     ['modes.local applies locally', { ...base, localMode: 'apply' }, 'apply', 'mapping-file'],
@@ -28,9 +28,9 @@ describe('decideMode', () => {
   });
 
   it('rejects a ROLEMAP_MODE that is not a mode, saying what to write', () => {
-    expect(() => decideMode({ ...base, env: { ROLEMAP_MODE: 'deploy' } })).toThrow(UsageError);
+    expect(() => decideMode({ ...base, modeFromEnv: { status: 'not-a-mode', text: 'deploy' } })).toThrow(UsageError);
     try {
-      decideMode({ ...base, env: { ROLEMAP_MODE: 'deploy' } });
+      decideMode({ ...base, modeFromEnv: { status: 'not-a-mode', text: 'deploy' } });
     } catch (error) {
       expect((error as UsageError).hint).toContain('plan or apply');
     }

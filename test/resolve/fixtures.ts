@@ -41,7 +41,7 @@ export const STANDARD_MAPPINGS = mappingYaml(`
 `);
 
 export function resolve(partial: Partial<ResolveInput> & { config: CompiledConfig; unitPath: string }): ResolveResult {
-  return resolveRequest({ userConfig: undefined, env: {}, modeFlag: undefined, osUser: 'alice', ...partial });
+  return resolveRequest({ userConfig: undefined, env: {}, modeFlag: undefined, modeFromEnv: undefined, osUser: 'alice', ...partial });
 }
 
 /** Resolves and insists on a match, for tests about what a matched request holds. */
