@@ -24,13 +24,14 @@ export interface ResolveUnitInit {
   logger: Logger;
 }
 
-export interface ResolvedUnit {
+/** A resolved unit; the cli narrows `R` to the verdicts once it has turned refusals into errors. */
+export interface ResolvedUnit<R extends ResolveResult = ResolveResult> {
   location: MappingFileLocation;
   config: CompiledConfig;
   userConfig: CompiledUserConfig | undefined;
   unitDir: string;
   unitPath: string;
-  result: ResolveResult;
+  result: R;
 }
 
 /**

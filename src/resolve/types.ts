@@ -172,7 +172,22 @@ export interface CredentialRequest {
   userConfigFile: string | undefined;
 }
 
-export type ResolveResult =
+/**
+ * Every outcome of resolving a unit. A verdict (matched, unmatched, ambiguous) is what `explain`
+ * reports; a refusal is input that gives no request at all, which the cli turns into an error
+ * (cli/render/unresolvedError).
+ */
+export type ResolveResult = ResolveVerdict | ResolveRefusal;
+
+export type ResolveRefusal =
+  /** ROLEMAP_MODE is not a mode, and no --mode overrides it. */
+  | { status: 'bad-mode'; text: string }
+  /** The unit's auth is sso, and neither the mapping file nor the user config names a portal. */
+  | { status: 'no-sso-portal'; unitPath: string; configFile: string; position: SourcePosition }
+  /** A template filled to a name STS refuses (fewer than 2 characters). */
+  | { status: 'bad-name'; key: 'session_name' | 'source_identity'; value: string; unitPath: string; position: SourcePosition };
+
+export type ResolveVerdict =
   | { status: 'matched'; request: CredentialRequest; candidates: readonly Candidate[] }
   | {
       status: 'unmatched';

@@ -1,3 +1,4 @@
+import { unresolvedError } from '../../src/cli/render/unresolvedError';
 import { ConfigError } from '../../src/errors';
 import {
   GITHUB_ENV,
@@ -214,7 +215,11 @@ ${extra}`);
 
   it('refuses a session name that fills to fewer than 2 characters', () => {
     const cfg = config(templated('{pr}'));
-    expect(() => resolve({ config: cfg, unitPath: 'live/prod/vpc' })).toThrow(ConfigError);
+    const result = resolve({ config: cfg, unitPath: 'live/prod/vpc' });
+    expect(result).toMatchObject({ status: 'bad-name', key: 'session_name', value: '' });
+    if (result.status !== 'bad-name') return;
+    expect(unresolvedError(result)).toBeInstanceOf(ConfigError);
+    expect(unresolvedError(result).message).toBe('session_name for unit live/prod/vpc came out as "", but STS needs 2 to 64 characters.');
   });
 
   it('fills source_identity and tags, and sorts tags by key', () => {
@@ -431,13 +436,13 @@ describe('resolveRequest: auth: sso without sso settings', () => {
     auth: sso
 `),
     );
-    expect(() => resolve({ config: cfg, unitPath: 'live/x' })).toThrow(ConfigError);
-    try {
-      resolve({ config: cfg, unitPath: 'live/x' });
-    } catch (error) {
-      expect((error as ConfigError).position?.line).toBe(11);
-      expect((error as ConfigError).hint).toContain('start_url');
-    }
+    const result = resolve({ config: cfg, unitPath: 'live/x' });
+    expect(result.status).toBe('no-sso-portal');
+    if (result.status !== 'no-sso-portal') return;
+    const error = unresolvedError(result);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).position?.line).toBe(11);
+    expect(error.hint).toContain('start_url');
   });
 
   it('is fine when the developer config supplies them', () => {

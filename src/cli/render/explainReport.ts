@@ -1,7 +1,7 @@
 import type { ExplainCacheState } from './explainCacheState';
 import type { MappingFileLocation } from '../../locate/findMappingFile';
 import type { ResolvedUnit } from '../../locate/resolveUnit';
-import type { ModeDecision, OverrideDecision } from '../../resolve/types';
+import type { ModeDecision, OverrideDecision, ResolveVerdict } from '../../resolve/types';
 import { AMBIGUOUS_FIX, ambiguousText, UNMATCHED, unmatchedFix } from './verdictWords';
 
 interface ReportBase {
@@ -88,7 +88,7 @@ export interface ReportBaseIdentity {
  * A projection of the same resolution the credentials command uses, so the two can never
  * disagree about a unit.
  */
-export function explainReport(resolved: ResolvedUnit, cache: ExplainCacheState, baseIdentity?: ReportBaseIdentity): ExplainReport {
+export function explainReport(resolved: ResolvedUnit<ResolveVerdict>, cache: ExplainCacheState, baseIdentity?: ReportBaseIdentity): ExplainReport {
   const { result } = resolved;
   const base = {
     mappingFile: resolved.location.file,

@@ -63,6 +63,7 @@ function reportFor(unitPath: string, options: FixtureOptions = {}): ExplainRepor
   const config = compileMappingFile(MAPPING_YAML, MAPPING_FILE);
   const userConfig = options.withUserConfig === false ? undefined : compileUserConfig(USER_YAML, USER_FILE);
   const result = resolveRequest({ config, userConfig, unitPath, env: options.env ?? {}, modeFlag: undefined, modeFromEnv: readRolemapEnvironment(options.env ?? {}).mode, osUser: 'alice' });
+  if (result.status !== 'matched' && result.status !== 'unmatched' && result.status !== 'ambiguous') throw new Error(`the fixture was refused: ${result.status}`);
   return explainReport(
     { location: { file: MAPPING_FILE, source: options.source ?? 'walk-up' }, config, userConfig, unitDir: `/live/${unitPath}`, unitPath, result },
     options.cache ?? { status: 'hit', expiresInSeconds: 3412 },
