@@ -2,7 +2,7 @@ import type { AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
 import type { FileStore } from '../cache/createFileStore';
 import { CredentialsError } from '../errors';
 import type { Logger } from '../log/logger';
-import type { CredentialRequest, Environment } from '../resolve/types';
+import type { AssumeRequest, Environment } from '../resolve/types';
 import { createStsClient } from './createStsClient';
 import { assumeBaseSource } from '../resolve/assumeBaseSource';
 import { describeBaseIdentity } from './describeBaseIdentity';
@@ -23,7 +23,7 @@ import { withRetries, type RetryOptions } from './withRetries';
 export interface FromAssumeRoleInit {
   /** Backoff, clock and deadline for retries; tests pass a fast sleep and a small deadline. */
   retry?: Omit<RetryOptions, 'onRetry'>;
-  request: CredentialRequest;
+  request: AssumeRequest;
   logger: Logger;
   /**
    * Read for the region and the base-identity descriptor; defaults to process.env. The SDK's

@@ -1,6 +1,6 @@
 import { CredentialsError } from '../errors';
 import type { Logger } from '../log/logger';
-import type { CredentialRequest, Environment } from '../resolve/types';
+import type { Environment, WebIdentityRequest } from '../resolve/types';
 import { createStsClient } from './createStsClient';
 import { describeBaseIdentity } from './describeBaseIdentity';
 import { loadSts } from './loadSdk';
@@ -15,7 +15,7 @@ import { withRetries, type RetryOptions } from './withRetries';
 export interface FromWebIdentityInit {
   /** Backoff, clock and deadline for retries; tests pass a fast sleep and a small deadline. */
   retry?: Omit<RetryOptions, 'onRetry'>;
-  request: CredentialRequest;
+  request: WebIdentityRequest;
   logger: Logger;
   /** Where token variables are read; defaults to process.env. */
   env?: Environment;

@@ -1,5 +1,5 @@
 import { SESSION_NAME_MIN_LENGTH } from '../constants';
-import type { CompiledMapping } from '../config/types';
+import type { CompiledMapping, SsoSettings, WebIdentitySettings } from '../config/types';
 import { applyOverrides } from './applyOverrides';
 import { decideAuth } from './decideAuth';
 import { decideMode } from './decideMode';
@@ -8,7 +8,16 @@ import { isCi } from './isCi';
 import { matchUnit } from './matchUnit';
 import { pickBaseProfile } from './pickBaseProfile';
 import { templateValues } from './templateValues';
-import type { ResolveInput, ResolveRefusal, ResolveResult } from './types';
+import type {
+  AssumeRequest,
+  CredentialRequest,
+  DelegateRequest,
+  ResolveInput,
+  ResolveRefusal,
+  ResolveResult,
+  SsoRequest,
+  WebIdentityRequest,
+} from './types';
 
 /**
  * The pure heart of rolemap: from (mapping file, user config, unit path, environment) to a
@@ -69,9 +78,8 @@ export function resolveRequest(input: ResolveInput): ResolveResult {
     sourceProfile,
   });
 
-  if (auth.auth === 'sso' && sso === undefined) {
-    return { status: 'no-sso-portal', unitPath, configFile: config.file, position: mapping.position };
-  }
+  const byAuth = authFields(auth.auth, { sso, webIdentity: settings.webIdentity, sourceProfile, sourceProfileSetting: baseProfile?.setting });
+  if (byAuth === undefined) return { status: 'no-sso-portal', unitPath, configFile: config.file, position: mapping.position };
 
   const values = templateValues({
     env,
@@ -107,21 +115,39 @@ export function resolveRequest(input: ResolveInput): ResolveResult {
       sessionName,
       durationSeconds: settings.durationSeconds,
       region: settings.region,
-      auth: auth.auth,
       authWhy: auth.why,
       externalId: settings.externalId,
       sourceIdentity,
       tags,
       minTtlSeconds: settings.minTtlSeconds,
       envs: settings.envs,
-      webIdentity: settings.webIdentity,
-      sso,
-      sourceProfile,
-      sourceProfileSetting: baseProfile?.setting,
       overrides: overrides.decisions,
       userConfigFile: userConfig?.file,
+      ...byAuth,
     },
   };
+}
+
+type AuthFields =
+  | Pick<AssumeRequest, 'auth' | 'sourceProfile' | 'sourceProfileSetting'>
+  | Pick<WebIdentityRequest, 'auth' | 'webIdentity'>
+  | Pick<SsoRequest, 'auth' | 'sso'>
+  | Pick<DelegateRequest, 'auth' | 'webIdentity'>;
+
+/** What only `kind` uses, or undefined for sso without a portal. */
+function authFields(
+  kind: CredentialRequest['auth'],
+  from: { sso: SsoSettings | undefined; webIdentity: WebIdentitySettings; sourceProfile: string | undefined; sourceProfileSetting: string | undefined },
+): AuthFields | undefined {
+  switch (kind) {
+    case 'assume':
+      return { auth: kind, sourceProfile: from.sourceProfile, sourceProfileSetting: from.sourceProfileSetting };
+    case 'web-identity':
+    case 'delegate':
+      return { auth: kind, webIdentity: from.webIdentity };
+    case 'sso':
+      return from.sso === undefined ? undefined : { auth: kind, sso: from.sso };
+  }
 }
 
 function mappingLocation(mapping: CompiledMapping): string {

@@ -134,7 +134,43 @@ export type OverrideDecision =
       why: string;
     };
 
-export interface CredentialRequest {
+/**
+ * A resolved credential request: what every auth kind shares (`RequestBase`) and, by `auth`, only
+ * what that kind uses: the base profile for `assume`, the token settings for `web-identity` (and
+ * `delegate`, which hands Terragrunt the token), the portal for `sso`.
+ */
+export type CredentialRequest = AssumeRequest | WebIdentityRequest | SsoRequest | DelegateRequest;
+
+export interface AssumeRequest extends RequestBase {
+  auth: 'assume';
+  /**
+   * The user config's base profile for this mapping (`base_profiles` by account or partition, else
+   * `source_profile`): an explicit base profile (AWS_PROFILE is read by assumeBaseSource).
+   */
+  sourceProfile: string | undefined;
+  /** The setting that named `sourceProfile`, e.g. `base_profiles.aws-cn` or `source_profile`. */
+  sourceProfileSetting: string | undefined;
+}
+
+export interface WebIdentityRequest extends RequestBase {
+  auth: 'web-identity';
+  webIdentity: WebIdentitySettings;
+}
+
+export interface SsoRequest extends RequestBase {
+  auth: 'sso';
+  /** The portal: the mapping's own, else the user config's, else the mapping file's. */
+  sso: SsoSettings;
+}
+
+export interface DelegateRequest extends RequestBase {
+  auth: 'delegate';
+  /** For the web-identity token handed to Terragrunt in CI. */
+  webIdentity: WebIdentitySettings;
+}
+
+/** What a request holds whatever its auth kind. */
+export interface RequestBase {
   configFile: string;
   unitPath: string;
   mapping: CompiledMapping;
@@ -152,21 +188,16 @@ export interface CredentialRequest {
   /** Never `auto`: the resolver has already chosen. */
   auth: Exclude<AuthKind, 'auto'>;
   authWhy: string;
+  /**
+   * The session settings. Only `assume` sends them; they are here for every kind because each
+   * kind's cache key holds them (cacheKeyFields) and `web-identity` refuses them when set.
+   */
   externalId: string | undefined;
   sourceIdentity: string | undefined;
   tags: ReadonlyArray<{ Key: string; Value: string }>;
   minTtlSeconds: number;
   /** The mapping's `envs`, to be emitted as they are (region variables are added at output). */
   envs: Readonly<Record<string, string>>;
-  webIdentity: WebIdentitySettings;
-  sso: SsoSettings | undefined;
-  /**
-   * The user config's base profile for this mapping (`base_profiles` by account or partition, else
-   * `source_profile`): an explicit base profile for `assume` (AWS_PROFILE is read by assumeBaseSource).
-   */
-  sourceProfile: string | undefined;
-  /** The setting that named `sourceProfile`, e.g. `base_profiles.aws-cn` or `source_profile`. */
-  sourceProfileSetting: string | undefined;
   overrides: readonly OverrideDecision[];
   /** Whether the user config was read (never in CI). */
   userConfigFile: string | undefined;

@@ -7,7 +7,7 @@ import { LogoutCommand, SSOClient } from '@aws-sdk/client-sso';
 import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
 
 import { fromSso } from '../../src/auth/sso/fromSso';
-import { ConfigError, CredentialsError } from '../../src/errors';
+import { CredentialsError } from '../../src/errors';
 import { startSsoHarness, type SsoHarness } from './fixtures/ssoHarness';
 import { SSO_ACCOUNT, SSO_REGION, SSO_ROLE, SSO_START_URL, ssoRequest } from './fixtures/ssoRequest';
 
@@ -282,10 +282,5 @@ describe('fromSso', () => {
 
     expect(error).toBeInstanceOf(CredentialsError);
     expect(error).toMatchObject({ kind: 'server', retryable: true, roleArn: `arn:aws:iam::${SSO_ACCOUNT}:role/${SSO_ROLE}` });
-  });
-
-  it('is a configuration error when the request has no sso settings', async () => {
-    const error = await failure(provider(ssoRequest({ sso: undefined }))());
-    expect(error).toBeInstanceOf(ConfigError);
   });
 });

@@ -53,6 +53,20 @@ export function resolveMatched(
   return result.request;
 }
 
+/** Resolves and insists on a match with the auth kind `auth`, for tests about what only that kind holds. */
+export function resolveMatchedAs<A extends CredentialRequest['auth']>(
+  auth: A,
+  partial: Partial<ResolveInput> & { config: CompiledConfig; unitPath: string },
+): Extract<CredentialRequest, { auth: A }> {
+  const request = resolveMatched(partial);
+  if (!isAuth(request, auth)) throw new Error(`expected auth ${auth}, got ${request.auth}`);
+  return request;
+}
+
+function isAuth<A extends CredentialRequest['auth']>(request: CredentialRequest, auth: A): request is Extract<CredentialRequest, { auth: A }> {
+  return request.auth === auth;
+}
+
 export const GITHUB_ENV: Environment = {
   CI: 'true',
   GITHUB_ACTIONS: 'true',

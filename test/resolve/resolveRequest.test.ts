@@ -7,6 +7,7 @@ import {
   mappingYaml,
   resolve,
   resolveMatched,
+  resolveMatchedAs,
   userConfig,
 } from './fixtures';
 
@@ -374,7 +375,7 @@ describe('resolveRequest: auth', () => {
 
   it('auto picks assume when the developer names a source_profile', () => {
     const mine = userConfig('version: 1\nsource_profile: base\n');
-    const request = resolveMatched({ config: config(autoWithSso), userConfig: mine, unitPath: 'live/x' });
+    const request = resolveMatchedAs('assume', { config: config(autoWithSso), userConfig: mine, unitPath: 'live/x' });
     expect([request.auth, request.sourceProfile]).toStrictEqual(['assume', 'base']);
   });
 
@@ -455,7 +456,7 @@ describe('resolveRequest: auth: sso without sso settings', () => {
 `),
     );
     const mine = userConfig('version: 1\nsso: {start_url: https://acme.awsapps.com/start, region: eu-west-1}\n');
-    expect(resolveMatched({ config: cfg, userConfig: mine, unitPath: 'live/x' }).sso).toStrictEqual({
+    expect(resolveMatchedAs('sso', { config: cfg, userConfig: mine, unitPath: 'live/x' }).sso).toStrictEqual({
       startUrl: 'https://acme.awsapps.com/start',
       region: 'eu-west-1',
     });

@@ -1,7 +1,7 @@
 import { SSO_TOKEN_REFRESH_WINDOW_SECONDS } from '../../constants';
-import { ConfigError, CredentialsError } from '../../errors';
+import { CredentialsError } from '../../errors';
 import type { Logger } from '../../log/logger';
-import type { CredentialRequest, Environment } from '../../resolve/types';
+import type { Environment, SsoRequest } from '../../resolve/types';
 import type { AwsCredentials, CredentialProvider } from '../../AwsCredentials';
 import { checkLifetime } from '../checkLifetime';
 import { resolveCallerArn } from '../resolveCallerArn';
@@ -14,7 +14,7 @@ import { ssoLoginHint } from './ssoLoginHint';
 import { toSsoCredentialsError } from './toSsoCredentialsError';
 
 export interface FromSsoInit {
-  request: CredentialRequest;
+  request: SsoRequest;
   env: Environment;
   /** Epoch milliseconds; defaults to Date.now. */
   now?: (() => number) | undefined;
@@ -34,11 +34,6 @@ export function fromSso(init: FromSsoInit): CredentialProvider {
   return async (): Promise<AwsCredentials> => {
     const { request, env } = init;
     const sso = request.sso;
-    if (sso === undefined) {
-      throw new ConfigError(`auth: sso needs sso settings for ${request.roleArn}`, {
-        hint: 'add `sso: {start_url: ..., region: ...}` to the mapping file or to your rolemap config',
-      });
-    }
     const now = init.now ?? Date.now;
     const homeDir = init.homeDir ?? resolveHomeDir(env);
     const loginHint = ssoLoginHint(sso);

@@ -6,7 +6,7 @@ import type { CommandContext } from '../CommandContext';
 import { credentialsJson, delegateJson, type TerragruntJson } from '../render/toTerragruntJson';
 import { unresolvedError } from '../render/unresolvedError';
 import { UNMATCHED } from '../render/verdictWords';
-import type { CredentialRequest, Environment } from '../../resolve/types';
+import type { CredentialRequest, DelegateRequest, Environment } from '../../resolve/types';
 import { ENV_COMMAND_NAMES_ENV } from '../../constants';
 import { CredentialsError } from '../../errors';
 
@@ -17,8 +17,8 @@ export type UnitCredentials =
   /** No mapping matches, and the file says `unmatched: empty`. */
   | { status: 'empty' }
   /** `auth: delegate`: a role for Terragrunt to assume, no credentials. */
-  | { status: 'delegate'; request: CredentialRequest }
-  | { status: 'credentials'; request: CredentialRequest; credentials: AwsCredentials; baseIdentity: string };
+  | { status: 'delegate'; request: DelegateRequest }
+  | { status: 'credentials'; request: Exclude<CredentialRequest, DelegateRequest>; credentials: AwsCredentials; baseIdentity: string };
 
 export interface UnitCredentialsInit {
   /**
@@ -60,7 +60,7 @@ export async function unitCredentialsFor(
   if (request.auth === 'delegate') return { status: 'delegate', request };
   const floor = init.minTtlFloorSeconds === undefined ? 0 : Math.min(init.minTtlFloorSeconds, request.durationSeconds - 1);
   const { credentials, cacheHit, baseIdentity } = await obtainCredentials({
-    request: { ...request, auth: request.auth, minTtlSeconds: Math.max(request.minTtlSeconds, floor) },
+    request: { ...request, minTtlSeconds: Math.max(request.minTtlSeconds, floor) },
     env: deps.env,
     store: context.cache?.store,
     logger: deps.logger,

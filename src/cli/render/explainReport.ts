@@ -142,7 +142,7 @@ export function explainReport(resolved: ResolvedUnit<ResolveVerdict>, cache: Exp
     durationSeconds: request.durationSeconds,
     region: request.region ?? null,
     auth: { kind: request.auth, why: request.authWhy },
-    ...(request.auth === 'sso' && request.sso !== undefined
+    ...(request.auth === 'sso'
       ? { portal: { startUrl: request.sso.startUrl, region: request.sso.region, session: request.sso.session ?? null } }
       : {}),
     sourceIdentity: request.sourceIdentity ?? null,
