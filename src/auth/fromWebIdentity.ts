@@ -1,7 +1,8 @@
+import type { STSClient } from '@aws-sdk/client-sts';
 import { CredentialsError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { Environment, WebIdentityRequest } from '../resolve/types';
-import { createStsClient } from './createStsClient';
+import { createStsClient, type CreateStsClientInit } from './createStsClient';
 import { describeBaseIdentity } from './describeBaseIdentity';
 import { loadSts } from './loadSdk';
 import { readWebIdentityToken } from './readWebIdentityToken';
@@ -23,6 +24,11 @@ export interface FromWebIdentityInit {
   fetch?: typeof fetch;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * Builds the STS client of the call; defaults to createStsClient (one attempt per call, the
+   * endpoint from AWS_ENDPOINT_URL_STS). Tests pass one pointed at the emulator.
+   */
+  stsClient?: (init: CreateStsClientInit) => STSClient;
 }
 
 /**
@@ -40,7 +46,7 @@ export function fromWebIdentity(init: FromWebIdentityInit): CredentialProvider {
       logger.debug('web identity: external_id, source_identity and tags are not sent; STS takes them from the token');
     }
     const sts = await loadSts();
-    const client = createStsClient({
+    const client = (init.stsClient ?? createStsClient)({
       sts,
       region: stsRegionFor(request, env),
       logger,
