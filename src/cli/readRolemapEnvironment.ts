@@ -1,3 +1,4 @@
+import { ENV_COMMAND_NAMES_ENV } from '../constants';
 import { UsageError } from '../errors';
 import { isLogLevel, type LogFormat } from '../log/createLogger';
 import type { LogLevel } from '../log/logger';
@@ -25,6 +26,11 @@ export interface RolemapEnvironment {
   logLevel: LogLevel;
   /** ROLEMAP_LOG_FORMAT, text when unset. */
   logFormat: LogFormat;
+  /**
+   * ROLEMAP_ENV_VARIABLES as written, empty included: the names `rolemap env` changed in this
+   * shell, which it set itself (constants.ts, ENV_COMMAND_NAMES_ENV).
+   */
+  envCommandNames: string | undefined;
 }
 
 /**
@@ -51,6 +57,7 @@ export function readRolemapEnvironment(env: Environment): RolemapEnvironment {
     noCache: isTruthy(env['ROLEMAP_NO_CACHE']),
     logLevel: level,
     logFormat: format,
+    envCommandNames: env[ENV_COMMAND_NAMES_ENV],
   };
 }
 

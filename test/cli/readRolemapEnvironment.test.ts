@@ -11,6 +11,7 @@ describe('readRolemapEnvironment', () => {
       ROLEMAP_NO_CACHE: 'Yes',
       ROLEMAP_LOG_LEVEL: 'debug',
       ROLEMAP_LOG_FORMAT: 'json',
+      ROLEMAP_ENV_VARIABLES: 'AWS_PROFILE AWS_REGION',
     });
     expect(read).toStrictEqual({
       mode: { status: 'mode', mode: 'apply' },
@@ -20,6 +21,7 @@ describe('readRolemapEnvironment', () => {
       noCache: true,
       logLevel: 'debug',
       logFormat: 'json',
+      envCommandNames: 'AWS_PROFILE AWS_REGION',
     });
   });
 
@@ -34,6 +36,7 @@ describe('readRolemapEnvironment', () => {
       noCache: false,
       logLevel: 'warn',
       logFormat: 'text',
+      envCommandNames: undefined,
     });
   });
 
