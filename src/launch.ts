@@ -16,7 +16,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { Script } from 'node:vm';
-import { userCodeCache } from './cache/userCodeCache';
+import { userCodeCache, type UserCodeCache } from './cache/userCodeCache';
+import { readRolemapEnvironment, type RolemapEnvironment } from './cli/readRolemapEnvironment';
 
 /** The start of the wrapper Node puts around a CommonJS module; training and launching must use the same one. */
 const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
@@ -105,6 +106,20 @@ export function createLoader(dist: string, caches: CodeCacheSource): (file: stri
  * and a hash of dist's code (which names rolemap's own code caches). Injected by
  * scripts/build.mjs; undefined when this file runs from source.
  */
+/**
+ * rolemap's own code cache, where the environment allows one. Settings the bundle refuses (a bad
+ * ROLEMAP_LOG_LEVEL) mean no cache: the bundle reports them.
+ */
+function ownCodeCache(build: { node: string; bundleId: string }): UserCodeCache | undefined {
+  let fromEnv: RolemapEnvironment;
+  try {
+    fromEnv = readRolemapEnvironment(process.env);
+  } catch {
+    return undefined;
+  }
+  return userCodeCache({ bundleId: build.bundleId, builtWith: build.node, fromEnv });
+}
+
 declare const ROLEMAP_BUILD: { node: string; bundleId: string } | undefined;
 
 if (require.main === module) {
@@ -113,7 +128,7 @@ if (require.main === module) {
   // The shipped caches fit only the Node that trained them, run without options; elsewhere use
   // rolemap's own, made on the first call and written when it ends (so it holds every function
   // that call compiled).
-  const own = build === undefined ? undefined : userCodeCache({ bundleId: build.bundleId, builtWith: build.node });
+  const own = build === undefined ? undefined : ownCodeCache(build);
   const toWrite = new Map<string, Script>();
   const load = createLoader(dist, {
     read: (name) => own?.read(name) ?? readOptional(shippedCodeCache(dist, name)),

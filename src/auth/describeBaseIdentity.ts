@@ -1,7 +1,7 @@
 import { ISSUED_BASE_IDENTITY_ENV, MAX_TOKEN_FILE_BYTES } from '../constants';
 import { readRegularFile } from '../readRegularFile';
 import { normaliseStartUrl } from './sso/normaliseStartUrl';
-import type { CredentialRequest, Environment } from '../resolve/types';
+import type { CredentialRequest, Environment, WebIdentityRequest } from '../resolve/types';
 import { assumeBaseSource, type AssumeBaseSource } from '../resolve/assumeBaseSource';
 import { formatTokenSource, pickWebIdentityTokenSource } from '../resolve/pickWebIdentityTokenSource';
 
@@ -36,7 +36,7 @@ function readTokenQuietly(path: string): string | undefined {
  * workflows share the run, attempt and job name, and may be trusted for different subjects), so a
  * digest of it names the job; an env or file token is named by a digest of the token itself.
  */
-function describeWebIdentity(request: CredentialRequest, env: Environment): string {
+function describeWebIdentity(request: WebIdentityRequest, env: Environment): string {
   const source = pickWebIdentityTokenSource(request.webIdentity.token, env);
   if (source === undefined) return 'web-identity:none';
   switch (source.kind) {
@@ -67,7 +67,7 @@ export function describeBaseIdentity(request: CredentialRequest, env: Environmen
     case 'web-identity':
       return describeWebIdentity(request, env);
     case 'sso':
-      return request.sso === undefined ? 'sso:none' : ssoBaseIdentity(request.sso.startUrl);
+      return ssoBaseIdentity(request.sso.startUrl);
     case 'delegate':
       return 'delegate';
     case 'assume':

@@ -2,8 +2,8 @@ import type { AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
 import type { FileStore } from '../cache/createFileStore';
 import { CredentialsError } from '../errors';
 import type { Logger } from '../log/logger';
-import type { CredentialRequest, Environment } from '../resolve/types';
-import { createStsClient } from './createStsClient';
+import type { AssumeRequest, Environment } from '../resolve/types';
+import { createStsClient, type CreateStsClientInit } from './createStsClient';
 import { assumeBaseSource } from '../resolve/assumeBaseSource';
 import { describeBaseIdentity } from './describeBaseIdentity';
 import { resolveStsEndpoint } from './resolveStsEndpoint';
@@ -23,7 +23,7 @@ import { withRetries, type RetryOptions } from './withRetries';
 export interface FromAssumeRoleInit {
   /** Backoff, clock and deadline for retries; tests pass a fast sleep and a small deadline. */
   retry?: Omit<RetryOptions, 'onRetry'>;
-  request: CredentialRequest;
+  request: AssumeRequest;
   logger: Logger;
   /**
    * Read for the region and the base-identity descriptor; defaults to process.env. The SDK's
@@ -37,6 +37,11 @@ export interface FromAssumeRoleInit {
   store?: FileStore | undefined;
   /** Epoch milliseconds; defaults to Date.now. */
   now?: () => number;
+  /**
+   * Builds the STS client of the call; defaults to createStsClient (one attempt per call, the
+   * endpoint from AWS_ENDPOINT_URL_STS). Tests pass one pointed at the emulator.
+   */
+  stsClient?: (init: CreateStsClientInit) => STSClient;
 }
 
 /** How long naming the caller may take on the error path. */
@@ -79,7 +84,7 @@ export function fromAssumeRole(init: FromAssumeRoleInit): CredentialProvider {
       });
     }
 
-    const client = createStsClient({
+    const client = (init.stsClient ?? createStsClient)({
       sts,
       region: stsRegionFor(request, env),
       logger,

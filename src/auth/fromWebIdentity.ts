@@ -1,7 +1,8 @@
+import type { STSClient } from '@aws-sdk/client-sts';
 import { CredentialsError } from '../errors';
 import type { Logger } from '../log/logger';
-import type { CredentialRequest, Environment } from '../resolve/types';
-import { createStsClient } from './createStsClient';
+import type { Environment, WebIdentityRequest } from '../resolve/types';
+import { createStsClient, type CreateStsClientInit } from './createStsClient';
 import { describeBaseIdentity } from './describeBaseIdentity';
 import { loadSts } from './loadSdk';
 import { readWebIdentityToken } from './readWebIdentityToken';
@@ -15,7 +16,7 @@ import { withRetries, type RetryOptions } from './withRetries';
 export interface FromWebIdentityInit {
   /** Backoff, clock and deadline for retries; tests pass a fast sleep and a small deadline. */
   retry?: Omit<RetryOptions, 'onRetry'>;
-  request: CredentialRequest;
+  request: WebIdentityRequest;
   logger: Logger;
   /** Where token variables are read; defaults to process.env. */
   env?: Environment;
@@ -23,6 +24,11 @@ export interface FromWebIdentityInit {
   fetch?: typeof fetch;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * Builds the STS client of the call; defaults to createStsClient (one attempt per call, the
+   * endpoint from AWS_ENDPOINT_URL_STS). Tests pass one pointed at the emulator.
+   */
+  stsClient?: (init: CreateStsClientInit) => STSClient;
 }
 
 /**
@@ -40,7 +46,7 @@ export function fromWebIdentity(init: FromWebIdentityInit): CredentialProvider {
       logger.debug('web identity: external_id, source_identity and tags are not sent; STS takes them from the token');
     }
     const sts = await loadSts();
-    const client = createStsClient({
+    const client = (init.stsClient ?? createStsClient)({
       sts,
       region: stsRegionFor(request, env),
       logger,

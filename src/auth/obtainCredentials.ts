@@ -3,7 +3,7 @@ import { cacheKeyParts } from '../cache/cacheKeyParts';
 import type { FileStore } from '../cache/createFileStore';
 import { singleFlight } from '../cache/singleFlight';
 import type { Logger } from '../log/logger';
-import type { CredentialRequest, Environment } from '../resolve/types';
+import type { CredentialRequest, DelegateRequest, Environment } from '../resolve/types';
 import { ISSUED_BASE_IDENTITY_ENV } from '../constants';
 import { CredentialsError } from '../errors';
 import { checkAccount } from './checkAccount';
@@ -13,7 +13,7 @@ import { shortLifeWarning } from './shortLifeWarning';
 import type { AwsCredentials } from '../AwsCredentials';
 
 export interface ObtainCredentialsInit {
-  request: CredentialRequest & { auth: Exclude<CredentialRequest['auth'], 'delegate'> };
+  request: Exclude<CredentialRequest, DelegateRequest>;
   env: Environment;
   /** Undefined when the cache is off or untrusted: every call then asks AWS. */
   store: FileStore | undefined;

@@ -5,15 +5,14 @@ import { UsageError } from '../errors';
 import type { Environment } from '../resolve/types';
 
 /**
- * Where the cache lives: ROLEMAP_CACHE_DIR, else $XDG_CACHE_HOME/rolemap, else ~/.cache/rolemap.
+ * Where the cache lives: `explicit` (ROLEMAP_CACHE_DIR), else $XDG_CACHE_HOME/rolemap, else ~/.cache/rolemap.
  * Only computes the path; `openCacheDir` creates and checks it.
  *
  * XDG_CACHE_HOME is ignored unless absolute, as the XDG Base Directory spec says. A relative
  * ROLEMAP_CACHE_DIR, or a relative HOME when the cache would be under it, is refused: Terragrunt runs rolemap from each unit's directory, so it would
  * silently give every unit a cache of its own.
  */
-export function resolveCacheDir(env: Environment, homedir: string): string {
-  const explicit = env['ROLEMAP_CACHE_DIR'];
+export function resolveCacheDir(explicit: string | undefined, env: Environment, homedir: string): string {
   if (explicit !== undefined && explicit !== '') {
     if (!isAbsolute(explicit)) {
       throw new UsageError(`ROLEMAP_CACHE_DIR must be an absolute path, not ${JSON.stringify(explicit)}.`, {

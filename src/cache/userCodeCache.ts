@@ -6,13 +6,14 @@ import { cacheId } from './cacheId';
 import { openCacheDir } from './openCacheDir';
 import { resolveCacheDir } from './resolveCacheDir';
 import { uniqueSuffix } from './uniqueSuffix';
-import { isTruthy } from '../resolve/isTruthy';
 
 export interface UserCodeCacheInit {
   /** The content hash of dist/rolemap.cjs: a code cache fits one bundle only. */
   bundleId: string;
   /** process.version of the Node that trained the shipped code cache. */
   builtWith: string;
+  /** ROLEMAP_NO_CACHE and ROLEMAP_CACHE_DIR, as read at the entry. */
+  fromEnv: { noCache: boolean; cacheDir: string | undefined };
   env?: NodeJS.ProcessEnv;
 }
 
@@ -43,11 +44,11 @@ export function userCodeCache(init: UserCodeCacheInit): UserCodeCache | undefine
   const env = init.env ?? process.env;
   const options = `${process.execArgv.join(' ')}|${env['NODE_OPTIONS'] ?? ''}`;
   if (process.version === init.builtWith && options === '|') return undefined;
-  if (isTruthy(env['ROLEMAP_NO_CACHE'])) return undefined;
+  if (init.fromEnv.noCache) return undefined;
   const uid = process.getuid?.() ?? -1;
   let dir: string;
   try {
-    const opened = openCacheDir({ dir: resolveCacheDir(env, homedir()), uid });
+    const opened = openCacheDir({ dir: resolveCacheDir(init.fromEnv.cacheDir, env, homedir()), uid });
     if (opened.status !== 'trusted') return undefined;
     dir = opened.dir;
   } catch {

@@ -1,11 +1,14 @@
 import type { FlushableLogger } from '../log/createLogger';
 import type { Environment } from '../resolve/types';
 import type { Output } from './Output';
+import type { RolemapEnvironment } from './readRolemapEnvironment';
 
 /** Everything a command needs from the outside world; tests pass their own. */
 export interface RunDeps {
   /** The environment, with credentials that rolemap itself issued already removed. */
   env: Environment;
+  /** rolemap's own ROLEMAP_* settings, read once from `env` at the entry. */
+  rolemapEnv: RolemapEnvironment;
   cwd: string;
   homedir: string;
   uid: number;

@@ -2,10 +2,11 @@ import { homedir } from 'node:os';
 import { writeSync } from 'node:fs';
 import { stripIssuedCredentials } from '../auth/stripIssuedCredentials';
 import { UsageError } from '../errors';
-import { createLogger, isLogLevel, type FlushableLogger } from '../log/createLogger';
+import { createLogger, type FlushableLogger } from '../log/createLogger';
 import { openCache } from './openCache';
 import { osUserName } from './osUserName';
 import { parseArgs, type Command } from './parseArgs';
+import { readRolemapEnvironment } from './readRolemapEnvironment';
 import { exitCodeOnFailure, runToExitCode, type CommandStdio } from './run';
 import type { RunDeps } from './RunDeps';
 
@@ -20,11 +21,13 @@ async function main(): Promise<number> {
   try {
     // Done first and in place: the AWS SDK's default chain reads process.env itself.
     const removed = stripIssuedCredentials(process.env);
-    logger = loggerFromEnv(process.env);
+    const rolemapEnv = readRolemapEnvironment(process.env);
+    logger = createLogger({ level: rolemapEnv.logLevel, format: rolemapEnv.logFormat, write: writeStderr });
     if (removed) logger.debug('ignoring credentials that rolemap issued to an earlier call (dependency fetch)');
     const command = parseArgs(process.argv.slice(2));
     const deps = {
       env: process.env,
+      rolemapEnv,
       cwd: currentDirectory(),
       homedir: homedir(),
       uid: process.getuid?.() ?? -1,
@@ -43,21 +46,8 @@ async function main(): Promise<number> {
   return await runToExitCode(command, deps, () => openCache(deps), stdio);
 }
 
-function loggerFromEnv(env: NodeJS.ProcessEnv): FlushableLogger {
-  const level = env['ROLEMAP_LOG_LEVEL'] ?? 'warn';
-  const format = env['ROLEMAP_LOG_FORMAT'] ?? 'text';
-  const write = (line: string): void => {
-    process.stderr.write(line);
-  };
-  if (!isLogLevel(level)) {
-    throw new UsageError(`ROLEMAP_LOG_LEVEL is ${JSON.stringify(level.slice(0, 100))}, which is not a log level.`, {
-      hint: 'Use one of trace, debug, info, warn, error, silent.',
-    });
-  }
-  if (format !== 'text' && format !== 'json') {
-    throw new UsageError(`ROLEMAP_LOG_FORMAT is ${JSON.stringify(format.slice(0, 100))}, which is not a log format.`, { hint: 'Use text or json.' });
-  }
-  return createLogger({ level, format, write });
+function writeStderr(line: string): void {
+  process.stderr.write(line);
 }
 
 /** The working directory; one that was deleted or moved away under the process is a usage error. */

@@ -1,7 +1,6 @@
 import { createFileStore } from '../cache/createFileStore';
 import { openCacheDir } from '../cache/openCacheDir';
 import { resolveCacheDir } from '../cache/resolveCacheDir';
-import { isTruthy } from '../resolve/isTruthy';
 import type { CacheHandle } from './CommandContext';
 import type { OpenCacheResult } from './run';
 import type { RunDeps } from './RunDeps';
@@ -12,9 +11,9 @@ const COMPILED_NAMESPACE = 'compiled';
  * Opens the cache directory when it can be trusted. An untrusted directory is warned about and
  * bypassed: the run goes on without a cache rather than using files another user could plant.
  */
-export function openCache(deps: Pick<RunDeps, 'env' | 'homedir' | 'uid' | 'logger'>): OpenCacheResult {
-  if (isTruthy(deps.env['ROLEMAP_NO_CACHE'])) return { cache: undefined, disabledWhy: 'ROLEMAP_NO_CACHE is set' };
-  const opened = openCacheDir({ dir: resolveCacheDir(deps.env, deps.homedir), uid: deps.uid });
+export function openCache(deps: Pick<RunDeps, 'env' | 'rolemapEnv' | 'homedir' | 'uid' | 'logger'>): OpenCacheResult {
+  if (deps.rolemapEnv.noCache) return { cache: undefined, disabledWhy: 'ROLEMAP_NO_CACHE is set' };
+  const opened = openCacheDir({ dir: resolveCacheDir(deps.rolemapEnv.cacheDir, deps.env, deps.homedir), uid: deps.uid });
   if (opened.status === 'untrusted') {
     deps.logger.warn(`not using the credential cache: ${opened.why}`);
     return { cache: undefined, disabledWhy: opened.why };

@@ -5,14 +5,13 @@ import { ConfigError } from '../errors';
 import type { Environment } from '../resolve/types';
 
 /**
- * The developer's own config: ROLEMAP_USER_CONFIG, else $XDG_CONFIG_HOME/rolemap/config.yaml,
+ * The developer's own config: `explicit` (ROLEMAP_USER_CONFIG), else $XDG_CONFIG_HOME/rolemap/config.yaml,
  * else ~/.config/rolemap/config.yaml. Returns undefined when the default locations hold nothing.
  * Returns any file that exists, regular or not: loading it refuses a directory, a pipe or a device
  * with a message that says which.
  * @throws ConfigError when ROLEMAP_USER_CONFIG names a file that does not exist.
  */
-export function findUserConfig(env: Environment, homedir: string): string | undefined {
-  const explicit = env['ROLEMAP_USER_CONFIG'];
+export function findUserConfig(explicit: string | undefined, env: Environment, homedir: string): string | undefined {
   if (explicit !== undefined && explicit !== '') {
     const file = resolvePath(explicit);
     // Anything that exists is returned: reading it says exactly what is wrong with a directory or a device.

@@ -5,7 +5,7 @@ import { loadCompiled, loadCompiledMapping, type CompiledStore } from './loadCom
 import type { Logger } from '../log/logger';
 import { isCi } from '../resolve/isCi';
 import { resolveRequest } from '../resolve/resolveRequest';
-import type { Environment, ResolveResult } from '../resolve/types';
+import type { Environment, ModeFromEnv, ResolveResult } from '../resolve/types';
 import { findMappingFile, type MappingFileLocation } from './findMappingFile';
 import { findUserConfig } from './findUserConfig';
 import { unitPathFor } from './unitPathFor';
@@ -15,6 +15,8 @@ export interface ResolveUnitInit {
   dir: string;
   configFlag: string | undefined;
   modeFlag: Mode | undefined;
+  /** ROLEMAP_CONFIG, ROLEMAP_USER_CONFIG and ROLEMAP_MODE, as read at the entry. */
+  fromEnv: { config: string | undefined; userConfig: string | undefined; mode: ModeFromEnv | undefined };
   env: Environment;
   homedir: string;
   osUser: string;
@@ -22,13 +24,14 @@ export interface ResolveUnitInit {
   logger: Logger;
 }
 
-export interface ResolvedUnit {
+/** A resolved unit; the cli narrows `R` to the verdicts once it has turned refusals into errors. */
+export interface ResolvedUnit<R extends ResolveResult = ResolveResult> {
   location: MappingFileLocation;
   config: CompiledConfig;
   userConfig: CompiledUserConfig | undefined;
   unitDir: string;
   unitPath: string;
-  result: ResolveResult;
+  result: R;
 }
 
 /**
@@ -37,11 +40,11 @@ export interface ResolvedUnit {
  */
 export async function resolveUnit(init: ResolveUnitInit): Promise<ResolvedUnit> {
   const unitDir = resolvePath(init.dir);
-  const location = findMappingFile(unitDir, init.configFlag, init.env['ROLEMAP_CONFIG']);
+  const location = findMappingFile(unitDir, init.configFlag, init.fromEnv.config);
   const unitPath = unitPathFor(unitDir, location.file);
   const userConfig = await loadUserConfig(init);
   const resolveWith = (config: CompiledConfig): ResolveResult =>
-    resolveRequest({ config, userConfig, unitPath, env: init.env, modeFlag: init.modeFlag, osUser: init.osUser });
+    resolveRequest({ config, userConfig, unitPath, env: init.env, modeFlag: init.modeFlag, modeFromEnv: init.fromEnv.mode, osUser: init.osUser });
   // Only the mappings that can match this unit: in a large tree, most of the file is never read.
   const partial = await loadMappingFile(location.file, init, unitPath);
   const partialResult = resolveWith(partial);
@@ -71,10 +74,10 @@ export function loadMappingFile(
 
 /** The developer's config, or undefined in CI (where it is never read) or when there is none. */
 export async function loadUserConfig(
-  init: Pick<ResolveUnitInit, 'env' | 'homedir' | 'compiledStore' | 'logger'>,
+  init: Pick<ResolveUnitInit, 'fromEnv' | 'env' | 'homedir' | 'compiledStore' | 'logger'>,
 ): Promise<CompiledUserConfig | undefined> {
   if (isCi(init.env)) return undefined;
-  const file = findUserConfig(init.env, init.homedir);
+  const file = findUserConfig(init.fromEnv.userConfig, init.env, init.homedir);
   if (file === undefined) return undefined;
   return loadCompiled({
     file,

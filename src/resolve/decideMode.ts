@@ -1,11 +1,13 @@
 import type { DeployBranch, Mode } from '../config/types';
-import { UsageError } from '../errors';
 import { detectCi } from './detectCi';
 import { findDeployBranch } from './findDeployBranch';
 import type { CiDetection, Environment, ModeDecision } from './types';
 
 export interface DecideModeInput {
   modeFlag: Mode | undefined;
+  /** ROLEMAP_MODE, when set to a mode (the resolver refuses one that is not). */
+  modeFromEnv: Mode | undefined;
+  /** For the CI variables. */
   env: Environment;
   /** The mapping file's `modes.deploy_branch`: names and globs. */
   deployBranches: readonly DeployBranch[];
@@ -17,21 +19,14 @@ export interface DecideModeInput {
 
 /**
  * Decides plan or apply by README, "Modes: plan or apply": the first source that answers wins.
- * @throws UsageError when ROLEMAP_MODE holds something other than plan or apply.
  */
 export function decideMode(input: DecideModeInput): ModeDecision {
   const { env } = input;
   if (input.modeFlag !== undefined) {
     return { mode: input.modeFlag, source: 'flag', why: `--mode ${input.modeFlag}` };
   }
-  const fromEnv = env['ROLEMAP_MODE'];
-  if (fromEnv !== undefined && fromEnv !== '') {
-    if (fromEnv !== 'plan' && fromEnv !== 'apply') {
-      throw new UsageError(`ROLEMAP_MODE is ${JSON.stringify(fromEnv.slice(0, 100))}, which is not a mode.`, {
-        hint: 'Set ROLEMAP_MODE to plan or apply, or unset it.',
-      });
-    }
-    return { mode: fromEnv, source: 'env', why: `ROLEMAP_MODE=${fromEnv}` };
+  if (input.modeFromEnv !== undefined) {
+    return { mode: input.modeFromEnv, source: 'env', why: `ROLEMAP_MODE=${input.modeFromEnv}` };
   }
   const ci = detectCi(env);
   if (ci !== undefined) return decideCiMode(ci, input.deployBranches);

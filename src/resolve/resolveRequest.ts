@@ -1,7 +1,5 @@
 import { SESSION_NAME_MIN_LENGTH } from '../constants';
-import type { SettingKey } from '../config/mappingSettings';
-import type { CompiledMapping } from '../config/types';
-import { ConfigError } from '../errors';
+import type { CompiledMapping, SsoSettings, WebIdentitySettings } from '../config/types';
 import { applyOverrides } from './applyOverrides';
 import { decideAuth } from './decideAuth';
 import { decideMode } from './decideMode';
@@ -10,21 +8,31 @@ import { isCi } from './isCi';
 import { matchUnit } from './matchUnit';
 import { pickBaseProfile } from './pickBaseProfile';
 import { templateValues } from './templateValues';
-import type { ResolveInput, ResolveResult } from './types';
+import type {
+  AssumeRequest,
+  CredentialRequest,
+  DelegateRequest,
+  ResolveInput,
+  ResolveRefusal,
+  ResolveResult,
+  SsoRequest,
+  WebIdentityRequest,
+} from './types';
 
 /**
  * The pure heart of rolemap: from (mapping file, user config, unit path, environment) to a
- * fully resolved credential request, or the reason there is none. No I/O happens here.
- *
- * @throws ConfigError when a template fills to an invalid session name or source identity.
- * @throws UsageError when ROLEMAP_MODE is not a mode.
+ * fully resolved credential request, or the reason there is none. No I/O happens here, and
+ * nothing is thrown: every outcome is a status (types.ts, ResolveResult).
  */
 export function resolveRequest(input: ResolveInput): ResolveResult {
   const { config, env, unitPath } = input;
   // The developer's config is never consulted in CI, whatever the caller passed.
   const userConfig = isCi(env) ? undefined : input.userConfig;
+  const fromEnv = input.modeFromEnv;
+  if (input.modeFlag === undefined && fromEnv?.status === 'not-a-mode') return { status: 'bad-mode', text: fromEnv.text };
   const mode = decideMode({
     modeFlag: input.modeFlag,
+    modeFromEnv: fromEnv?.status === 'mode' ? fromEnv.mode : undefined,
     env,
     deployBranches: config.modes.deployBranches,
     userMode: userConfig?.mode,
@@ -70,12 +78,8 @@ export function resolveRequest(input: ResolveInput): ResolveResult {
     sourceProfile,
   });
 
-  if (auth.auth === 'sso' && sso === undefined) {
-    throw new ConfigError(`The unit ${unitPath} uses auth: sso, but neither ${config.file} nor your rolemap config says which IAM Identity Center to use.`, {
-      position: mapping.position,
-      hint: 'Add `sso: {start_url: https://YOUR.awsapps.com/start, region: REGION}` at the top of the mapping file, on the mapping, or to your ~/.config/rolemap/config.yaml.',
-    });
-  }
+  const byAuth = authFields(auth.auth, { sso, webIdentity: settings.webIdentity, sourceProfile, sourceProfileSetting: baseProfile?.setting });
+  if (byAuth === undefined) return { status: 'no-sso-portal', unitPath, configFile: config.file, position: mapping.position };
 
   const values = templateValues({
     env,
@@ -86,11 +90,10 @@ export function resolveRequest(input: ResolveInput): ResolveResult {
     roleName: role.name,
     unitPath,
   });
-  const sessionName = checkedName('session_name', fillTemplate(settings.sessionNameTemplate, values), mapping, unitPath);
-  const sourceIdentity =
-    settings.sourceIdentityTemplate === undefined
-      ? undefined
-      : checkedName('source_identity', fillTemplate(settings.sourceIdentityTemplate, values), mapping, unitPath);
+  const sessionName = fillTemplate(settings.sessionNameTemplate, values);
+  const sourceIdentity = settings.sourceIdentityTemplate === undefined ? undefined : fillTemplate(settings.sourceIdentityTemplate, values);
+  const badName = nameProblem('session_name', sessionName, mapping, unitPath) ?? (sourceIdentity === undefined ? undefined : nameProblem('source_identity', sourceIdentity, mapping, unitPath));
+  if (badName !== undefined) return badName;
   const tags = Object.entries(settings.tagTemplates)
     .map(([Key, template]) => ({ Key, Value: fillTemplate(template, values) }))
     .sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0));
@@ -112,21 +115,39 @@ export function resolveRequest(input: ResolveInput): ResolveResult {
       sessionName,
       durationSeconds: settings.durationSeconds,
       region: settings.region,
-      auth: auth.auth,
       authWhy: auth.why,
       externalId: settings.externalId,
       sourceIdentity,
       tags,
       minTtlSeconds: settings.minTtlSeconds,
       envs: settings.envs,
-      webIdentity: settings.webIdentity,
-      sso,
-      sourceProfile,
-      sourceProfileSetting: baseProfile?.setting,
       overrides: overrides.decisions,
       userConfigFile: userConfig?.file,
+      ...byAuth,
     },
   };
+}
+
+type AuthFields =
+  | Pick<AssumeRequest, 'auth' | 'sourceProfile' | 'sourceProfileSetting'>
+  | Pick<WebIdentityRequest, 'auth' | 'webIdentity'>
+  | Pick<SsoRequest, 'auth' | 'sso'>
+  | Pick<DelegateRequest, 'auth' | 'webIdentity'>;
+
+/** What only `kind` uses, or undefined for sso without a portal. */
+function authFields(
+  kind: CredentialRequest['auth'],
+  from: { sso: SsoSettings | undefined; webIdentity: WebIdentitySettings; sourceProfile: string | undefined; sourceProfileSetting: string | undefined },
+): AuthFields | undefined {
+  switch (kind) {
+    case 'assume':
+      return { auth: kind, sourceProfile: from.sourceProfile, sourceProfileSetting: from.sourceProfileSetting };
+    case 'web-identity':
+    case 'delegate':
+      return { auth: kind, webIdentity: from.webIdentity };
+    case 'sso':
+      return from.sso === undefined ? undefined : { auth: kind, sso: from.sso };
+  }
 }
 
 function mappingLocation(mapping: CompiledMapping): string {
@@ -134,13 +155,6 @@ function mappingLocation(mapping: CompiledMapping): string {
 }
 
 /** A filled name is already sanitised and cut to 64; what can still be wrong is that it is too short. */
-function checkedName(key: SettingKey, value: string, mapping: CompiledMapping, unitPath: string): string {
-  if (value.length >= SESSION_NAME_MIN_LENGTH) return value;
-  throw new ConfigError(
-    `${key} for unit ${unitPath} came out as "${value}", but STS needs 2 to 64 characters.`,
-    {
-      position: mapping.position,
-      hint: `Give ${key} a literal prefix, e.g. "rolemap-{user}", so it is never shorter than 2 characters.`,
-    },
-  );
+function nameProblem(key: 'session_name' | 'source_identity', value: string, mapping: CompiledMapping, unitPath: string): ResolveRefusal | undefined {
+  return value.length >= SESSION_NAME_MIN_LENGTH ? undefined : { status: 'bad-name', key, value, unitPath, position: mapping.position };
 }

@@ -18,6 +18,9 @@ import type { SourcePosition } from '../errors';
 /** The environment the resolver reads: process.env, already stripped of rolemap's own credentials. */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+/** ROLEMAP_MODE as read at the entry: a mode, or the text that is not one. */
+export type ModeFromEnv = { status: 'mode'; mode: Mode } | { status: 'not-a-mode'; text: string };
+
 export interface ResolveInput {
   config: import('../config/types').CompiledConfig;
   /** Undefined when there is none, or in CI (where it is never read). */
@@ -27,6 +30,8 @@ export interface ResolveInput {
   env: Environment;
   /** `--mode`, when given. */
   modeFlag: Mode | undefined;
+  /** ROLEMAP_MODE, when set. */
+  modeFromEnv: ModeFromEnv | undefined;
   /** The login name (LOGNAME, USER, LNAME, USERNAME, else the passwd entry), for `{user}` outside CI. */
   osUser: string;
 }
@@ -129,7 +134,43 @@ export type OverrideDecision =
       why: string;
     };
 
-export interface CredentialRequest {
+/**
+ * A resolved credential request: what every auth kind shares (`RequestBase`) and, by `auth`, only
+ * what that kind uses: the base profile for `assume`, the token settings for `web-identity` (and
+ * `delegate`, which hands Terragrunt the token), the portal for `sso`.
+ */
+export type CredentialRequest = AssumeRequest | WebIdentityRequest | SsoRequest | DelegateRequest;
+
+export interface AssumeRequest extends RequestBase {
+  auth: 'assume';
+  /**
+   * The user config's base profile for this mapping (`base_profiles` by account or partition, else
+   * `source_profile`): an explicit base profile (AWS_PROFILE is read by assumeBaseSource).
+   */
+  sourceProfile: string | undefined;
+  /** The setting that named `sourceProfile`, e.g. `base_profiles.aws-cn` or `source_profile`. */
+  sourceProfileSetting: string | undefined;
+}
+
+export interface WebIdentityRequest extends RequestBase {
+  auth: 'web-identity';
+  webIdentity: WebIdentitySettings;
+}
+
+export interface SsoRequest extends RequestBase {
+  auth: 'sso';
+  /** The portal: the mapping's own, else the user config's, else the mapping file's. */
+  sso: SsoSettings;
+}
+
+export interface DelegateRequest extends RequestBase {
+  auth: 'delegate';
+  /** For the web-identity token handed to Terragrunt in CI. */
+  webIdentity: WebIdentitySettings;
+}
+
+/** What a request holds whatever its auth kind. */
+export interface RequestBase {
   configFile: string;
   unitPath: string;
   mapping: CompiledMapping;
@@ -147,27 +188,37 @@ export interface CredentialRequest {
   /** Never `auto`: the resolver has already chosen. */
   auth: Exclude<AuthKind, 'auto'>;
   authWhy: string;
+  /**
+   * The session settings. Only `assume` sends them; they are here for every kind because each
+   * kind's cache key holds them (cacheKeyFields) and `web-identity` refuses them when set.
+   */
   externalId: string | undefined;
   sourceIdentity: string | undefined;
   tags: ReadonlyArray<{ Key: string; Value: string }>;
   minTtlSeconds: number;
   /** The mapping's `envs`, to be emitted as they are (region variables are added at output). */
   envs: Readonly<Record<string, string>>;
-  webIdentity: WebIdentitySettings;
-  sso: SsoSettings | undefined;
-  /**
-   * The user config's base profile for this mapping (`base_profiles` by account or partition, else
-   * `source_profile`): an explicit base profile for `assume` (AWS_PROFILE is read by assumeBaseSource).
-   */
-  sourceProfile: string | undefined;
-  /** The setting that named `sourceProfile`, e.g. `base_profiles.aws-cn` or `source_profile`. */
-  sourceProfileSetting: string | undefined;
   overrides: readonly OverrideDecision[];
   /** Whether the user config was read (never in CI). */
   userConfigFile: string | undefined;
 }
 
-export type ResolveResult =
+/**
+ * Every outcome of resolving a unit. A verdict (matched, unmatched, ambiguous) is what `explain`
+ * reports; a refusal is input that gives no request at all, which the cli turns into an error
+ * (cli/render/unresolvedError).
+ */
+export type ResolveResult = ResolveVerdict | ResolveRefusal;
+
+export type ResolveRefusal =
+  /** ROLEMAP_MODE is not a mode, and no --mode overrides it. */
+  | { status: 'bad-mode'; text: string }
+  /** The unit's auth is sso, and neither the mapping file nor the user config names a portal. */
+  | { status: 'no-sso-portal'; unitPath: string; configFile: string; position: SourcePosition }
+  /** A template filled to a name STS refuses (fewer than 2 characters). */
+  | { status: 'bad-name'; key: 'session_name' | 'source_identity'; value: string; unitPath: string; position: SourcePosition };
+
+export type ResolveVerdict =
   | { status: 'matched'; request: CredentialRequest; candidates: readonly Candidate[] }
   | {
       status: 'unmatched';

@@ -1,11 +1,23 @@
-import type { CompiledMapping } from '../../src/config/types';
-import type { CredentialRequest } from '../../src/resolve/types';
+import type { CompiledMapping, SsoSettings } from '../../src/config/types';
+import type { AssumeRequest, CredentialRequest, RequestBase, WebIdentityRequest } from '../../src/resolve/types';
 import type { LogLevel, Logger } from '../../src/log/logger';
 
 const POSITION = { file: '/repo/rolemap.yaml', line: 3, column: 5 };
 
-/** A resolved request for `roleName` in `accountId`, as the resolver would hand it over. */
-export function credentialRequest(overrides: Partial<CredentialRequest> & { accountId?: string; roleName?: string } = {}): CredentialRequest {
+type Auth = CredentialRequest['auth'];
+
+/** Every field of every kind of request: the fixture fills them all, and each auth kind reads its own. */
+type AnyRequest = Omit<RequestBase, 'auth'> &
+  Pick<AssumeRequest, 'sourceProfile' | 'sourceProfileSetting'> &
+  Pick<WebIdentityRequest, 'webIdentity'> & { sso: SsoSettings | undefined };
+
+/**
+ * A resolved request for `roleName` in `accountId`, as the resolver would hand it over; `auth`
+ * (assume unless given) decides which kind of request it is.
+ */
+export function credentialRequest<A extends Auth = 'assume'>(
+  overrides: Partial<AnyRequest> & { auth?: A; accountId?: string; roleName?: string } = {},
+): AnyRequest & { auth: A } & Extract<CredentialRequest, { auth: A }> {
   const accountId = overrides.accountId ?? '333333333333';
   const roleName = overrides.roleName ?? 'terragrunt-apply';
   const roleArn = overrides.roleArn ?? `arn:aws:iam::${accountId}:role/${roleName}`;
@@ -60,7 +72,7 @@ export function credentialRequest(overrides: Partial<CredentialRequest> & { acco
     overrides: [],
     userConfigFile: undefined,
     ...overrides,
-  };
+  } as AnyRequest & { auth: A } & Extract<CredentialRequest, { auth: A }>;
 }
 
 /** A Logger that keeps what it is told, for assertions (and never prints). */

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createStsClient } from '../../src/auth/createStsClient';
 import { fromAssumeRole } from '../../src/auth/fromAssumeRole';
 import { SEED_DEVELOPER, seedRoleArn, startEmulator, type Emulator } from '../emulator';
 import { credentialRequest, recordingLogger } from './credentialRequest';
@@ -44,6 +45,24 @@ describe('fromAssumeRole', () => {
     });
     const [call] = emulator.callLog();
     expect(call).toMatchObject({ action: 'AssumeRole', roleArn: APPLY, sessionName: 'rolemap-alice', durationSeconds: 3600, callerArn: DEVELOPER, result: 'ok' });
+  });
+
+  it('calls STS through the client it is given', async () => {
+    Object.assign(process.env, developerKeys());
+    const endpoint = emulator.env().AWS_ENDPOINT_URL_STS;
+    delete process.env['AWS_ENDPOINT_URL_STS'];
+    const regions: string[] = [];
+    const credentials = await fromAssumeRole({
+      request: credentialRequest(),
+      logger: recordingLogger(),
+      stsClient: (init) => {
+        regions.push(init.region);
+        return createStsClient({ ...init, endpoint });
+      },
+    })();
+    expect(credentials.principalArn).toBe('arn:aws:sts::333333333333:assumed-role/terragrunt-apply/rolemap-alice');
+    expect(regions).toStrictEqual(['us-east-1']);
+    expect(emulator.callLog()).toMatchObject([{ action: 'AssumeRole', roleArn: APPLY, callerArn: DEVELOPER, result: 'ok' }]);
   });
 
   it('takes base credentials from source_profile in the shared credentials file, over environment keys', async () => {

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createStsClient } from '../../src/auth/createStsClient';
 import { fromWebIdentity } from '../../src/auth/fromWebIdentity';
 import type { WebIdentityTokenSource } from '../../src/config/types';
 import { GITLAB_ISSUER, SEED_GITHUB_SUBJECT, seedRoleArn, startEmulator, type Emulator } from '../emulator';
@@ -94,6 +95,35 @@ describe('fromWebIdentity', () => {
     const credentials = await fromWebIdentity({ request: webRequest(source), logger: recordingLogger() })();
     expect(credentials.principalArn).toBe(SESSION_ARN);
     expect(emulator.callLog()).toMatchObject([{ action: 'AssumeRoleWithWebIdentity', subject: 'repo:acme/infra:pull_request', result: 'ok' }]);
+  });
+
+  it('takes its STS client, fetch, retry clock and environment from its caller, none from process.env', async () => {
+    delete process.env['AWS_ENDPOINT_URL_STS'];
+    const { ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN, AWS_ENDPOINT_URL_STS } = emulator.env();
+    emulator.faults.throttleNext(1, 'AssumeRoleWithWebIdentity');
+    const fetched: string[] = [];
+    const regions: string[] = [];
+    const recordingFetch: typeof fetch = (input, init) => {
+      fetched.push(String(input));
+      return fetch(input, init);
+    };
+    const credentials = await fromWebIdentity({
+      request: webRequest({ kind: 'github' }),
+      logger: recordingLogger(),
+      env: { ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN },
+      fetch: recordingFetch,
+      retry: fast,
+      stsClient: (init) => {
+        regions.push(init.region);
+        return createStsClient({ ...init, endpoint: AWS_ENDPOINT_URL_STS });
+      },
+    })();
+    expect(credentials.principalArn).toBe(SESSION_ARN);
+    expect(regions).toStrictEqual(['us-east-1']);
+    // The throttled attempt and the one after it each fetched a token, through the given fetch.
+    expect(fetched).toHaveLength(2);
+    expect(emulator.callCounts()).toStrictEqual({ GitHubToken: 2, AssumeRoleWithWebIdentity: 2 });
+    expect(slept).toStrictEqual([50]);
   });
 
   it('auto prefers GitHub Actions over other token variables', async () => {

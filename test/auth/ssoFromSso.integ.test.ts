@@ -3,11 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import * as ssoSdk from '@aws-sdk/client-sso';
 import { LogoutCommand, SSOClient } from '@aws-sdk/client-sso';
 import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
 
 import { fromSso } from '../../src/auth/sso/fromSso';
-import { ConfigError, CredentialsError } from '../../src/errors';
+import { RETRY_MAX_ATTEMPTS } from '../../src/constants';
+import { CredentialsError } from '../../src/errors';
 import { startSsoHarness, type SsoHarness } from './fixtures/ssoHarness';
 import { SSO_ACCOUNT, SSO_REGION, SSO_ROLE, SSO_START_URL, ssoRequest } from './fixtures/ssoRequest';
 
@@ -48,8 +50,11 @@ function writeCliToken(id: string, body: Record<string, string>): void {
   fs.writeFileSync(tokenPath(id), JSON.stringify(body));
 }
 
+/** Retries wait for nothing here: the emulator's faults, not time, are what these tests are about. */
+const NO_WAIT = { sleep: () => Promise.resolve() };
+
 function provider(request = ssoRequest(), extraEnv: Record<string, string> = {}) {
-  return fromSso({ request, env: { ...harness.env(), HOME: home, ...extraEnv }, now: () => harness.now() });
+  return fromSso({ request, env: { ...harness.env(), HOME: home, ...extraEnv }, now: () => harness.now(), retry: NO_WAIT });
 }
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
@@ -273,6 +278,33 @@ describe('fromSso', () => {
     expect(harness.calls('GetRoleCredentials')).toBe(2);
   });
 
+  it('retries a portal call that failed with a 5xx or was throttled, as STS calls are, through the client it is given', async () => {
+    const issued = await issueLogin();
+    writeCliToken(SSO_START_URL, { startUrl: SSO_START_URL, region: SSO_REGION, accessToken: issued.accessToken, expiresAt: cliTime(harness.now() + 3000e3) });
+    harness.faults.failNext(1, 503, 'GetRoleCredentials');
+    harness.faults.throttleNext(1, 'GetRoleCredentials');
+    const waits: number[] = [];
+    const regions: string[] = [];
+    // No AWS_ENDPOINT_URL_SSO: only the injected client, one attempt per call, knows the emulator.
+    const { AWS_ENDPOINT_URL_SSO: _portal, ...env } = harness.env();
+    const credentials = fromSso({
+      request: ssoRequest(),
+      env: { ...env, HOME: home },
+      now: () => harness.now(),
+      retry: { random: () => 0.5, sleep: async (ms) => void waits.push(ms) },
+      ssoClient: async (region) => {
+        regions.push(region);
+        return { client: new SSOClient({ region, endpoint: harness.url, maxAttempts: 1 }), sdk: ssoSdk };
+      },
+    });
+
+    await expect(credentials()).resolves.toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/) });
+    expect(harness.calls('GetRoleCredentials')).toBe(3);
+    // withRetries' full jitter: half of 100 ms, then half of 200 ms.
+    expect(waits).toStrictEqual([50, 100]);
+    expect(regions).toStrictEqual([SSO_REGION]);
+  });
+
   it('reports a portal that keeps failing as a retryable server error', async () => {
     const issued = await issueLogin();
     writeCliToken(SSO_START_URL, { startUrl: SSO_START_URL, region: SSO_REGION, accessToken: issued.accessToken, expiresAt: cliTime(harness.now() + 3000e3) });
@@ -282,10 +314,7 @@ describe('fromSso', () => {
 
     expect(error).toBeInstanceOf(CredentialsError);
     expect(error).toMatchObject({ kind: 'server', retryable: true, roleArn: `arn:aws:iam::${SSO_ACCOUNT}:role/${SSO_ROLE}` });
-  });
-
-  it('is a configuration error when the request has no sso settings', async () => {
-    const error = await failure(provider(ssoRequest({ sso: undefined }))());
-    expect(error).toBeInstanceOf(ConfigError);
+    expect(harness.calls('GetRoleCredentials')).toBe(RETRY_MAX_ATTEMPTS);
+    expect((error as Error).message).toContain(`gave up after ${RETRY_MAX_ATTEMPTS} attempts`);
   });
 });

@@ -8,6 +8,7 @@ import { cacheKeyParts } from '../../src/cache/cacheKeyParts';
 import { createFileStore } from '../../src/cache/createFileStore';
 import { openCacheDir } from '../../src/cache/openCacheDir';
 import { writeCachedCredentials } from '../../src/cache/writeCachedCredentials';
+import { readRolemapEnvironment } from '../../src/cli/readRolemapEnvironment';
 import { resolveUnit } from '../../src/locate/resolveUnit';
 import { createLogger } from '../../src/log/createLogger';
 import { osUserName } from '../../src/cli/osUserName';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   // The compiled mapping file too, as the first call writes it.
   const compiledStore = { read: (id: string) => store.read('compiled', id), write: (id: string, value: unknown) => store.write('compiled', id, value) };
   const logger = createLogger({ level: 'silent', format: 'text', write: () => undefined });
-  const { result } = await resolveUnit({ dir: unit, configFlag: undefined, modeFlag: undefined, env, homedir: env['HOME'] ?? '', osUser: osUserName(env), compiledStore, logger });
+  const { result } = await resolveUnit({ dir: unit, configFlag: undefined, modeFlag: undefined, fromEnv: readRolemapEnvironment(env), env, homedir: env['HOME'] ?? '', osUser: osUserName(env), compiledStore, logger });
   if (result.status !== 'matched' || result.request.auth === 'delegate') throw new Error('the unit did not resolve');
   writeCachedCredentials(
     store,

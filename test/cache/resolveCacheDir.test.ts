@@ -1,4 +1,5 @@
 import { resolveCacheDir } from '../../src/cache/resolveCacheDir';
+import { readRolemapEnvironment } from '../../src/cli/readRolemapEnvironment';
 import { UsageError } from '../../src/errors';
 import type { Environment } from '../../src/resolve/types';
 
@@ -12,11 +13,11 @@ describe('resolveCacheDir', () => {
     ['empty XDG_CACHE_HOME ignored', { XDG_CACHE_HOME: '' }, '/home/alice/.cache/rolemap'],
     ['home last', {}, '/home/alice/.cache/rolemap'],
   ])('%s', (_case, env, expected) => {
-    expect(resolveCacheDir(env, '/home/alice')).toBe(expected);
+    expect(resolveCacheDir(readRolemapEnvironment(env).cacheDir, env, '/home/alice')).toBe(expected);
   });
 
   it('refuses a relative ROLEMAP_CACHE_DIR, which would give each unit its own cache', () => {
-    const call = () => resolveCacheDir({ ROLEMAP_CACHE_DIR: '.cache/rolemap' }, '/home/alice');
+    const call = () => resolveCacheDir('.cache/rolemap', {}, '/home/alice');
     expect(call).toThrow(UsageError);
     expect(call).toThrow('ROLEMAP_CACHE_DIR must be an absolute path, not ".cache/rolemap".');
   });

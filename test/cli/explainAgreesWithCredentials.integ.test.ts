@@ -5,6 +5,7 @@ import { runCredentials } from '../../src/cli/commands/credentials';
 import { runExplain } from '../../src/cli/commands/explain';
 import type { CommandContext } from '../../src/cli/CommandContext';
 import { openCache } from '../../src/cli/openCache';
+import { readRolemapEnvironment } from '../../src/cli/readRolemapEnvironment';
 import type { RunDeps } from '../../src/cli/RunDeps';
 import { createLogger } from '../../src/log/createLogger';
 import { startEmulator, type Emulator } from '../emulator';
@@ -40,8 +41,10 @@ describe('explain and credentials judge a cached credential alike near min_ttl',
     sandbox = makeSandbox();
     const tree = writeLiveTree({ root: path.join(sandbox.home, 'live'), units: [UNIT], minTtlSeconds: MIN_TTL_SECONDS });
     printed = [];
+    const env = developerEnv(sandbox, emulator);
     deps = {
-      env: developerEnv(sandbox, emulator),
+      env,
+      rolemapEnv: readRolemapEnvironment(env),
       cwd: tree.unitDir(UNIT),
       homedir: sandbox.home,
       uid: process.getuid?.() ?? 0,

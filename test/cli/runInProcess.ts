@@ -8,6 +8,7 @@ import { createLogger } from '../../src/log/createLogger';
 import type { LogLevel } from '../../src/log/logger';
 import type { RolemapRun } from './runRolemap';
 import { osUserName } from '../../src/cli/osUserName';
+import { readRolemapEnvironment } from '../../src/cli/readRolemapEnvironment';
 
 export interface RunInProcessOptions {
   /** The unit directory the command runs in (resolved as the kernel would report it). */
@@ -45,6 +46,7 @@ export async function runInProcess(args: readonly string[], options: RunInProces
   if (home === undefined) throw new Error('runInProcess needs HOME in env (use makeSandbox)');
   const deps: Omit<RunDeps, 'output'> = {
     env,
+    rolemapEnv: readRolemapEnvironment(env),
     cwd: fs.realpathSync(options.cwd),
     homedir: home,
     uid: process.getuid?.() ?? -1,

@@ -1,10 +1,12 @@
 import { decideMode, type DecideModeInput } from '../../src/resolve/decideMode';
 import type { DeployBranch } from '../../src/config/types';
+import { unresolvedError } from '../../src/cli/render/unresolvedError';
 import { UsageError } from '../../src/errors';
+import { config, resolve, STANDARD_MAPPINGS } from './fixtures';
 import type { Environment, ModeSource } from '../../src/resolve/types';
 
 const MAIN: DeployBranch[] = [{ kind: 'name', name: 'main' }];
-const base: DecideModeInput = { modeFlag: undefined, env: {}, deployBranches: MAIN, userMode: undefined, localMode: undefined };
+const base: DecideModeInput = { modeFlag: undefined, modeFromEnv: undefined, env: {}, deployBranches: MAIN, userMode: undefined, localMode: undefined };
 
 type Row = [title: string, env: Environment, mode: 'plan' | 'apply'];
 
@@ -15,8 +17,8 @@ function decide(env: Environment, deployBranches: readonly DeployBranch[] = MAIN
 
 describe('decideMode', () => {
   it.each([
-    ['--mode wins over everything', { ...base, modeFlag: 'apply', env: { ROLEMAP_MODE: 'plan', CI: 'true' } }, 'apply', 'flag'],
-    ['ROLEMAP_MODE wins over CI', { ...base, env: { ROLEMAP_MODE: 'apply', GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request' } }, 'apply', 'env'],
+    ['--mode wins over everything', { ...base, modeFlag: 'apply', modeFromEnv: 'plan', env: { CI: 'true' } }, 'apply', 'flag'],
+    ['ROLEMAP_MODE wins over CI', { ...base, modeFromEnv: 'apply', env: { GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request' } }, 'apply', 'env'],
     ['other CI plans', { ...base, env: { CI: 'true' }, userMode: 'apply', localMode: 'apply' }, 'plan', 'ci'],
     ['the developer mode wins locally', { ...base, userMode: 'apply', localMode: 'plan' }, 'apply', 'user-config'],
     ['modes.local applies locally', { ...base, localMode: 'apply' }, 'apply', 'mapping-file'],
@@ -27,13 +29,17 @@ describe('decideMode', () => {
     expect(decision.why.length).toBeGreaterThan(0);
   });
 
-  it('rejects a ROLEMAP_MODE that is not a mode, saying what to write', () => {
-    expect(() => decideMode({ ...base, env: { ROLEMAP_MODE: 'deploy' } })).toThrow(UsageError);
-    try {
-      decideMode({ ...base, env: { ROLEMAP_MODE: 'deploy' } });
-    } catch (error) {
-      expect((error as UsageError).hint).toContain('plan or apply');
-    }
+  it('refuses a ROLEMAP_MODE that is not a mode, saying what to write, unless --mode overrides it', () => {
+    const notAMode = { status: 'not-a-mode', text: 'deploy' } as const;
+    const refused = resolve({ config: config(STANDARD_MAPPINGS), unitPath: 'live/dev/vpc', modeFromEnv: notAMode });
+    expect(refused).toStrictEqual({ status: 'bad-mode', text: 'deploy' });
+    if (refused.status !== 'bad-mode') return;
+    const error = unresolvedError(refused);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toBe('ROLEMAP_MODE is "deploy", which is not a mode.');
+    expect(error.hint).toContain('plan or apply');
+    const overridden = resolve({ config: config(STANDARD_MAPPINGS), unitPath: 'live/dev/vpc', modeFromEnv: notAMode, modeFlag: 'apply' });
+    expect(overridden.status === 'matched' && overridden.request.mode.source).toBe('flag');
   });
 });
 

@@ -41,7 +41,7 @@ export const STANDARD_MAPPINGS = mappingYaml(`
 `);
 
 export function resolve(partial: Partial<ResolveInput> & { config: CompiledConfig; unitPath: string }): ResolveResult {
-  return resolveRequest({ userConfig: undefined, env: {}, modeFlag: undefined, osUser: 'alice', ...partial });
+  return resolveRequest({ userConfig: undefined, env: {}, modeFlag: undefined, modeFromEnv: undefined, osUser: 'alice', ...partial });
 }
 
 /** Resolves and insists on a match, for tests about what a matched request holds. */
@@ -51,6 +51,20 @@ export function resolveMatched(
   const result = resolve(partial);
   if (result.status !== 'matched') throw new Error(`expected a match, got ${result.status}`);
   return result.request;
+}
+
+/** Resolves and insists on a match with the auth kind `auth`, for tests about what only that kind holds. */
+export function resolveMatchedAs<A extends CredentialRequest['auth']>(
+  auth: A,
+  partial: Partial<ResolveInput> & { config: CompiledConfig; unitPath: string },
+): Extract<CredentialRequest, { auth: A }> {
+  const request = resolveMatched(partial);
+  if (!isAuth(request, auth)) throw new Error(`expected auth ${auth}, got ${request.auth}`);
+  return request;
+}
+
+function isAuth<A extends CredentialRequest['auth']>(request: CredentialRequest, auth: A): request is Extract<CredentialRequest, { auth: A }> {
+  return request.auth === auth;
 }
 
 export const GITHUB_ENV: Environment = {

@@ -2,7 +2,7 @@
  * Issue 12 item 4: which IAM Identity Center portal and which base profile a unit's request uses.
  */
 import { portalAndBaseProblems } from '../../src/resolve/portalAndBaseProblems';
-import { GITHUB_ENV, config, mappingYaml, resolve, resolveMatched, userConfig } from './fixtures';
+import { GITHUB_ENV, config, mappingYaml, resolve, resolveMatched, resolveMatchedAs, userConfig } from './fixtures';
 
 const ACME = 'https://acme.awsapps.com/start';
 const GOV = 'https://gov.awsapps.com/start';
@@ -33,15 +33,15 @@ describe('resolveRequest: the portal of a unit', () => {
     ['a mapping naming a session uses that portal', 'live/prod/app', { startUrl: GOV, region: 'us-gov-west-1', session: 'gov' }],
     ['an inline portal is used as written', 'live/stage/app', { startUrl: 'https://stage.awsapps.com/start', region: 'eu-west-1' }],
   ])('%s', (_name, unitPath, portal) => {
-    expect(resolveMatched({ config: config(PORTALS), unitPath }).sso).toStrictEqual(portal);
+    expect(resolveMatchedAs('sso', { config: config(PORTALS), unitPath }).sso).toStrictEqual(portal);
   });
 
   it("keeps a mapping's own portal over the developer's default portal, which only replaces the file's default", () => {
     const mine = userConfig('version: 1\nsso: {start_url: "https://mine.awsapps.com/start", region: eu-central-1}\n');
     const cfg = config(PORTALS);
     expect([
-      resolveMatched({ config: cfg, unitPath: 'live/prod/app', userConfig: mine }).sso?.startUrl,
-      resolveMatched({ config: cfg, unitPath: 'live/dev/app', userConfig: mine }).sso?.startUrl,
+      resolveMatchedAs('sso', { config: cfg, unitPath: 'live/prod/app', userConfig: mine }).sso.startUrl,
+      resolveMatchedAs('sso', { config: cfg, unitPath: 'live/dev/app', userConfig: mine }).sso.startUrl,
     ]).toStrictEqual([GOV, 'https://mine.awsapps.com/start']);
   });
 
@@ -102,18 +102,18 @@ describe('resolveRequest: the base profile of a unit', () => {
     ['the account by its id over its partition', 'live/cn-prod/app', 'aws-cn', 'cn-prod-admin', 'base_profiles.555555555555'],
     ['the partition for an aws-us-gov account', 'live/gov/app', 'aws-us-gov', 'gov-base', 'base_profiles.aws-us-gov'],
   ])('picks %s', (_name, unitPath, partition, profile, setting) => {
-    const request = resolveMatched({ config: config(PARTITIONS), unitPath, userConfig: BASES });
+    const request = resolveMatchedAs('assume', { config: config(PARTITIONS), unitPath, userConfig: BASES });
     expect([request.partition, request.sourceProfile, request.sourceProfileSetting]).toStrictEqual([partition, profile, setting]);
   });
 
   it('leaves the base to the environment when base_profiles has no entry and there is no source_profile', () => {
     const mine = userConfig('version: 1\nbase_profiles: {aws-cn: cn-base}\n');
-    const request = resolveMatched({ config: config(PARTITIONS), unitPath: 'live/dev/app', userConfig: mine });
+    const request = resolveMatchedAs('assume', { config: config(PARTITIONS), unitPath: 'live/dev/app', userConfig: mine });
     expect([request.sourceProfile, request.sourceProfileSetting]).toStrictEqual([undefined, undefined]);
   });
 
   it('never reads base_profiles in CI', () => {
-    const request = resolveMatched({ config: config(PARTITIONS), unitPath: 'live/cn/app', userConfig: BASES, env: GITHUB_ENV });
+    const request = resolveMatchedAs('assume', { config: config(PARTITIONS), unitPath: 'live/cn/app', userConfig: BASES, env: GITHUB_ENV });
     expect(request.sourceProfile).toBeUndefined();
   });
 

@@ -1,3 +1,4 @@
+import { unresolvedError } from '../../src/cli/render/unresolvedError';
 import { ConfigError } from '../../src/errors';
 import {
   GITHUB_ENV,
@@ -6,6 +7,7 @@ import {
   mappingYaml,
   resolve,
   resolveMatched,
+  resolveMatchedAs,
   userConfig,
 } from './fixtures';
 
@@ -214,7 +216,11 @@ ${extra}`);
 
   it('refuses a session name that fills to fewer than 2 characters', () => {
     const cfg = config(templated('{pr}'));
-    expect(() => resolve({ config: cfg, unitPath: 'live/prod/vpc' })).toThrow(ConfigError);
+    const result = resolve({ config: cfg, unitPath: 'live/prod/vpc' });
+    expect(result).toMatchObject({ status: 'bad-name', key: 'session_name', value: '' });
+    if (result.status !== 'bad-name') return;
+    expect(unresolvedError(result)).toBeInstanceOf(ConfigError);
+    expect(unresolvedError(result).message).toBe('session_name for unit live/prod/vpc came out as "", but STS needs 2 to 64 characters.');
   });
 
   it('fills source_identity and tags, and sorts tags by key', () => {
@@ -369,7 +375,7 @@ describe('resolveRequest: auth', () => {
 
   it('auto picks assume when the developer names a source_profile', () => {
     const mine = userConfig('version: 1\nsource_profile: base\n');
-    const request = resolveMatched({ config: config(autoWithSso), userConfig: mine, unitPath: 'live/x' });
+    const request = resolveMatchedAs('assume', { config: config(autoWithSso), userConfig: mine, unitPath: 'live/x' });
     expect([request.auth, request.sourceProfile]).toStrictEqual(['assume', 'base']);
   });
 
@@ -431,13 +437,13 @@ describe('resolveRequest: auth: sso without sso settings', () => {
     auth: sso
 `),
     );
-    expect(() => resolve({ config: cfg, unitPath: 'live/x' })).toThrow(ConfigError);
-    try {
-      resolve({ config: cfg, unitPath: 'live/x' });
-    } catch (error) {
-      expect((error as ConfigError).position?.line).toBe(11);
-      expect((error as ConfigError).hint).toContain('start_url');
-    }
+    const result = resolve({ config: cfg, unitPath: 'live/x' });
+    expect(result.status).toBe('no-sso-portal');
+    if (result.status !== 'no-sso-portal') return;
+    const error = unresolvedError(result);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).position?.line).toBe(11);
+    expect(error.hint).toContain('start_url');
   });
 
   it('is fine when the developer config supplies them', () => {
@@ -450,7 +456,7 @@ describe('resolveRequest: auth: sso without sso settings', () => {
 `),
     );
     const mine = userConfig('version: 1\nsso: {start_url: https://acme.awsapps.com/start, region: eu-west-1}\n');
-    expect(resolveMatched({ config: cfg, userConfig: mine, unitPath: 'live/x' }).sso).toStrictEqual({
+    expect(resolveMatchedAs('sso', { config: cfg, userConfig: mine, unitPath: 'live/x' }).sso).toStrictEqual({
       startUrl: 'https://acme.awsapps.com/start',
       region: 'eu-west-1',
     });

@@ -6,19 +6,24 @@ import { limitResponseSize } from '../limitResponseSize';
 import { loadSso } from '../loadSdk';
 import { resolveSsoEndpoint } from './resolveSsoEndpoint';
 
+/** A portal client with the module its commands come from. */
+export interface SsoPortalClient {
+  client: SSOClient;
+  sdk: typeof import('@aws-sdk/client-sso');
+}
+
 /**
  * Loads @aws-sdk/client-sso (only here, only when needed) and builds an SSO portal client for
  * `region` that honours AWS_ENDPOINT_URL_SSO from `env`. Returns the module too, for its commands.
+ * `maxAttempts` (the SDK's 3 by default) is 1 where withRetries is the retry loop.
  */
-export async function createSsoPortalClient(
-  region: string,
-  env: Environment,
-): Promise<{ client: SSOClient; sdk: typeof import('@aws-sdk/client-sso') }> {
+export async function createSsoPortalClient(region: string, env: Environment, options: { maxAttempts?: number } = {}): Promise<SsoPortalClient> {
   const sdk = await loadSso();
   const endpoint = resolveSsoEndpoint(env, 'SSO');
   const client = new sdk.SSOClient({
     region,
     requestHandler: { connectionTimeout: SSO_CONNECTION_TIMEOUT_MS, requestTimeout: SSO_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
     ...(endpoint === undefined ? {} : { endpoint }),
   });
   limitResponseSize(client.middlewareStack);

@@ -1,11 +1,13 @@
 import { SSO_TOKEN_REFRESH_WINDOW_SECONDS } from '../../constants';
-import { ConfigError, CredentialsError } from '../../errors';
+import { CredentialsError } from '../../errors';
 import type { Logger } from '../../log/logger';
-import type { CredentialRequest, Environment } from '../../resolve/types';
+import type { Environment, SsoRequest } from '../../resolve/types';
+import type { RoleCredentials } from '@aws-sdk/client-sso';
 import type { AwsCredentials, CredentialProvider } from '../../AwsCredentials';
 import { checkLifetime } from '../checkLifetime';
 import { resolveCallerArn } from '../resolveCallerArn';
-import { createSsoPortalClient } from './createSsoPortalClient';
+import { withRetries, type RetryOptions } from '../withRetries';
+import { createSsoPortalClient, type SsoPortalClient } from './createSsoPortalClient';
 import { isRefreshable } from './isRefreshable';
 import { locateSsoToken } from './locateSsoToken';
 import { refreshSsoToken, type WithLock } from './refreshSsoToken';
@@ -14,7 +16,7 @@ import { ssoLoginHint } from './ssoLoginHint';
 import { toSsoCredentialsError } from './toSsoCredentialsError';
 
 export interface FromSsoInit {
-  request: CredentialRequest;
+  request: SsoRequest;
   env: Environment;
   /** Epoch milliseconds; defaults to Date.now. */
   now?: (() => number) | undefined;
@@ -22,6 +24,13 @@ export interface FromSsoInit {
   homeDir?: string | undefined;
   logger?: Logger | undefined;
   withLock?: WithLock | undefined;
+  /** Backoff, clock and deadline of the portal call's retries, the same as STS's by default; tests pass a fast sleep. */
+  retry?: Omit<RetryOptions, 'onRetry'> | undefined;
+  /**
+   * Builds the portal client for a region; defaults to createSsoPortalClient (which honours
+   * AWS_ENDPOINT_URL_SSO). Its client should make one attempt per call: withRetries retries.
+   */
+  ssoClient?: ((region: string) => Promise<SsoPortalClient>) | undefined;
 }
 
 /**
@@ -34,11 +43,6 @@ export function fromSso(init: FromSsoInit): CredentialProvider {
   return async (): Promise<AwsCredentials> => {
     const { request, env } = init;
     const sso = request.sso;
-    if (sso === undefined) {
-      throw new ConfigError(`auth: sso needs sso settings for ${request.roleArn}`, {
-        hint: 'add `sso: {start_url: ..., region: ...}` to the mapping file or to your rolemap config',
-      });
-    }
     const now = init.now ?? Date.now;
     const homeDir = init.homeDir ?? resolveHomeDir(env);
     const loginHint = ssoLoginHint(sso);
@@ -65,38 +69,46 @@ export function fromSso(init: FromSsoInit): CredentialProvider {
       });
     }
 
-    const { client, sdk } = await createSsoPortalClient(sso.region, env);
-    let credentials: Omit<AwsCredentials, 'principalArn'>;
-    try {
-      const { roleCredentials: c } = await client.send(
-        new sdk.GetRoleCredentialsCommand({ accessToken: token.accessToken, accountId: request.accountId, roleName: request.roleName }),
-      );
-      if (
-        c?.accessKeyId === undefined ||
-        c.secretAccessKey === undefined ||
-        c.sessionToken === undefined ||
-        c.expiration === undefined
-      ) {
+    const { client, sdk } = await (init.ssoClient ?? ((region) => createSsoPortalClient(region, env, { maxAttempts: 1 })))(sso.region);
+    const accessToken = token.accessToken;
+    const readRoleCredentials = (c: RoleCredentials | undefined): Omit<AwsCredentials, 'principalArn'> => {
+      if (c?.accessKeyId === undefined || c.secretAccessKey === undefined || c.sessionToken === undefined || c.expiration === undefined) {
         throw new CredentialsError(`IAM Identity Center returned incomplete credentials for ${request.roleArn}`, {
           kind: 'malformed-response',
           roleArn: request.roleArn,
           baseIdentity: sso.startUrl,
         });
       }
-      credentials = {
+      return {
         accessKeyId: c.accessKeyId,
         secretAccessKey: c.secretAccessKey,
         sessionToken: c.sessionToken,
         expiration: new Date(c.expiration).toISOString(),
       };
-    } catch (error) {
-      throw toSsoCredentialsError(error, {
-        action: `get IAM Identity Center credentials for permission set ${request.roleName} in account ${request.accountId}`,
-        loginHint,
-        forbiddenHint: `check that permission set ${request.roleName} is assigned to you in account ${request.accountId} (the role name must be the permission set name)`,
-        roleArn: request.roleArn,
-        baseIdentity: sso.startUrl,
-      });
+    };
+    let credentials: Omit<AwsCredentials, 'principalArn'>;
+    try {
+      // The same retries and deadline as STS's calls: throttling, 5xx, network errors and timeouts.
+      credentials = await withRetries(
+        async ({ signal }) => {
+          try {
+            const command = new sdk.GetRoleCredentialsCommand({ accessToken, accountId: request.accountId, roleName: request.roleName });
+            return readRoleCredentials((await client.send(command, { abortSignal: signal })).roleCredentials);
+          } catch (error) {
+            throw toSsoCredentialsError(error, {
+              action: `get IAM Identity Center credentials for permission set ${request.roleName} in account ${request.accountId}`,
+              loginHint,
+              forbiddenHint: `check that permission set ${request.roleName} is assigned to you in account ${request.accountId} (the role name must be the permission set name)`,
+              roleArn: request.roleArn,
+              baseIdentity: sso.startUrl,
+            });
+          }
+        },
+        {
+          ...init.retry,
+          onRetry: (error, attempt, delayMs) => init.logger?.info(`sso:GetRoleCredentials failed (${error.kind}), retrying in ${delayMs} ms`, { attempt }),
+        },
+      );
     } finally {
       client.destroy();
     }

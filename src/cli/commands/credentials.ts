@@ -6,8 +6,7 @@ import type { CommandContext } from '../CommandContext';
 import { credentialsJson, delegateJson, type TerragruntJson } from '../render/toTerragruntJson';
 import { unresolvedError } from '../render/unresolvedError';
 import { UNMATCHED } from '../render/verdictWords';
-import type { CredentialRequest, Environment } from '../../resolve/types';
-import { ENV_COMMAND_NAMES_ENV } from '../../constants';
+import type { CredentialRequest, DelegateRequest } from '../../resolve/types';
 import { CredentialsError } from '../../errors';
 
 export type CredentialsOptions = UnitOptions;
@@ -17,8 +16,8 @@ export type UnitCredentials =
   /** No mapping matches, and the file says `unmatched: empty`. */
   | { status: 'empty' }
   /** `auth: delegate`: a role for Terragrunt to assume, no credentials. */
-  | { status: 'delegate'; request: CredentialRequest }
-  | { status: 'credentials'; request: CredentialRequest; credentials: AwsCredentials; baseIdentity: string };
+  | { status: 'delegate'; request: DelegateRequest }
+  | { status: 'credentials'; request: Exclude<CredentialRequest, DelegateRequest>; credentials: AwsCredentials; baseIdentity: string };
 
 export interface UnitCredentialsInit {
   /**
@@ -60,13 +59,13 @@ export async function unitCredentialsFor(
   if (request.auth === 'delegate') return { status: 'delegate', request };
   const floor = init.minTtlFloorSeconds === undefined ? 0 : Math.min(init.minTtlFloorSeconds, request.durationSeconds - 1);
   const { credentials, cacheHit, baseIdentity } = await obtainCredentials({
-    request: { ...request, auth: request.auth, minTtlSeconds: Math.max(request.minTtlSeconds, floor) },
+    request: { ...request, minTtlSeconds: Math.max(request.minTtlSeconds, floor) },
     env: deps.env,
     store: context.cache?.store,
     logger: deps.logger,
     now: deps.now,
   }).catch((error: unknown) => {
-    throw strandedByEnv(error, deps.env);
+    throw strandedByEnv(error, deps.rolemapEnv.envCommandNames !== undefined);
   });
   deps.logger.debug(cacheHit ? 'cache hit' : 'obtained new credentials', { roleArn: request.roleArn, expiration: credentials.expiration });
   return { status: 'credentials', request, credentials, baseIdentity };
@@ -98,8 +97,8 @@ export async function runCredentials(options: CredentialsOptions, context: Comma
  * A shell where `eval "$(rolemap env)"` replaced the user's own environment keys has no base
  * left: say how to get it back rather than only that it is missing.
  */
-function strandedByEnv(error: unknown, env: Environment): unknown {
-  if (!(error instanceof CredentialsError) || error.kind !== 'no-base-credentials' || env[ENV_COMMAND_NAMES_ENV] === undefined) return error;
+function strandedByEnv(error: unknown, envCommandRan: boolean): unknown {
+  if (!(error instanceof CredentialsError) || error.kind !== 'no-base-credentials' || !envCommandRan) return error;
   return new CredentialsError(error.message, {
     kind: error.kind,
     ...(error.roleArn === undefined ? {} : { roleArn: error.roleArn }),

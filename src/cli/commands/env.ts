@@ -22,7 +22,7 @@ export interface EnvOptions extends CredentialsOptions {
 export async function runEnv(options: EnvOptions, context: CommandContext): Promise<void> {
   const { deps } = context;
   const syntax = SHELL_SYNTAX[options.shell];
-  const previous = (deps.env[ENV_COMMAND_NAMES_ENV] ?? '').split(' ').filter((name) => ENV_NAME_PATTERN.test(name));
+  const previous = (deps.rolemapEnv.envCommandNames ?? '').split(' ').filter((name) => ENV_NAME_PATTERN.test(name));
   if (options.unset) {
     if (previous.length === 0) deps.notify('rolemap: nothing to undo: no `rolemap env` is active in this shell.');
     else deps.output.text([...previous.map((name) => syntax.restore(name)), syntax.unset(ENV_COMMAND_NAMES_ENV), ''].join('\n'));

@@ -36,10 +36,11 @@ export async function runExplain(options: ExplainOptions, context: CommandContex
   let base: ReportBaseIdentity | undefined;
   if (resolved.result.status === 'matched' && resolved.result.request.auth !== 'delegate') {
     const { request } = resolved.result;
-    const source = request.auth === 'assume' ? assumeBaseSource(request.sourceProfile, deps.env) : undefined;
+    const assumed = request.auth === 'assume' ? { source: assumeBaseSource(request.sourceProfile, deps.env), setting: request.sourceProfileSetting } : undefined;
+    const source = assumed?.source;
     const mfa = source === undefined ? undefined : await explainMfaSession(source, deps.env, context.cache?.store, deps.now());
     base = {
-      source: source === undefined ? null : formatBaseSource(source, request.sourceProfileSetting),
+      source: assumed === undefined ? null : formatBaseSource(assumed.source, assumed.setting),
       identity: maskAccessKeyIds(describeBaseIdentity(request, deps.env)),
       ...(mfa === undefined ? {} : { mfa }),
     };

@@ -58,7 +58,7 @@ export async function runLoginMfa(options: { profile: string | undefined; code: 
 /** The profile rolemap's base chain uses: source_profile in the user config, AWS_DEFAULT_PROFILE, AWS_PROFILE, else "default". */
 async function baseProfile(context: CommandContext): Promise<string> {
   const { deps } = context;
-  const userConfig = await loadUserConfig({ env: deps.env, homedir: deps.homedir, compiledStore: context.cache?.compiledStore, logger: deps.logger });
+  const userConfig = await loadUserConfig({ fromEnv: deps.rolemapEnv, env: deps.env, homedir: deps.homedir, compiledStore: context.cache?.compiledStore, logger: deps.logger });
   const source = assumeBaseSource(userConfig?.sourceProfile, deps.env);
   if (source.kind === 'profile') return source.profile;
   if (source.kind === 'chain') return 'default';

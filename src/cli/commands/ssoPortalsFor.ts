@@ -41,10 +41,10 @@ export async function ssoPortalsFor(flags: SsoFlags, context: CommandContext, op
   }
   const { deps } = context;
   const compiledStore = context.cache?.compiledStore;
-  const userSso = (await loadUserConfig({ env: deps.env, homedir: deps.homedir, compiledStore, logger: deps.logger }))?.sso;
+  const userSso = (await loadUserConfig({ fromEnv: deps.rolemapEnv, env: deps.env, homedir: deps.homedir, compiledStore, logger: deps.logger }))?.sso;
   let config: CompiledConfig | undefined;
   try {
-    const location = findMappingFile(resolve(flags.dir ?? deps.cwd), flags.config, deps.env['ROLEMAP_CONFIG']);
+    const location = findMappingFile(resolve(flags.dir ?? deps.cwd), flags.config, deps.rolemapEnv.config);
     config = await loadMappingFile(location.file, { compiledStore, logger: deps.logger });
   } catch (error) {
     // Without flags, a missing mapping file only matters if nothing else names the portal.

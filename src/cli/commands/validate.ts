@@ -24,7 +24,7 @@ export interface ValidateOptions {
  */
 export async function runValidate(options: ValidateOptions, context: CommandContext): Promise<void> {
   const { deps } = context;
-  const location = findMappingFile(path.resolve(options.dir ?? deps.cwd), options.config, deps.env['ROLEMAP_CONFIG']);
+  const location = findMappingFile(path.resolve(options.dir ?? deps.cwd), options.config, deps.rolemapEnv.config);
   deps.logger.debug('validating the mapping file', { file: location.file, foundBy: location.source });
   // Always compile from the text, so validate reports what the file says now.
   const config = await loadMappingFile(location.file, { compiledStore: undefined, logger: deps.logger });
@@ -62,7 +62,7 @@ export async function runValidate(options: ValidateOptions, context: CommandCont
  */
 async function checkPortalsAndBases(config: CompiledConfig, context: CommandContext): Promise<void> {
   const { deps } = context;
-  const userConfig = await loadUserConfig({ env: deps.env, homedir: deps.homedir, compiledStore: undefined, logger: deps.logger });
+  const userConfig = await loadUserConfig({ fromEnv: deps.rolemapEnv, env: deps.env, homedir: deps.homedir, compiledStore: undefined, logger: deps.logger });
   const profiles = userConfig === undefined ? undefined : await readAwsProfileNames(deps.env, deps.homedir);
   const [first, ...rest] = portalAndBaseProblems(config, userConfig, profiles);
   if (first === undefined) return;

@@ -2,7 +2,7 @@ import { SETTINGS } from '../../config/mappingSettings';
 import type { ExplainCacheState } from './explainCacheState';
 import type { MappingFileLocation } from '../../locate/findMappingFile';
 import type { ResolvedUnit } from '../../locate/resolveUnit';
-import type { ModeDecision, OverrideDecision } from '../../resolve/types';
+import type { ModeDecision, OverrideDecision, ResolveVerdict } from '../../resolve/types';
 import { AMBIGUOUS_FIX, ambiguousText, UNMATCHED, unmatchedFix } from './verdictWords';
 
 interface ReportBase {
@@ -89,7 +89,7 @@ export interface ReportBaseIdentity {
  * A projection of the same resolution the credentials command uses, so the two can never
  * disagree about a unit.
  */
-export function explainReport(resolved: ResolvedUnit, cache: ExplainCacheState, baseIdentity?: ReportBaseIdentity): ExplainReport {
+export function explainReport(resolved: ResolvedUnit<ResolveVerdict>, cache: ExplainCacheState, baseIdentity?: ReportBaseIdentity): ExplainReport {
   const { result } = resolved;
   const base = {
     mappingFile: resolved.location.file,
@@ -143,7 +143,7 @@ export function explainReport(resolved: ResolvedUnit, cache: ExplainCacheState, 
     durationSeconds: request.durationSeconds,
     region: request.region ?? null,
     auth: { kind: request.auth, why: request.authWhy },
-    ...(request.auth === 'sso' && request.sso !== undefined
+    ...(request.auth === 'sso'
       ? { portal: { startUrl: request.sso.startUrl, region: request.sso.region, session: request.sso.session ?? null } }
       : {}),
     sourceIdentity: request.sourceIdentity ?? null,

@@ -1,5 +1,6 @@
 import type { ExplainCacheState as CacheState } from '../../../src/cli/render/explainCacheState';
 import { explainReport, explainText, type ExplainReport } from '../../../src/cli/render/explainReport';
+import { readRolemapEnvironment } from '../../../src/cli/readRolemapEnvironment';
 import { compileMappingFile } from '../../../src/config/compileMappingFile';
 import { compileUserConfig } from '../../../src/config/compileUserConfig';
 import type { MappingFileLocation } from '../../../src/locate/findMappingFile';
@@ -61,7 +62,8 @@ interface FixtureOptions {
 function reportFor(unitPath: string, options: FixtureOptions = {}): ExplainReport {
   const config = compileMappingFile(MAPPING_YAML, MAPPING_FILE);
   const userConfig = options.withUserConfig === false ? undefined : compileUserConfig(USER_YAML, USER_FILE);
-  const result = resolveRequest({ config, userConfig, unitPath, env: options.env ?? {}, modeFlag: undefined, osUser: 'alice' });
+  const result = resolveRequest({ config, userConfig, unitPath, env: options.env ?? {}, modeFlag: undefined, modeFromEnv: readRolemapEnvironment(options.env ?? {}).mode, osUser: 'alice' });
+  if (result.status !== 'matched' && result.status !== 'unmatched' && result.status !== 'ambiguous') throw new Error(`the fixture was refused: ${result.status}`);
   return explainReport(
     { location: { file: MAPPING_FILE, source: options.source ?? 'walk-up' }, config, userConfig, unitDir: `/live/${unitPath}`, unitPath, result },
     options.cache ?? { status: 'hit', expiresInSeconds: 3412 },
