@@ -67,7 +67,7 @@ function profileToken(sections: AwsConfigSections, name: string, homeDir: string
  * an IAM Identity Center profile (sso-session or legacy, directly or through source_profile)
  * whose token nears expiry, refreshes that token under rolemap's lock (refreshSsoToken), once for
  * all parallel calls. The SDK then reads a fresh token and never refreshes it itself, outside
- * any lock, with a refresh token that rotates (DESIGN section 5).
+ * any lock, with a refresh token that rotates (docs/architecture.md, "Data flow of a call").
  *
  * Does nothing for other profiles, for a missing token file, or for a token that cannot be
  * refreshed: the SDK chain then gives its own answer. A session that is gone is CredentialsError
