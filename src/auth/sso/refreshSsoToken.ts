@@ -56,10 +56,10 @@ function errorName(error: unknown): string {
 /**
  * Makes the token at `path` fresh with the refresh_token grant, once across all processes, and
  * safely beside other tools that refresh the same file (docs/architecture.md, "Data flow of a
- * call"). Under a lock beside the token file it re-reads the file (another process may have refreshed it already; with
- * rotation only the newest refresh token is accepted), and refreshes only a token still near
- * expiry. The grant is sent once, never retried blindly, with a 60 s answer timeout, because it
- * spends the refresh token it presents.
+ * call"). Under a lock beside the token file it re-reads the file (another process may have
+ * refreshed it already; with rotation only the newest refresh token is accepted), and refreshes
+ * only a token still near expiry. The grant is sent once, never retried blindly, with a 60 s
+ * answer timeout, because it spends the refresh token it presents.
  *
  * When the grant is refused (invalid_grant), the tool that spent the token may still be saving
  * the rotated one: the refusal is noted beside the file (a hash, never the token), and this
