@@ -28,7 +28,7 @@ export function findMappingFile(unitDir: string, configFlag: string | undefined,
     dir = parent;
   }
   throw new ConfigError(`No ${MAPPING_FILE_NAME} found in ${unitDir} or any directory above it.`, {
-    hint: `Create ${MAPPING_FILE_NAME} at the root of your live tree (see mappings.example.yaml), or point to one with --config FILE or ROLEMAP_CONFIG.`,
+    hint: `Create ${MAPPING_FILE_NAME} at the root of your live tree (the README's "The mapping file" shows one, and the package ships mappings.example.yaml), or point to one with --config FILE or ROLEMAP_CONFIG.`,
   });
 }
 
