@@ -9,9 +9,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startEmulator, type Emulator } from '../emulator';
+import type { Emulator } from '../emulator';
 import { SEED_ACCOUNTS } from '../emulator/seed';
-import { createSsoService, type SsoControl } from '../emulator/sso';
+import type { SsoControl } from '../emulator/sso';
+import { startSsoEmulator } from './fixtures/startSsoEmulator';
 import { makeSandbox, runRolemap, type Sandbox } from './runRolemap';
 
 const START_URL = 'https://acme.awsapps.com/start';
@@ -85,18 +86,7 @@ const ssoTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d
   let unit: string;
 
   beforeAll(async () => {
-    let control: SsoControl | undefined;
-    emulator = await startEmulator({
-      services: [
-        (ctx) => {
-          const service = createSsoService(ctx, { pollIntervalSeconds: 1 });
-          control = service.control;
-          return service;
-        },
-      ],
-    });
-    if (control === undefined) throw new Error('the emulator did not build the SSO service');
-    sso = control;
+    ({ emulator, sso } = await startSsoEmulator());
     sso.assign(SEED_ACCOUNTS.dev, 'AdministratorAccess');
     sandbox = makeSandbox();
     fs.mkdirSync(path.join(sandbox.home, '.aws'), { recursive: true });

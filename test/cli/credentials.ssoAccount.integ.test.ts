@@ -6,12 +6,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startEmulator, type Emulator } from '../emulator';
+import type { Emulator } from '../emulator';
 import { SEED_ACCOUNTS } from '../emulator/seed';
-import { createSsoService, type SsoControl } from '../emulator/sso';
+import type { SsoControl } from '../emulator/sso';
 import { listCacheFiles } from './fixtures/listCacheFiles';
 import { printedCredentials } from './fixtures/printedCredentials';
 import { makeSandbox, runRolemap, type RolemapRun, type Sandbox } from './runRolemap';
+import { startSsoEmulator } from './fixtures/startSsoEmulator';
 
 const START_URL = 'https://acme.awsapps.com/start';
 const PERMISSION_SET = 'AdministratorAccess';
@@ -43,18 +44,7 @@ describe('dist/rolemap credentials with auth: sso: the account is checked with S
   }
 
   beforeAll(async () => {
-    let control: SsoControl | undefined;
-    emulator = await startEmulator({
-      services: [
-        (ctx) => {
-          const service = createSsoService(ctx, { pollIntervalSeconds: 1 });
-          control = service.control;
-          return service;
-        },
-      ],
-    });
-    if (control === undefined) throw new Error('the emulator did not build the SSO service');
-    sso = control;
+    ({ emulator, sso } = await startSsoEmulator());
     sso.assign(SEED_ACCOUNTS.dev, PERMISSION_SET);
     sandbox = makeSandbox();
     const root = path.join(sandbox.home, 'live');

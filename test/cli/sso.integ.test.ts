@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { startEmulator, type Emulator } from '../emulator';
 import { SEED_ACCOUNTS, SEED_DEVELOPER } from '../emulator/seed';
 import { createSsoService, type SsoControl } from '../emulator/sso';
+import { startSsoEmulator } from './fixtures/startSsoEmulator';
 import {
   EXAMPLES_LIVE,
   makeSandbox,
@@ -303,21 +304,12 @@ describe('rolemap login / credentials / logout with IAM Identity Center (dist/ro
 
 describe('rolemap login approved on the emulator verification page (the `npm run emulator` flow)', () => {
   it('completes once the URL it shows is opened, and the code cannot be approved twice', async () => {
-    let control: SsoControl | undefined;
-    const emulator = await startEmulator({
-      services: [
-        (ctx) => {
-          const service = createSsoService(ctx, { pollIntervalSeconds: 1 });
-          control = service.control;
-          return service;
-        },
-      ],
-    });
+    const { emulator, sso: control } = await startSsoEmulator();
     const sandbox = makeSandbox();
     let timer: NodeJS.Timeout | undefined;
     try {
       // As scripts/emulator.ts sets it: polls alone never approve.
-      control?.approveAfterPolls(Number.MAX_SAFE_INTEGER);
+      control.approveAfterPolls(Number.MAX_SAFE_INTEGER);
       const { AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC } = emulator.env();
       const child = spawn(process.execPath, [ROLEMAP_BIN, 'login', '--start-url', START_URL, '--region', SSO_REGION, '--no-browser'], {
         cwd: sandbox.home,

@@ -8,12 +8,13 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { startEmulator, type Emulator } from '../emulator';
+import type { Emulator } from '../emulator';
 import { SEED_ACCOUNTS } from '../emulator/seed';
-import { createSsoService, type SsoControl } from '../emulator/sso';
+import type { SsoControl } from '../emulator/sso';
 import { callerArnOf, type PrintedCredentials } from './fixtures/callerArnOf';
 import { makeSandbox, parseTerragruntJson, runRolemap, type RolemapRun, type Sandbox } from './runRolemap';
 import { runInProcess } from './runInProcess';
+import { startSsoEmulator } from './fixtures/startSsoEmulator';
 
 const ACME = 'https://acme.awsapps.com/start';
 const EMEA = 'https://emea.awsapps.com/start';
@@ -65,18 +66,7 @@ describe('several SSO portals in one tree (dist/rolemap)', () => {
   }
 
   beforeAll(async () => {
-    let control: SsoControl | undefined;
-    emulator = await startEmulator({
-      services: [
-        (ctx) => {
-          const service = createSsoService(ctx, { pollIntervalSeconds: 1 });
-          control = service.control;
-          return service;
-        },
-      ],
-    });
-    if (control === undefined) throw new Error('the emulator did not build the SSO service');
-    sso = control;
+    ({ emulator, sso } = await startSsoEmulator());
     // Each account's Admin is in one portal only; dev's ReadOnly is in both.
     sso.assign(SEED_ACCOUNTS.dev, 'Admin', undefined, ACME);
     sso.assign(SEED_ACCOUNTS.stage, 'Admin', undefined, EMEA);
