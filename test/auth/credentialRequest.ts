@@ -1,5 +1,5 @@
 import type { CompiledMapping, SsoSettings } from '../../src/config/types';
-import type { AssumeRequest, CredentialRequest, RequestBase, WebIdentityRequest } from '../../src/resolve/types';
+import type { AssumeRequest, CredentialRequest, RequestBase, RequestSettings, WebIdentityRequest } from '../../src/resolve/types';
 import type { LogLevel, Logger } from '../../src/log/logger';
 
 const POSITION = { file: '/repo/rolemap.yaml', line: 3, column: 5 };
@@ -12,11 +12,18 @@ type AnyRequest = Omit<RequestBase, 'auth'> &
   Pick<WebIdentityRequest, 'webIdentity'> & { sso: SsoSettings | undefined };
 
 /**
+ * What a test changes: any field of the request, and any of `request.settings` by its name
+ * (`auth` is the request's: the kind chosen, not the one configured).
+ */
+export type RequestOverrides<A extends Auth = Auth> = Partial<Omit<AnyRequest, 'settings'>> &
+  Partial<RequestSettings> & { auth?: A; accountId?: string; roleName?: string };
+
+/**
  * A resolved request for `roleName` in `accountId`, as the resolver would hand it over; `auth`
  * (assume unless given) decides which kind of request it is.
  */
 export function credentialRequest<A extends Auth = 'assume'>(
-  overrides: Partial<AnyRequest> & { auth?: A; accountId?: string; roleName?: string } = {},
+  overrides: RequestOverrides<A> = {},
 ): AnyRequest & { auth: A } & Extract<CredentialRequest, { auth: A }> {
   const accountId = overrides.accountId ?? '333333333333';
   const roleName = overrides.roleName ?? 'terragrunt-apply';
@@ -44,6 +51,13 @@ export function credentialRequest<A extends Auth = 'assume'>(
       webIdentity,
     },
   };
+  const { webIdentity: _perAuth, ...mappingSettings } = mapping.settings;
+  const settings: RequestSettings = { ...mappingSettings, region: 'us-east-1' };
+  const fields: Partial<AnyRequest> = {};
+  for (const [name, value] of Object.entries(overrides)) {
+    if (name !== 'auth' && name in settings) Object.assign(settings, { [name]: value });
+    else Object.assign(fields, { [name]: value });
+  }
   return {
     configFile: '/repo/rolemap.yaml',
     unitPath: 'prod/vpc',
@@ -56,22 +70,18 @@ export function credentialRequest<A extends Auth = 'assume'>(
     roleArn,
     roleName,
     sessionName: 'rolemap-alice',
-    durationSeconds: 3600,
-    region: 'us-east-1',
     auth: 'assume',
     authWhy: 'auth: assume (mapping file)',
-    externalId: undefined,
     sourceIdentity: undefined,
     tags: [],
-    minTtlSeconds: 900,
-    envs: {},
+    settings,
     webIdentity,
     sso: undefined,
     sourceProfile: undefined,
     sourceProfileSetting: undefined,
     overrides: [],
     userConfigFile: undefined,
-    ...overrides,
+    ...fields,
   } as AnyRequest & { auth: A } & Extract<CredentialRequest, { auth: A }>;
 }
 
