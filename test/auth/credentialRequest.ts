@@ -1,8 +1,13 @@
+import { SETTING_NAMES, SETTINGS, type MappingSettings } from '../../src/config/mappingSettings';
 import type { CompiledMapping, SsoSettings } from '../../src/config/types';
 import type { AssumeRequest, CredentialRequest, RequestBase, RequestSettings, WebIdentityRequest } from '../../src/resolve/types';
 import type { LogLevel, Logger } from '../../src/log/logger';
 
 const POSITION = { file: '/repo/rolemap.yaml', line: 3, column: 5 };
+
+/** Every declared setting at its built-in default, as a mapping that sets none carries them. */
+// Object.fromEntries types its result loosely; these are exactly the declared names and defaults.
+const BUILT_IN_SETTINGS = Object.fromEntries(SETTING_NAMES.map((name) => [name, SETTINGS[name].default])) as MappingSettings;
 
 type Auth = CredentialRequest['auth'];
 
@@ -29,7 +34,7 @@ export function credentialRequest<A extends Auth = 'assume'>(
   const roleName = overrides.roleName ?? 'terragrunt-apply';
   const roleArn = overrides.roleArn ?? `arn:aws:iam::${accountId}:role/${roleName}`;
   const glob = { glob: 'prod/**', regexSource: '^prod\\/.*$', regexFlags: '', literalSegments: 1, position: POSITION };
-  const webIdentity = overrides.webIdentity ?? { token: { kind: 'auto' as const }, audience: 'sts.amazonaws.com' };
+  const webIdentity = overrides.webIdentity ?? BUILT_IN_SETTINGS.webIdentity;
   const mapping: CompiledMapping = {
     index: 0,
     position: POSITION,
@@ -38,18 +43,7 @@ export function credentialRequest<A extends Auth = 'assume'>(
     accountName: 'prod',
     partition: 'aws',
     roles: { plan: { arn: roleArn, name: roleName }, apply: { arn: roleArn, name: roleName } },
-    settings: {
-      region: undefined,
-      durationSeconds: 3600,
-      sessionNameTemplate: 'rolemap-{user}',
-      auth: 'auto',
-      minTtlSeconds: 900,
-      externalId: undefined,
-      sourceIdentityTemplate: undefined,
-      tagTemplates: {},
-      envs: {},
-      webIdentity,
-    },
+    settings: { ...BUILT_IN_SETTINGS, webIdentity },
   };
   const { webIdentity: _perAuth, ...mappingSettings } = mapping.settings;
   const settings: RequestSettings = { ...mappingSettings, region: 'us-east-1' };
