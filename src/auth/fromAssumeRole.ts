@@ -95,8 +95,8 @@ export function fromAssumeRole(init: FromAssumeRoleInit): CredentialProvider {
     const input: AssumeRoleCommandInput = {
       RoleArn: request.roleArn,
       RoleSessionName: request.sessionName,
-      DurationSeconds: request.durationSeconds,
-      ...(request.externalId === undefined ? {} : { ExternalId: request.externalId }),
+      DurationSeconds: request.settings.durationSeconds,
+      ...(request.settings.externalId === undefined ? {} : { ExternalId: request.settings.externalId }),
       ...(request.sourceIdentity === undefined ? {} : { SourceIdentity: request.sourceIdentity }),
       ...(request.tags.length === 0 ? {} : { Tags: request.tags.map((tag) => ({ Key: tag.Key, Value: tag.Value })) }),
     };
@@ -104,7 +104,7 @@ export function fromAssumeRole(init: FromAssumeRoleInit): CredentialProvider {
       action: 'AssumeRole',
       roleArn: request.roleArn,
       baseIdentity: descriptor,
-      durationSeconds: request.durationSeconds,
+      durationSeconds: request.settings.durationSeconds,
       sentExternalId: input.ExternalId !== undefined,
       sentSourceIdentity: input.SourceIdentity !== undefined,
       sentTags: input.Tags !== undefined,

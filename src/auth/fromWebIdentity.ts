@@ -42,7 +42,7 @@ export function fromWebIdentity(init: FromWebIdentityInit): CredentialProvider {
     const { request, logger } = init;
     const env = init.env ?? process.env;
     const descriptor = describeBaseIdentity(request, env);
-    if (request.sourceIdentity !== undefined || request.tags.length > 0 || request.externalId !== undefined) {
+    if (request.sourceIdentity !== undefined || request.tags.length > 0 || request.settings.externalId !== undefined) {
       logger.debug('web identity: external_id, source_identity and tags are not sent; STS takes them from the token');
     }
     const sts = await loadSts();
@@ -76,7 +76,7 @@ export function fromWebIdentity(init: FromWebIdentityInit): CredentialProvider {
               new sts.AssumeRoleWithWebIdentityCommand({
                 RoleArn: request.roleArn,
                 RoleSessionName: request.sessionName,
-                DurationSeconds: request.durationSeconds,
+                DurationSeconds: request.settings.durationSeconds,
                 WebIdentityToken: token,
               }),
               { abortSignal: signal },
@@ -86,7 +86,7 @@ export function fromWebIdentity(init: FromWebIdentityInit): CredentialProvider {
               action: 'AssumeRoleWithWebIdentity',
               roleArn: request.roleArn,
               baseIdentity,
-              durationSeconds: request.durationSeconds,
+              durationSeconds: request.settings.durationSeconds,
             });
           }
         },

@@ -59,7 +59,7 @@ export async function obtainCredentials(init: ObtainCredentialsInit): Promise<Ob
   const result = await singleFlight({
     store: init.store,
     parts,
-    minTtlSeconds: request.minTtlSeconds,
+    minTtlSeconds: request.settings.minTtlSeconds,
     obtain,
     now: init.now,
     warn: (message) => logger.warn(message),

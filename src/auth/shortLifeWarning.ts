@@ -10,14 +10,14 @@ import type { AwsCredentials } from '../AwsCredentials';
  */
 export function shortLifeWarning(request: CredentialRequest, credentials: AwsCredentials, now: number): string | undefined {
   const leftSeconds = Math.floor((Date.parse(credentials.expiration) - now) / 1000);
-  if (!(leftSeconds <= request.minTtlSeconds)) return undefined;
+  if (!(leftSeconds <= request.settings.minTtlSeconds)) return undefined;
   const where =
     request.auth === 'sso'
       ? `the session duration of permission set ${request.roleName}`
       : `the maximum session duration of ${request.roleArn}`;
   return (
-    `AWS granted credentials for ${request.roleArn} with only ${leftSeconds}s of life (asked for ${request.durationSeconds}s), ` +
-    `less than min_ttl (${request.minTtlSeconds}s): a unit that runs longer will fail midway. ` +
-    `Fix: raise ${where} to at least ${request.durationSeconds}s, or lower duration and min_ttl in rolemap.yaml.`
+    `AWS granted credentials for ${request.roleArn} with only ${leftSeconds}s of life (asked for ${request.settings.durationSeconds}s), ` +
+    `less than min_ttl (${request.settings.minTtlSeconds}s): a unit that runs longer will fail midway. ` +
+    `Fix: raise ${where} to at least ${request.settings.durationSeconds}s, or lower duration and min_ttl in rolemap.yaml.`
   );
 }

@@ -13,12 +13,12 @@ export function cacheKeyParts(request: CredentialRequest, env: Environment, base
     accountId: request.accountId,
     roleArn: request.roleArn,
     sessionName: request.sessionName,
-    externalId: request.externalId,
+    externalId: request.settings.externalId,
     sourceIdentity: request.sourceIdentity,
     tags: request.tags,
     authKind: request.auth,
     baseIdentity,
-    durationSeconds: request.durationSeconds,
+    durationSeconds: request.settings.durationSeconds,
     endpoint: endpoint ?? env['AWS_ENDPOINT_URL'],
   };
 }

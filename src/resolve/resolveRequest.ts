@@ -1,5 +1,6 @@
 import { SESSION_NAME_MIN_LENGTH } from '../constants';
-import type { CompiledMapping, SsoSettings, WebIdentitySettings } from '../config/types';
+import type { MappingSettings } from '../config/mappingSettings';
+import type { CompiledMapping, SsoSettings } from '../config/types';
 import { applyOverrides } from './applyOverrides';
 import { decideAuth } from './decideAuth';
 import { decideMode } from './decideMode';
@@ -12,6 +13,7 @@ import type {
   AssumeRequest,
   CredentialRequest,
   DelegateRequest,
+  RequestSettings,
   ResolveInput,
   ResolveRefusal,
   ResolveResult,
@@ -113,19 +115,20 @@ export function resolveRequest(input: ResolveInput): ResolveResult {
       roleArn: role.arn,
       roleName: role.name,
       sessionName,
-      durationSeconds: settings.durationSeconds,
-      region: settings.region,
       authWhy: auth.why,
-      externalId: settings.externalId,
       sourceIdentity,
       tags,
-      minTtlSeconds: settings.minTtlSeconds,
-      envs: settings.envs,
+      settings: requestSettings(settings),
       overrides: overrides.decisions,
       userConfigFile: userConfig?.file,
       ...byAuth,
     },
   };
+}
+
+/** Every merged setting, but those a kind's own field carries (PerAuthSetting, given by authFields). */
+function requestSettings({ webIdentity: _perAuth, ...shared }: MappingSettings): RequestSettings {
+  return shared;
 }
 
 type AuthFields =
@@ -137,7 +140,7 @@ type AuthFields =
 /** What only `kind` uses, or undefined for sso without a portal. */
 function authFields(
   kind: CredentialRequest['auth'],
-  from: { sso: SsoSettings | undefined; webIdentity: WebIdentitySettings; sourceProfile: string | undefined; sourceProfileSetting: string | undefined },
+  from: { sso: SsoSettings | undefined; webIdentity: MappingSettings['webIdentity']; sourceProfile: string | undefined; sourceProfileSetting: string | undefined },
 ): AuthFields | undefined {
   switch (kind) {
     case 'assume':

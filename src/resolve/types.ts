@@ -11,8 +11,8 @@ import type {
   Mode,
   Partition,
   SsoSettings,
-  WebIdentitySettings,
 } from '../config/types';
+import type { MappingSettings } from '../config/mappingSettings';
 import type { SourcePosition } from '../errors';
 
 /** The environment the resolver reads: process.env, already stripped of rolemap's own credentials. */
@@ -154,7 +154,7 @@ export interface AssumeRequest extends RequestBase {
 
 export interface WebIdentityRequest extends RequestBase {
   auth: 'web-identity';
-  webIdentity: WebIdentitySettings;
+  webIdentity: MappingSettings['webIdentity'];
 }
 
 export interface SsoRequest extends RequestBase {
@@ -166,8 +166,22 @@ export interface SsoRequest extends RequestBase {
 export interface DelegateRequest extends RequestBase {
   auth: 'delegate';
   /** For the web-identity token handed to Terragrunt in CI. */
-  webIdentity: WebIdentitySettings;
+  webIdentity: MappingSettings['webIdentity'];
 }
+
+/**
+ * The settings only some auth kinds use: each is its own field of those kinds' requests (above),
+ * typed from the declaration, and absent from `RequestSettings`.
+ */
+export type PerAuthSetting = 'webIdentity';
+
+/**
+ * The mapping's merged settings (config/mappingSettings.ts), every declared setting but those of
+ * one auth kind, as the mapping file and `defaults` gave them: templates still unfilled, `auth` as
+ * configured (possibly `auto`). What the resolver computes from them is a request field of its own
+ * (`sessionName`, `sourceIdentity`, `tags`, `auth`).
+ */
+export type RequestSettings = Omit<MappingSettings, PerAuthSetting>;
 
 /** What a request holds whatever its auth kind. */
 export interface RequestBase {
@@ -181,23 +195,23 @@ export interface RequestBase {
   partition: Partition;
   roleArn: string;
   roleName: string;
+  /** `session_name` filled for this unit. */
   sessionName: string;
-  durationSeconds: number;
-  /** Region for STS calls and the emitted AWS_REGION; undefined means the SDK default. */
-  region: string | undefined;
   /** Never `auto`: the resolver has already chosen. */
   auth: Exclude<AuthKind, 'auto'>;
   authWhy: string;
   /**
-   * The session settings. Only `assume` sends them; they are here for every kind because each
-   * kind's cache key holds them (cacheKeyFields) and `web-identity` refuses them when set.
+   * `source_identity` and `tags` filled for this unit. Only `assume` sends them (with
+   * `settings.externalId`); they are here for every kind because each kind's cache key holds them
+   * (cacheKeyFields) and `web-identity` refuses them when set.
    */
-  externalId: string | undefined;
   sourceIdentity: string | undefined;
   tags: ReadonlyArray<{ Key: string; Value: string }>;
-  minTtlSeconds: number;
-  /** The mapping's `envs`, to be emitted as they are (region variables are added at output). */
-  envs: Readonly<Record<string, string>>;
+  /**
+   * The merged settings: `settings.durationSeconds`, `settings.region` (undefined: the SDK
+   * default), `settings.envs` (emitted as they are; region variables are added at output), ...
+   */
+  settings: RequestSettings;
   overrides: readonly OverrideDecision[];
   /** Whether the user config was read (never in CI). */
   userConfigFile: string | undefined;

@@ -12,7 +12,7 @@ describe('stsRegionFor', () => {
     [undefined, 'aws-cn', {}, 'cn-north-1'],
     [undefined, 'aws-us-gov', {}, 'us-gov-west-1'],
   ])('region %p in %s with %p is %s', (region, partition, env, expected) => {
-    expect(stsRegionFor({ region, partition }, env)).toBe(expected);
+    expect(stsRegionFor({ settings: { region }, partition }, env)).toBe(expected);
   });
 });
 

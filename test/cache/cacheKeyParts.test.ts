@@ -4,8 +4,8 @@ import { cacheKeyFields } from '../../src/cache/cacheKeyFields';
 import { cacheKeyParts } from '../../src/cache/cacheKeyParts';
 import { isCacheKeyParts } from '../../src/cache/isCacheKeyParts';
 import type { CacheKeyParts } from '../../src/cache/types';
-import type { CredentialRequest, Environment } from '../../src/resolve/types';
-import { credentialRequest } from '../auth/credentialRequest';
+import type { Environment } from '../../src/resolve/types';
+import { credentialRequest, type RequestOverrides } from '../auth/credentialRequest';
 
 const ENV: Environment = { AWS_ACCESS_KEY_ID: 'AKIAKEYTABLEBASE0001', AWS_SECRET_ACCESS_KEY: 'not-in-any-key', AWS_REGION: 'us-east-1' };
 
@@ -14,7 +14,7 @@ interface Change {
   field: keyof CacheKeyParts;
   /** Other fields that follow from the same change (another auth kind asks as another identity). */
   also?: Array<keyof CacheKeyParts>;
-  request?: Partial<CredentialRequest>;
+  request?: RequestOverrides;
   env?: Environment;
 }
 
@@ -57,7 +57,7 @@ describe('cacheKeyParts and cacheKey', () => {
     expect(changedFields.map((field) => field.name)).toStrictEqual([change.field, ...(change.also ?? [])].sort((a, b) => cacheKeyFields.findIndex((f) => f.name === a) - cacheKeyFields.findIndex((f) => f.name === b)));
   });
 
-  it.each<[string, Partial<CredentialRequest>]>([
+  it.each<[string, RequestOverrides]>([
     ['the unit path', { unitPath: 'prod/other' }],
     ['min_ttl', { minTtlSeconds: 1800 }],
     ['the emitted envs', { envs: { TF_VAR_x: 'y' } }],

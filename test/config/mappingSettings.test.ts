@@ -122,6 +122,21 @@ describe.each(SETTING_NAMES)('the declared setting %s', (name: SettingName) => {
     ]);
   });
 
+  it('reaches the resolved request with its merged value, with no change to the resolver', () => {
+    // A developer's override makes the request a delegate one, which carries the per-kind
+    // web_identity too (and needs no portal, whatever `auth` the sample configures).
+    const userConfig = compileUserConfig('version: 1\noverrides:\n  - {paths: ["**"], auth: delegate}\n', '/home/me/config.yaml');
+    const config = compileMappingFile(fileSetting(key, sample.defaults, sample.own), FILE);
+    const reached = (unitPath: string): unknown => {
+      const result = resolveRequest({ config, userConfig, unitPath, env: {}, modeFlag: undefined, modeFromEnv: undefined, osUser: 'me' });
+      if (result.status !== 'matched') return result.status;
+      const { settings, ...fields } = result.request;
+      // In request.settings, else (a setting only one auth kind uses) in that kind's own field.
+      return name in settings ? settings[name as keyof typeof settings] : (fields as Record<string, unknown>)[name];
+    };
+    expect([reached('own/app'), reached('inherits/app')]).toEqual([sample.fromOwn, sample.fromDefaults]);
+  });
+
   it('is checked in a compiled form read back from the cache', () => {
     const compiled = JSON.parse(JSON.stringify(compileMappingFile(fileSetting(key, sample.defaults, sample.own), FILE))) as {
       mappings: Array<{ settings: Record<string, unknown> }>;

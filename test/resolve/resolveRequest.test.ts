@@ -20,8 +20,8 @@ describe('resolveRequest: matching', () => {
       roleArn: request.roleArn,
       roleName: request.roleName,
       mode: request.mode.mode,
-      region: request.region,
-      durationSeconds: request.durationSeconds,
+      region: request.settings.region,
+      durationSeconds: request.settings.durationSeconds,
     }).toStrictEqual({
       accountId: '111111111111',
       accountName: 'dev',

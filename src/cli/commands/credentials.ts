@@ -57,9 +57,9 @@ export async function unitCredentialsFor(
     sessionName: request.sessionName,
   });
   if (request.auth === 'delegate') return { status: 'delegate', request };
-  const floor = init.minTtlFloorSeconds === undefined ? 0 : Math.min(init.minTtlFloorSeconds, request.durationSeconds - 1);
+  const floor = init.minTtlFloorSeconds === undefined ? 0 : Math.min(init.minTtlFloorSeconds, request.settings.durationSeconds - 1);
   const { credentials, cacheHit, baseIdentity } = await obtainCredentials({
-    request: { ...request, minTtlSeconds: Math.max(request.minTtlSeconds, floor) },
+    request: { ...request, settings: { ...request.settings, minTtlSeconds: Math.max(request.settings.minTtlSeconds, floor) } },
     env: deps.env,
     store: context.cache?.store,
     logger: deps.logger,

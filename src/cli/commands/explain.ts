@@ -28,7 +28,7 @@ export async function runExplain(options: ExplainOptions, context: CommandContex
         ? { status: 'disabled', why: context.cacheDisabledWhy ?? 'the cache is off' }
         : explainCacheState(
             readCacheState(context.cache.store, cacheKey(cacheKeyParts(resolved.result.request, deps.env, describeBaseIdentity(resolved.result.request, deps.env))), {
-              minTtlSeconds: resolved.result.request.minTtlSeconds,
+              minTtlSeconds: resolved.result.request.settings.minTtlSeconds,
               now: deps.now(),
             }),
           );

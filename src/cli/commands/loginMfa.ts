@@ -47,7 +47,7 @@ export async function runLoginMfa(options: { profile: string | undefined; code: 
     throw new UsageError('The MFA code must be the 6 digits your device shows.', { hint: `Run \`${mfaLoginCommand(profile)}\` again.` });
   }
   const partition = PARTITIONS.find((p) => mfa.mfaSerial.startsWith(`arn:${p}:`)) ?? 'aws';
-  const session = await getMfaSession({ mfa, code, region: stsRegionFor({ region: undefined, partition }, deps.env), logger: deps.logger });
+  const session = await getMfaSession({ mfa, code, region: stsRegionFor({ settings: { region: undefined }, partition }, deps.env), logger: deps.logger });
   writeMfaSession(store, mfa, session, deps.now());
   deps.notify(
     `MFA session for profile ${profile} (${mfa.mfaSerial}) is valid until ${session.expiration}; ` +

@@ -140,14 +140,14 @@ export function explainReport(resolved: ResolvedUnit<ResolveVerdict>, cache: Exp
     account: { id: request.accountId, name: request.accountName ?? null },
     roleArn: request.roleArn,
     sessionName: request.sessionName,
-    durationSeconds: request.durationSeconds,
-    region: request.region ?? null,
+    durationSeconds: request.settings.durationSeconds,
+    region: request.settings.region ?? null,
     auth: { kind: request.auth, why: request.authWhy },
     ...(request.auth === 'sso'
       ? { portal: { startUrl: request.sso.startUrl, region: request.sso.region, session: request.sso.session ?? null } }
       : {}),
     sourceIdentity: request.sourceIdentity ?? null,
-    externalIdSet: request.externalId !== undefined,
+    externalIdSet: request.settings.externalId !== undefined,
     tags: request.tags.map((t) => ({ Key: t.Key, Value: t.Value })),
     userConfig: request.userConfigFile ?? null,
     overrides: request.overrides.map((o) => ({

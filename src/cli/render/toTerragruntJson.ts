@@ -19,11 +19,11 @@ export type TerragruntJson =
 /** The region variables first, so that a mapping's own `envs` can still set them on purpose. */
 function baseEnvs(request: CredentialRequest): Record<string, string> {
   const envs: Record<string, string> = {};
-  if (request.region !== undefined) {
-    envs['AWS_REGION'] = request.region;
-    envs['AWS_DEFAULT_REGION'] = request.region;
+  if (request.settings.region !== undefined) {
+    envs['AWS_REGION'] = request.settings.region;
+    envs['AWS_DEFAULT_REGION'] = request.settings.region;
   }
-  return { ...envs, ...request.envs };
+  return { ...envs, ...request.settings.envs };
 }
 
 /**
@@ -56,7 +56,7 @@ export function delegateJson(request: CredentialRequest, webIdentityToken: strin
     awsRole: {
       roleARN: request.roleArn,
       roleSessionName: request.sessionName,
-      duration: Math.trunc(request.durationSeconds),
+      duration: Math.trunc(request.settings.durationSeconds),
       ...(webIdentityToken === undefined ? {} : { webIdentityToken }),
     },
     envs: baseEnvs(request),
