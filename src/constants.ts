@@ -145,9 +145,10 @@ export const SSO_SLOW_DOWN_INCREMENT_SECONDS = 5;
 export const SSO_CONNECTION_TIMEOUT_MS = 3_000;
 export const SSO_REQUEST_TIMEOUT_MS = 10_000;
 /**
- * A refresh_token grant spends the refresh token it presents (rotation), so it is sent once and
- * never retried, and waited for with botocore's patience (its 60 s read timeout): giving up early
- * leaves only a spent token behind.
+ * A refresh_token grant spends the refresh token it presents (rotation), so once it may have
+ * reached the service it is not sent again (it is retried only when it certainly was not
+ * processed: refreshSsoToken), and its answer is waited for with botocore's patience (its 60 s
+ * read timeout): giving up early leaves only a spent token behind.
  */
 export const SSO_REFRESH_REQUEST_TIMEOUT_MS = 60_000;
 /**

@@ -7,8 +7,12 @@
 export type SdkFailure =
   /** AWS answered with a proper error naming a code (AccessDenied, Throttling, ...). */
   | { type: 'service'; code: string; status: number | undefined; fault: 'client' | 'server' | undefined }
-  /** The connection failed; `words` says how, e.g. "the connection was reset". */
-  | { type: 'network'; code: string; words: string }
+  /**
+   * The connection failed; `words` says how, e.g. "the connection was reset". `sent` is false
+   * only when the failure came before any of the request could reach the server (no address,
+   * no route, connection refused, TLS handshake failed): then the service certainly did nothing.
+   */
+  | { type: 'network'; code: string; words: string; sent: boolean }
   | { type: 'timeout' }
   /** The answer was larger than rolemap reads. */
   | { type: 'too-large'; status: number | undefined }
@@ -28,6 +32,12 @@ const NETWORK_WORDS: Readonly<Record<string, string>> = {
   ENETDOWN: 'the network is down',
   EPROTO: 'the TLS connection failed',
 };
+/**
+ * Failures Node reports while connecting, before a byte of the request is written: the name was
+ * not resolved, no route or nobody listening, or the TLS handshake failed (EPROTO). A reset, an
+ * abort or a broken pipe may come after the request was sent.
+ */
+const BEFORE_SENDING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EPROTO']);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ABORT_ERR', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const TIMEOUT_NAMES = new Set(['TimeoutError', 'AbortError', 'RequestTimeout', 'RequestTimeoutException']);
 /** Names the SDK gives an error it could not read a code from. */
@@ -64,9 +74,11 @@ export function classifySdkError(error: unknown): SdkFailure {
 
   if (name === 'ResponseTooLargeError') return { type: 'too-large', status };
   // Before the name: the SDK calls a reset connection a TimeoutError ("socket hang up").
-  if (code !== undefined && NETWORK_WORDS[code] !== undefined) return { type: 'network', code, words: NETWORK_WORDS[code] };
+  if (code !== undefined && NETWORK_WORDS[code] !== undefined) {
+    return { type: 'network', code, words: NETWORK_WORDS[code], sent: !BEFORE_SENDING.has(code) };
+  }
   if (code !== undefined && code.startsWith('UND_ERR') && !TIMEOUT_CODES.has(code)) {
-    return { type: 'network', code, words: 'the connection failed' };
+    return { type: 'network', code, words: 'the connection failed', sent: true };
   }
   if (TIMEOUT_NAMES.has(name) || (code !== undefined && TIMEOUT_CODES.has(code))) return { type: 'timeout' };
   if (!UNNAMED.has(name) && (fault !== undefined || status !== undefined)) return { type: 'service', code: name, status, fault };

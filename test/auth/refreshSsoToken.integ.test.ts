@@ -1,6 +1,7 @@
 /**
- * refreshSsoToken when a grant goes unanswered: the refresh token may be spent, so it is not sent
- * again, by this process or by the others of the same wave, until the settle window has passed.
+ * refreshSsoToken when a grant fails. Unanswered: the refresh token may be spent, so it is not
+ * sent again, by this process or by the others of the same wave, until the settle window has
+ * passed. Turned away unprocessed (throttled, 503): sent again with backoff.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -55,5 +56,58 @@ describe('refreshSsoToken after a grant that got no answer', () => {
 
     expect(token.expiresAtMs).toBeGreaterThan(Date.now());
     expect(harness.calls('CreateToken')).toBe(3);
+  });
+});
+
+describe('refreshSsoToken after a grant the service did not process', () => {
+  const failure = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (error: unknown) => error);
+
+  async function seedExpired(): Promise<string> {
+    const file = path.join(home, 'token.json');
+    await seedSsoToken({ url: harness.url, startUrl: SSO_START_URL, region: SSO_REGION, files: [file], expiresAtMs: Date.now() - 60_000 });
+    return file;
+  }
+
+  function refreshInit(file: string, waits: number[]) {
+    return {
+      path: file,
+      sso: { startUrl: SSO_START_URL, region: SSO_REGION },
+      env: harness.env(),
+      now: Date.now,
+      retry: {
+        sleep: async (ms: number) => {
+          waits.push(ms);
+        },
+      },
+    };
+  }
+
+  it.each([
+    ['a 503 (ServiceUnavailableException)', () => harness.faults.failNext(1, 503, 'CreateToken')],
+    ['throttling (HTTP 429)', () => harness.faults.throttleNext(1, 'CreateToken')],
+  ])('sends the grant again after %s and refreshes with one more request', async (_what, inject) => {
+    const file = await seedExpired();
+    inject();
+    const waits: number[] = [];
+
+    const token = await refreshSsoToken(refreshInit(file, waits));
+
+    expect(token.expiresAtMs).toBeGreaterThan(Date.now());
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ accessToken: token.accessToken });
+    // The login's device-code grant, the refused refresh grant and the one that succeeded.
+    expect(harness.calls('CreateToken')).toBe(3);
+    expect(waits).toHaveLength(1);
+  });
+
+  it('does not send the grant again after a 500, which may come after the grant was processed', async () => {
+    const file = await seedExpired();
+    harness.faults.failNext(1, 500, 'CreateToken');
+    const waits: number[] = [];
+
+    const error = await failure(refreshSsoToken(refreshInit(file, waits)));
+
+    expect(error).toMatchObject({ kind: 'server', retryable: true });
+    expect(harness.calls('CreateToken')).toBe(2);
+    expect(waits).toEqual([]);
   });
 });

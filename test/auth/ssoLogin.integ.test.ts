@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { login } from '../../src/auth/sso/login';
+import { RETRY_MAX_ATTEMPTS } from '../../src/constants';
 import { CredentialsError } from '../../src/errors';
 import { startSsoHarness, type SsoHarness } from './fixtures/ssoHarness';
 import { SSO_REGION, SSO_START_URL } from './fixtures/ssoRequest';
@@ -118,6 +119,48 @@ describe('login', () => {
     await runLogin();
     expect(harness.calls('RegisterClient')).toBe(2);
     expect(harness.calls('StartDeviceAuthorization')).toBe(3);
+  });
+
+  it('registers again after a 503 from RegisterClient, and logs in', async () => {
+    harness.faults.failNext(1, 503, 'RegisterClient');
+
+    const result = await runLogin();
+
+    expect(harness.calls('RegisterClient')).toBe(2);
+    expect(result).toEqual({ paths: [tokenFile()], expiresAt: expect.stringMatching(CLI_TIME), refreshable: true });
+    expect(readTokenFile()).toMatchObject({ startUrl: SSO_START_URL });
+  });
+
+  it('starts the device authorization again after throttling, and logs in', async () => {
+    harness.faults.throttleNext(1, 'StartDeviceAuthorization');
+
+    await runLogin();
+
+    expect(harness.calls('StartDeviceAuthorization')).toBe(2);
+    expect(readTokenFile()).toMatchObject({ startUrl: SSO_START_URL });
+  });
+
+  it('polls past a throttled or failed poll at the poll interval, and logs in', async () => {
+    harness.control.approveAfterPolls(1);
+    harness.faults.throttleNext(1, 'CreateToken');
+    harness.faults.failNext(1, 503, 'CreateToken');
+
+    await runLogin();
+
+    // Polls: 1 throttled, 2 HTTP 503, 3 pending, 4 approved; each after the 1 s interval.
+    expect(harness.calls('CreateToken')).toBe(4);
+    expect(sleeps).toEqual([1000, 1000, 1000, 1000]);
+    expect(readTokenFile()).toMatchObject({ startUrl: SSO_START_URL });
+  });
+
+  it('gives up when polls keep failing, with what failed', async () => {
+    harness.faults.failNext(100, 500, 'CreateToken');
+
+    const error = await runLogin().then(() => undefined, (e: unknown) => e);
+
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect(error).toMatchObject({ kind: 'server', retryable: true });
+    expect(harness.calls('CreateToken')).toBe(RETRY_MAX_ATTEMPTS);
   });
 
   it('says the code expired when nobody approves it in time', async () => {

@@ -55,6 +55,17 @@ describe('logout', () => {
     for (const secret of [stored['accessToken'], stored['refreshToken'], stored['clientSecret']]) expect(shown).not.toContain(secret);
   });
 
+  it('signs out again after a 503 from the portal', async () => {
+    await doLogin();
+    harness.faults.failNext(1, 503, 'Logout');
+
+    const result = await logout(common());
+
+    expect(result).toEqual({ removed: [tokenFile(SSO_START_URL)], signedOut: true });
+    expect(harness.calls('Logout')).toBe(2);
+    expect(messages.join('\n')).not.toContain('Could not sign out');
+  });
+
   it('removes an expired token without asking the portal', async () => {
     await doLogin();
     harness.advanceClock(3601);

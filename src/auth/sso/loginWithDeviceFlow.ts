@@ -1,6 +1,7 @@
 import type { SSOOIDCClient, StartDeviceAuthorizationCommandOutput } from '@aws-sdk/client-sso-oidc';
 
 import {
+  RETRY_MAX_ATTEMPTS,
   SSO_ACCOUNT_ACCESS_SCOPE,
   SSO_CLIENT_NAME,
   SSO_DEFAULT_POLL_INTERVAL_SECONDS,
@@ -9,6 +10,7 @@ import {
 } from '../../constants';
 import { CacheError, CredentialsError } from '../../errors';
 import type { Environment } from '../../resolve/types';
+import { withRetries, type RetryOptions } from '../withRetries';
 import { createSsoOidcClient } from './createSsoOidcClient';
 import { formatSsoTimestamp } from './formatSsoTimestamp';
 import { locateSsoToken } from './locateSsoToken';
@@ -69,18 +71,22 @@ function reusableRegistration(token: SsoToken | undefined, region: string, nowMs
 async function register(
   { client, sdk }: { client: SSOOIDCClient; sdk: typeof import('@aws-sdk/client-sso-oidc') },
   fail: (error: unknown) => CredentialsError,
+  retry: RetryOptions,
 ): Promise<Registration> {
-  try {
-    const response = await client.send(
-      new sdk.RegisterClientCommand({ clientName: SSO_CLIENT_NAME, clientType: 'public', scopes: [SSO_ACCOUNT_ACCESS_SCOPE] }),
-    );
-    if (response.clientId === undefined || response.clientSecret === undefined || response.clientSecretExpiresAt === undefined) {
-      throw new CredentialsError('IAM Identity Center returned an incomplete client registration', { kind: 'malformed-response' });
+  return withRetries(async ({ signal }) => {
+    try {
+      const response = await client.send(
+        new sdk.RegisterClientCommand({ clientName: SSO_CLIENT_NAME, clientType: 'public', scopes: [SSO_ACCOUNT_ACCESS_SCOPE] }),
+        { abortSignal: signal },
+      );
+      if (response.clientId === undefined || response.clientSecret === undefined || response.clientSecretExpiresAt === undefined) {
+        throw new CredentialsError('IAM Identity Center returned an incomplete client registration', { kind: 'malformed-response' });
+      }
+      return { clientId: response.clientId, clientSecret: response.clientSecret, expiresAtMs: response.clientSecretExpiresAt * 1000 };
+    } catch (error) {
+      throw fail(error);
     }
-    return { clientId: response.clientId, clientSecret: response.clientSecret, expiresAtMs: response.clientSecretExpiresAt * 1000 };
-  } catch (error) {
-    throw fail(error);
-  }
+  }, retry);
 }
 
 /**
@@ -89,8 +95,10 @@ async function register(
  * (else RegisterClient with that scope, which makes the service issue a refresh token), starts a device
  * authorization, shows the verification URL and code through `notify`, optionally opens a
  * browser, then polls CreateToken at the server's interval (+5 s on each slow_down) until the
- * person approves. The token is written where `aws sso login` writes it, in the same format,
- * under every name the AWS config uses for the portal (and `sessionName`).
+ * person approves; a poll that fails for a passing reason is polled past. RegisterClient and
+ * StartDeviceAuthorization go through withRetries. The token is written where `aws sso login`
+ * writes it, in the same format, under every name the AWS config uses for the portal (and
+ * `sessionName`).
  */
 export async function loginWithDeviceFlow(init: LoginWithDeviceFlowInit): Promise<LoginResult> {
   const location = await locateSsoToken({ startUrl: init.startUrl, env: init.env, homeDir: init.homeDir, sessionName: init.sessionName });
@@ -101,23 +109,29 @@ export async function loginWithDeviceFlow(init: LoginWithDeviceFlowInit): Promis
       baseIdentity: init.startUrl,
     });
 
-  const oidc = await createSsoOidcClient(init.region, init.env);
+  // One SDK attempt per try: withRetries retries throttling, 5xx, network errors and timeouts,
+  // with the same backoff and deadline as the credential calls.
+  const oidc = await createSsoOidcClient(init.region, init.env, { maxAttempts: 1 });
   const { client, sdk } = oidc;
+  const retry: RetryOptions = { sleep: init.sleep, now: init.now };
   try {
     let registration = reusableRegistration(location.token, init.region, init.now());
     const reused = registration !== undefined;
-    registration ??= await register(oidc, fail);
+    registration ??= await register(oidc, fail, retry);
 
-    const start = async (r: Registration) =>
-      client.send(new sdk.StartDeviceAuthorizationCommand({ clientId: r.clientId, clientSecret: r.clientSecret, startUrl: init.startUrl }));
+    const start = (r: Registration): Promise<StartDeviceAuthorizationCommandOutput> =>
+      withRetries(async ({ signal }) => {
+        const command = new sdk.StartDeviceAuthorizationCommand({ clientId: r.clientId, clientSecret: r.clientSecret, startUrl: init.startUrl });
+        return client.send(command, { abortSignal: signal }).catch((error: unknown) => Promise.reject(fail(error)));
+      }, retry);
     let device: StartDeviceAuthorizationCommandOutput;
     try {
       device = await start(registration);
     } catch (error) {
       // A cached registration the service no longer knows: register afresh, once.
-      if (!reused || errorName(error) !== 'InvalidClientException') throw fail(error);
-      registration = await register(oidc, fail);
-      device = await start(registration).catch((retryError: unknown) => Promise.reject(fail(retryError)));
+      if (!reused || !(error instanceof CredentialsError) || errorName(error.cause) !== 'InvalidClientException') throw error;
+      registration = await register(oidc, fail, retry);
+      device = await start(registration);
     }
     if (device.deviceCode === undefined || device.userCode === undefined || device.verificationUri === undefined) {
       throw new CredentialsError('IAM Identity Center returned an incomplete device authorization', { kind: 'malformed-response' });
@@ -140,6 +154,8 @@ export async function loginWithDeviceFlow(init: LoginWithDeviceFlowInit): Promis
       hint: `run \`rolemap login\` again and approve the code within ${Math.round(lifetimeSeconds / 60)} minutes`,
     });
     let intervalSeconds = device.interval ?? SSO_DEFAULT_POLL_INTERVAL_SECONDS;
+    /** Polls in a row that failed for a passing reason (throttling, 5xx, network, timeout). */
+    let transientFailures = 0;
     for (;;) {
       await init.sleep(intervalSeconds * 1000);
       if (init.now() >= deadline) throw expired;
@@ -180,9 +196,11 @@ export async function loginWithDeviceFlow(init: LoginWithDeviceFlowInit): Promis
       } catch (error) {
         switch (errorName(error)) {
           case 'AuthorizationPendingException':
+            transientFailures = 0;
             continue;
           case 'SlowDownException':
             intervalSeconds += SSO_SLOW_DOWN_INCREMENT_SECONDS;
+            transientFailures = 0;
             continue;
           case 'ExpiredTokenException':
             throw expired;
@@ -192,9 +210,15 @@ export async function loginWithDeviceFlow(init: LoginWithDeviceFlowInit): Promis
               baseIdentity: init.startUrl,
               hint: 'run `rolemap login` again and choose Allow',
             });
-          default:
+          default: {
             if (error instanceof CacheError) throw error;
-            throw fail(error);
+            // The device flow's own answers are above; a passing failure is polled past, at the
+            // poll interval, until the code expires or RETRY_MAX_ATTEMPTS polls in a row failed.
+            const failure = fail(error);
+            transientFailures += 1;
+            if (failure.retryable && transientFailures < RETRY_MAX_ATTEMPTS) continue;
+            throw failure;
+          }
         }
       }
     }

@@ -1,12 +1,15 @@
 import { unlink } from 'node:fs/promises';
 
+import { CredentialsError } from '../../errors';
 import type { Environment } from '../../resolve/types';
+import { withRetries } from '../withRetries';
 import { createSsoPortalClient } from './createSsoPortalClient';
 import { normaliseStartUrl } from './normaliseStartUrl';
 import { readSsoToken } from './readSsoToken';
 import { resolveHomeDir } from './resolveHomeDir';
 import { locateSsoToken } from './locateSsoToken';
 import { spentRefreshTokenMarker } from './spentRefreshTokenMarker';
+import { toSsoCredentialsError } from './toSsoCredentialsError';
 
 export interface LogoutOptions {
   startUrl: string;
@@ -52,13 +55,23 @@ export async function logout(options: LogoutOptions): Promise<LogoutResult> {
   let signedOut = false;
   const live = [...new Set(found.filter((f) => f.live).map((f) => f.accessToken))];
   if (live.length > 0) {
-    const { client, sdk } = await createSsoPortalClient(options.region, options.env);
+    // One SDK attempt per try: withRetries retries throttling, 5xx, network errors and timeouts.
+    const { client, sdk } = await createSsoPortalClient(options.region, options.env, { maxAttempts: 1 });
     try {
       for (const accessToken of live) {
         try {
-          await client.send(new sdk.LogoutCommand({ accessToken }));
+          await withRetries(
+            async ({ signal }) =>
+              client.send(new sdk.LogoutCommand({ accessToken }), { abortSignal: signal }).catch((error: unknown) =>
+                Promise.reject(toSsoCredentialsError(error, { action: `sign out of ${options.startUrl}`, loginHint: 'run `rolemap login`' })),
+              ),
+            { now },
+          );
           signedOut = true;
-        } catch (error) {
+        } catch (failure) {
+          // The SDK's error, under the CredentialsError (and withRetries' "gave up") around it.
+          let error: unknown = failure;
+          while (error instanceof CredentialsError && error.cause !== undefined) error = error.cause;
           const name = typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name ?? '') : '';
           // UnauthorizedException: the portal had already ended that session.
           if (name !== 'UnauthorizedException') {

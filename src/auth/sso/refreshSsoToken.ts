@@ -11,6 +11,8 @@ import {
 import { CredentialsError } from '../../errors';
 import type { Logger } from '../../log/logger';
 import type { Environment } from '../../resolve/types';
+import { classifySdkError } from '../classifySdkError';
+import { withRetries, type RetryOptions } from '../withRetries';
 import { createSsoOidcClient } from './createSsoOidcClient';
 import { isRefreshable } from './isRefreshable';
 import { readSsoToken } from './readSsoToken';
@@ -42,6 +44,8 @@ export interface RefreshSsoTokenInit {
   sleep?: ((ms: number) => Promise<void>) | undefined;
   /** How long the grant's answer is waited for; default SSO_REFRESH_REQUEST_TIMEOUT_MS. */
   requestTimeoutMs?: number | undefined;
+  /** Waits and clock of the retries of a grant that was not processed; the deadline is the refresh budget's. */
+  retry?: RetryOptions | undefined;
 }
 
 /** How often the token file is looked at while waiting for another writer. */
@@ -54,12 +58,46 @@ function errorName(error: unknown): string {
 }
 
 /**
+ * Whether a failed refresh grant certainly was not processed by the token service, so sending
+ * the same refresh token again cannot present a spent one. The AWS SDKs retry this call like any
+ * other (throttling, 500/502/503/504, resets and timeouts alike); rolemap keeps only the cases
+ * where the token cannot have been used:
+ * - the connection failed before the request was written (refused, no DNS, no route, TLS
+ *   handshake): the service never saw the grant;
+ * - throttling (HTTP 429, ThrottlingException, TooManyRequestsException, SlowDownException): the
+ *   service refuses a throttled request before acting on it;
+ * - HTTP 503 from AWS (ServiceUnavailableException): the service turned the request away
+ *   unprocessed.
+ * Everything else (a timeout or reset after sending, 500/502/504, an answer that is not from AWS)
+ * may have come after the grant was processed, and is not retried.
+ */
+function grantNotProcessed(error: CredentialsError): boolean {
+  // The SDK's error, under withRetries' "gave up" wrapper if there is one.
+  let cause = error.cause;
+  while (cause instanceof CredentialsError) cause = cause.cause;
+  const failure = classifySdkError(cause);
+  switch (failure.type) {
+    case 'network':
+      return !failure.sent;
+    case 'service':
+      return error.kind === 'throttled' || failure.status === 503;
+    case 'not-aws':
+      // A proxy's 503 may follow a request it had passed on; only its 429 is surely a refusal.
+      return error.kind === 'throttled';
+    default:
+      return false;
+  }
+}
+
+/**
  * Makes the token at `path` fresh with the refresh_token grant, once across all processes, and
  * safely beside other tools that refresh the same file (docs/architecture.md, "Data flow of a
  * call"). Under a lock beside the token file it re-reads the file (another process may have
  * refreshed it already; with rotation only the newest refresh token is accepted), and refreshes
- * only a token still near expiry. The grant is sent once, never retried blindly, with a 60 s
- * answer timeout, because it spends the refresh token it presents.
+ * only a token still near expiry. The grant spends the refresh token it presents, so it is retried
+ * (withRetries, within SSO_REFRESH_BUDGET_MS) only after failures where the service certainly did
+ * not process it (grantNotProcessed); any other failure leaves it sent once, with a 60 s answer
+ * timeout.
  *
  * When the grant is refused (invalid_grant), the tool that spent the token may still be saving
  * the rotated one: the refusal is noted beside the file (a hash, never the token), and this
@@ -128,7 +166,7 @@ async function refreshHoldingLock(init: RefreshSsoTokenInit): Promise<SsoToken> 
     }
 
     grants += 1;
-    const outcome = await grant(current, Math.min(init.requestTimeoutMs ?? SSO_REFRESH_REQUEST_TIMEOUT_MS, deadline - now()));
+    const outcome = await grantUnlessProcessed(current, deadline);
     if (outcome.kind === 'refreshed') {
       try {
         await writeSsoToken(init.path, outcome.token);
@@ -144,9 +182,10 @@ async function refreshHoldingLock(init: RefreshSsoTokenInit): Promise<SsoToken> 
       await spent.note(init.path, current.refreshToken, 'refused', now());
       continue;
     }
-    // No answer in time, or the connection dropped: the token may be spent. Not retried, by this
-    // process or by the others of this wave. (A refused connection or a 5xx leaves it to them.)
-    if (outcome.error.kind === 'timeout' || outcome.error.kind === 'network') {
+    // No answer in time, or the connection dropped after sending: the token may be spent. Not
+    // retried, by this process or by the others of this wave. (A grant that was not processed, or
+    // a 5xx, leaves it to them.)
+    if ((outcome.error.kind === 'timeout' || outcome.error.kind === 'network') && !grantNotProcessed(outcome.error)) {
       await spent.note(init.path, current.refreshToken, 'failed', now());
     }
     if (current.expiresAtMs > now()) return current;
@@ -165,14 +204,41 @@ async function refreshHoldingLock(init: RefreshSsoTokenInit): Promise<SsoToken> 
     }
   }
 
+  /**
+   * The grant, sent again (one SDK attempt each, backoff, within the refresh budget) only while
+   * it fails unprocessed.
+   */
+  async function grantUnlessProcessed(current: Refreshable, deadlineAt: number): Promise<GrantOutcome> {
+    const timeoutMs = Math.min(init.requestTimeoutMs ?? SSO_REFRESH_REQUEST_TIMEOUT_MS, deadlineAt - now());
+    const oidc = await createSsoOidcClient(current.region ?? init.sso.region, init.env, { requestTimeoutMs: timeoutMs, maxAttempts: 1 });
+    try {
+      return await withRetries(
+        async ({ signal }) => {
+          const outcome = await grant(oidc, current, signal);
+          if (outcome.kind === 'failed' && grantNotProcessed(outcome.error)) throw outcome.error;
+          return outcome;
+        },
+        {
+          ...init.retry,
+          now,
+          deadlineMs: Math.max(deadlineAt - now(), 1),
+          onRetry: (error, attempt, delayMs) =>
+            init.logger?.info(`sso-oidc:CreateToken (refresh) was not processed (${error.kind}), retrying in ${delayMs} ms`, { attempt }),
+        },
+      );
+    } catch (error) {
+      if (error instanceof CredentialsError) return { kind: 'failed', error };
+      throw error;
+    } finally {
+      oidc.client.destroy();
+    }
+  }
+
   async function grant(
-    current: SsoToken & { refreshToken: string; clientId: string; clientSecret: string },
-    timeoutMs: number,
-  ): Promise<{ kind: 'refreshed'; token: SsoToken } | { kind: 'refused' } | { kind: 'failed'; error: CredentialsError }> {
-    const { client, sdk } = await createSsoOidcClient(current.region ?? init.sso.region, init.env, {
-      requestTimeoutMs: timeoutMs,
-      maxAttempts: 1,
-    });
+    { client, sdk }: Awaited<ReturnType<typeof createSsoOidcClient>>,
+    current: Refreshable,
+    signal: AbortSignal,
+  ): Promise<GrantOutcome> {
     try {
       const response = await client.send(
         new sdk.CreateTokenCommand({
@@ -181,6 +247,7 @@ async function refreshHoldingLock(init: RefreshSsoTokenInit): Promise<SsoToken> 
           grantType: 'refresh_token',
           refreshToken: current.refreshToken,
         }),
+        { abortSignal: signal },
       );
       if (response.accessToken === undefined || response.expiresIn === undefined) {
         const error = new CredentialsError(`Could not refresh the SSO token for ${init.sso.startUrl}: the response had no access token`, {
@@ -206,8 +273,9 @@ async function refreshHoldingLock(init: RefreshSsoTokenInit): Promise<SsoToken> 
         baseIdentity: init.sso.startUrl,
       });
       return { kind: 'failed', error: failure };
-    } finally {
-      client.destroy();
     }
   }
 }
+
+type Refreshable = SsoToken & { refreshToken: string; clientId: string; clientSecret: string };
+type GrantOutcome = { kind: 'refreshed'; token: SsoToken } | { kind: 'refused' } | { kind: 'failed'; error: CredentialsError };
