@@ -12,8 +12,9 @@
 //                       required on demand
 //   dist/lib/*.codecache
 //                       their V8 code caches, trained on a real miss against the local emulator
-//   dist/lib/errors.cjs the error classes, one copy shared by all of the above, so that
-//                       `instanceof` holds across files
+//   dist/lib/errors.cjs the error classes for the libs when no hot bundle is loaded; dist/rolemap
+//                       serves the libs the hot bundle's own copy (which it exports), so that
+//                       there is one copy per process and `instanceof` holds across files
 //   dist/vendor/        yaml, minimatch and pino as CommonJS files
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -178,7 +179,9 @@ async function main() {
         b.onResolve({ filter: /^\.\.?\// }, (args) => {
           const target = resolve(args.resolveDir, args.path);
           const file = target.endsWith('.ts') ? target : `${target}.ts`;
-          if (file === ERRORS && args.importer !== ERRORS) return { path: `${here}errors.cjs`, external: true };
+          // The hot bundle holds the error classes itself and exports them (src/cli/main.ts);
+          // libs require ./errors.cjs, which dist/rolemap serves from the hot bundle.
+          if (file === ERRORS && args.importer !== ERRORS && from !== '.') return { path: `${here}errors.cjs`, external: true };
           if (LIBS.includes(file) && (args.kind === 'dynamic-import' || args.kind === 'require-call') && resolve(args.importer) !== file) {
             return { path: `${here}${libName(file)}.cjs`, external: true };
           }

@@ -85,6 +85,12 @@ export function createLoader(dist: string, caches: CodeCacheSource): (file: stri
     const requireFromFile = (): NodeJS.Require => (nodeRequire ??= (require('node:module') as typeof import('node:module')).createRequire(file));
     const own = (id: string): unknown => {
       if (id.startsWith('node:')) return require(id);
+      // The error classes: the hot bundle's own copy, so that there is one per process (instanceof)
+      // and a hit reads no file for them; lib/errors.cjs only where no hot bundle is loaded.
+      if (id === './errors.cjs' && dirname(file) === libDir) {
+        const hot = loaded.get(join(dist, 'rolemap.cjs'))?.exports as { errors?: unknown } | undefined;
+        if (hot?.errors !== undefined) return hot.errors;
+      }
       if (id.startsWith('./') && id.endsWith('.cjs')) {
         const target = join(dirname(file), id);
         if (dirname(target) === libDir) return load(target);

@@ -2,6 +2,9 @@ import { homedir } from 'node:os';
 import { writeSync } from 'node:fs';
 import { stripIssuedCredentials } from '../auth/stripIssuedCredentials';
 import { UsageError } from '../errors';
+
+/** The error classes, served by dist/rolemap to the libs it loads (see src/launch.ts). */
+export * as errors from '../errors';
 import { createLogger, type FlushableLogger } from '../log/createLogger';
 import { openCache } from './openCache';
 import { osUserName } from './osUserName';
