@@ -128,6 +128,8 @@ describe('readRememberedFailure', () => {
     ['a caller that was not waiting', undefined, false],
     ['a caller that began waiting before the failure', NOW - 1, true],
     ['a caller that began waiting after the failure', NOW + 1, false],
+    // The first call's failure must not answer a second call started in the same millisecond.
+    ['a caller that began in the same millisecond as the failure', NOW, false],
   ])("answers a waiters-only failure to %s: %s", (_case, waitingSince, found) => {
     rememberFailure(cache.store, key, failure, NOW, 'waiters');
     expect(readRememberedFailure(cache.store, key, NOW + 10, waitingSince) !== undefined).toBe(found);
