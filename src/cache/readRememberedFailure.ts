@@ -27,7 +27,7 @@ const KINDS: Readonly<Record<CredentialsErrorKind, true>> = {
 /**
  * The failure remembered for exactly `key`, if it still applies: less than FAILURE_MEMORY_SECONDS
  * old, and either meant for everyone or, when `waitingSince` is given, recorded after the caller
- * began waiting (so the caller was waiting on that very attempt), in a later millisecond.
+ * began waiting (so the caller was waiting on that very attempt).
  */
 export function readRememberedFailure(
   store: FileStore,
@@ -43,9 +43,7 @@ export function readRememberedFailure(
   // A record from the future (a clock stepped back) is ignored rather than kept until the clock catches up.
   if (ageMs < 0 || ageMs >= FAILURE_MEMORY_SECONDS * 1000) return undefined;
   if (record.audience === 'everyone') return record;
-  // Strictly after: times are in milliseconds, and a caller that started in the same millisecond
-  // as the failure may have started after it, not waited on it; such a caller asks again itself.
-  return waitingSince !== undefined && record.failedAt > waitingSince ? record : undefined;
+  return waitingSince !== undefined && record.failedAt >= waitingSince ? record : undefined;
 }
 
 /** The well-formed failure record in the file named `id`, whatever its age or key, for listings. */

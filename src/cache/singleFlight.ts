@@ -84,13 +84,17 @@ export async function singleFlight(init: SingleFlightInit): Promise<SingleFlight
   if (cached !== undefined) return cached;
 
   let holding = false;
+  // Whether this call ever found the lock held by another: only then was it waiting on another
+  // attempt, whose failure (even one meant for waiters alone) is its answer. Times alone cannot
+  // say it: a call that starts in the millisecond another's attempt fails looks like a waiter.
+  let waited = false;
   try {
     return await withFileLock(
       store.lockPath(key.id),
       async () => {
         holding = true;
         // The previous holder may have finished between our look and our taking the lock.
-        const answered = lookUp(startedAt);
+        const answered = lookUp(waited ? startedAt : undefined);
         if (answered !== undefined) return answered;
         const credentials = await obtainSharingFailure(guarded, key, now);
         try {
@@ -105,7 +109,10 @@ export async function singleFlight(init: SingleFlightInit): Promise<SingleFlight
         waitMs: init.lockWaitMs ?? LOCK_WAIT_MS,
         staleMs: init.lockStaleMs ?? LOCK_STALE_MS,
         now,
-        whileWaiting: () => lookUp(startedAt),
+        whileWaiting: () => {
+          waited = true;
+          return lookUp(startedAt);
+        },
         ...(init.onLockWait === undefined ? {} : { onWait: init.onLockWait }),
         onSlowWait: (notice) =>
           init.warn?.(

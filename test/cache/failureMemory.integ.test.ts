@@ -74,6 +74,15 @@ describe('singleFlight', () => {
     await expect(callAt(NOW + 1000, obtain)).resolves.toStrictEqual({ credentials: makeCredentials(), cacheHit: false });
   });
 
+  it('does not hold a waiters-only failure against a call that starts in the same millisecond but never waits', async () => {
+    // Found beside CPU hogs: a call started in the millisecond another's attempt timed out was
+    // answered with that timeout, though it had waited on nothing.
+    await callAt(NOW, async () => Promise.reject(deniedError('network', true)));
+    const obtain = jest.fn(async () => makeCredentials());
+    await expect(callAt(NOW, obtain)).resolves.toStrictEqual({ credentials: makeCredentials(), cacheHit: false });
+    expect(obtain).toHaveBeenCalledTimes(1);
+  });
+
   it('gives callers that were waiting on a failed attempt its error, even a retryable one, without more calls', async () => {
     let calls = 0;
     const { onLockWait, allWaiting } = lockWaiters(4);
@@ -128,8 +137,7 @@ describe('readRememberedFailure', () => {
     ['a caller that was not waiting', undefined, false],
     ['a caller that began waiting before the failure', NOW - 1, true],
     ['a caller that began waiting after the failure', NOW + 1, false],
-    // The first call's failure must not answer a second call started in the same millisecond.
-    ['a caller that began in the same millisecond as the failure', NOW, false],
+    ['a caller that began waiting in the millisecond of the failure', NOW, true],
   ])("answers a waiters-only failure to %s: %s", (_case, waitingSince, found) => {
     rememberFailure(cache.store, key, failure, NOW, 'waiters');
     expect(readRememberedFailure(cache.store, key, NOW + 10, waitingSince) !== undefined).toBe(found);
