@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { Script } from 'node:vm';
 import { userCodeCache, type UserCodeCache } from './cache/userCodeCache';
-import { readRolemapEnvironment, type RolemapEnvironment } from './cli/readRolemapEnvironment';
+import { readRolemapEnvironment } from './cli/readRolemapEnvironment';
 
 /** The start of the wrapper Node puts around a CommonJS module; training and launching must use the same one. */
 const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
@@ -108,24 +108,28 @@ export function createLoader(dist: string, caches: CodeCacheSource): (file: stri
 }
 
 /**
+ * rolemap's own code cache, where the runtime and the environment call for one. Settings the
+ * bundle refuses (a bad ROLEMAP_LOG_LEVEL) mean no cache: the bundle reports them.
+ */
+function ownCodeCache(build: { node: string; bundleId: string }): UserCodeCache | undefined {
+  return userCodeCache({
+    bundleId: build.bundleId,
+    builtWith: build.node,
+    fromEnv: () => {
+      try {
+        return readRolemapEnvironment(process.env);
+      } catch {
+        return undefined;
+      }
+    },
+  });
+}
+
+/**
  * What the build wrote beside the bundle: the Node version that trained the shipped code caches
  * and a hash of dist's code (which names rolemap's own code caches). Injected by
  * scripts/build.mjs; undefined when this file runs from source.
  */
-/**
- * rolemap's own code cache, where the environment allows one. Settings the bundle refuses (a bad
- * ROLEMAP_LOG_LEVEL) mean no cache: the bundle reports them.
- */
-function ownCodeCache(build: { node: string; bundleId: string }): UserCodeCache | undefined {
-  let fromEnv: RolemapEnvironment;
-  try {
-    fromEnv = readRolemapEnvironment(process.env);
-  } catch {
-    return undefined;
-  }
-  return userCodeCache({ bundleId: build.bundleId, builtWith: build.node, fromEnv });
-}
-
 declare const ROLEMAP_BUILD: { node: string; bundleId: string } | undefined;
 
 if (require.main === module) {

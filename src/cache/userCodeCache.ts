@@ -12,8 +12,12 @@ export interface UserCodeCacheInit {
   bundleId: string;
   /** process.version of the Node that trained the shipped code cache. */
   builtWith: string;
-  /** ROLEMAP_NO_CACHE and ROLEMAP_CACHE_DIR, as read at the entry. */
-  fromEnv: { noCache: boolean; cacheDir: string | undefined };
+  /**
+   * ROLEMAP_NO_CACHE and ROLEMAP_CACHE_DIR, read only where a code cache of rolemap's own is
+   * wanted (so a hit under the build's Node reads no setting twice); undefined when the settings
+   * are invalid, which the bundle reports.
+   */
+  fromEnv: () => { noCache: boolean; cacheDir: string | undefined } | undefined;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -44,11 +48,12 @@ export function userCodeCache(init: UserCodeCacheInit): UserCodeCache | undefine
   const env = init.env ?? process.env;
   const options = `${process.execArgv.join(' ')}|${env['NODE_OPTIONS'] ?? ''}`;
   if (process.version === init.builtWith && options === '|') return undefined;
-  if (init.fromEnv.noCache) return undefined;
+  const settings = init.fromEnv();
+  if (settings === undefined || settings.noCache) return undefined;
   const uid = process.getuid?.() ?? -1;
   let dir: string;
   try {
-    const opened = openCacheDir({ dir: resolveCacheDir(init.fromEnv.cacheDir, env, homedir()), uid });
+    const opened = openCacheDir({ dir: resolveCacheDir(settings.cacheDir, env, homedir()), uid });
     if (opened.status !== 'trusted') return undefined;
     dir = opened.dir;
   } catch {
