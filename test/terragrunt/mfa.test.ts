@@ -11,7 +11,7 @@ import { E2E_ACCOUNTS } from './harness/accounts';
 import { DEVELOPER_ARN, stsCounts, tail, workCalls } from './harness/expectations';
 import { forEachTerragrunt } from './harness/forEachTerragrunt';
 import { reportRow } from './harness/reportRow';
-import { ROLEMAP_BIN } from './harness/runScenario';
+import { ROLEMAP_BIN, sandboxEnv } from './harness/runScenario';
 import { useScenario } from './harness/useScenario';
 import { writeTree } from './harness/writeTree';
 
@@ -36,17 +36,8 @@ forEachTerragrunt('a base profile that needs MFA', (binary) => {
 
   /** `rolemap login --mfa` as the developer types it in a terminal, here with --code. */
   function login(): Promise<{ code: number | null; stderr: string }> {
-    const { root, home, cacheDir } = scenario.sandbox();
-    const env = {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      HOME: home,
-      USER: 'tester',
-      ROLEMAP_CACHE_DIR: cacheDir,
-      AWS_CONFIG_FILE: path.join(home, '.aws/config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(home, '.aws/credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ENDPOINT_URL_STS: scenario.emulator().env.AWS_ENDPOINT_URL_STS,
-    };
+    const env = sandboxEnv(scenario.sandbox(), scenario.emulator());
+    const { root } = scenario.sandbox();
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [ROLEMAP_BIN, 'login', '--mfa', '--profile', 'dev', '--code', SEED_MFA_DEVICE.code], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';

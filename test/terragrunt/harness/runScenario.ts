@@ -82,6 +82,23 @@ export interface RunInit {
 }
 
 /**
+ * The sandbox's user as rolemap sees it: its HOME, cache, AWS files and the emulator as STS, and
+ * nothing from the machine running the tests. A scenario's own variables come on top.
+ */
+export function sandboxEnv(sandbox: Sandbox, emulator: EmulatorProcess): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: sandbox.home,
+    USER: 'tester',
+    ROLEMAP_CACHE_DIR: sandbox.cacheDir,
+    AWS_CONFIG_FILE: path.join(sandbox.home, '.aws/config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(sandbox.home, '.aws/credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_STS: emulator.env.AWS_ENDPOINT_URL_STS,
+  };
+}
+
+/**
  * Runs Terragrunt with rolemap as its auth provider command and the stub as OpenTofu, in a
  * clean environment pointed at the emulator (anything else networked at a closed port on
  * 127.0.0.1), after resetting the emulator's log. Returns what the stub, the call recorder and
@@ -94,15 +111,8 @@ export async function runScenario(init: RunInit): Promise<ScenarioRun> {
   const tofuRecords = path.join(sandbox.root, `tofu-${stamp}.jsonl`);
   const rolemapRecords = path.join(sandbox.root, `rolemap-${stamp}.jsonl`);
   const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: sandbox.home,
-    USER: 'tester',
+    ...sandboxEnv(sandbox, emulator),
     TMPDIR: path.join(sandbox.root, 'tmp'),
-    ROLEMAP_CACHE_DIR: sandbox.cacheDir,
-    AWS_CONFIG_FILE: path.join(sandbox.home, '.aws/config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(sandbox.home, '.aws/credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ENDPOINT_URL_STS: emulator.env.AWS_ENDPOINT_URL_STS,
     AWS_REGION: 'us-east-1',
     // Nothing may leave the machine: any proxied request goes to a closed port (Go never proxies
     // 127.0.0.1, where the emulator listens).
