@@ -70,7 +70,7 @@ function mfaFiles(cacheDir: string): string[] {
   return fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).filter((name) => name.startsWith('mfa-')).map((name) => path.join(cacheDir, name)) : [];
 }
 
-describe('rolemap login --mfa through dist/rolemap (DESIGN section 5, issue 12)', () => {
+describe('rolemap login --mfa through dist/rolemap (README, "Base profiles with MFA"; issue 12)', () => {
   let emulator: Emulator;
   let sandbox: Sandbox;
   let tree: LiveTree;
