@@ -46,8 +46,17 @@ describe('readSsoToken', () => {
   it('treats a named pipe as no token, at once', async () => {
     const fifo = path.join(dir, 'pipe.json');
     execFileSync('mkfifo', [fifo]);
-    const answer = Promise.race([readSsoToken(fifo), new Promise((resolve) => setTimeout(resolve, 5_000, 'still reading')).then((v) => v)]);
-    expect(await answer).toBeUndefined();
+    // The guard is cleared once the race is decided: left running, it held jest open for up to
+    // 5 s after the last test ("Jest did not exit one second after the test run has completed").
+    let guard: NodeJS.Timeout | undefined;
+    const stillReading = new Promise((resolve) => {
+      guard = setTimeout(resolve, 5_000, 'still reading');
+    });
+    try {
+      expect(await Promise.race([readSsoToken(fifo), stillReading])).toBeUndefined();
+    } finally {
+      clearTimeout(guard);
+    }
   });
 });
 
