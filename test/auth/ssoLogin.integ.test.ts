@@ -74,7 +74,9 @@ describe('login', () => {
   });
 
   it('writes the token where and as the AWS CLI does, 0600 in a 0700 directory', async () => {
+    const before = harness.now();
     await runLogin();
+    const after = harness.now();
 
     const file = readTokenFile();
     expect(file).toEqual({
@@ -87,7 +89,10 @@ describe('login', () => {
       registrationExpiresAt: expect.stringMatching(CLI_TIME),
       refreshToken: expect.any(String),
     });
-    expect(Date.parse(file['expiresAt'] ?? '')).toBe(Math.floor(harness.now() / 1000) * 1000 + 3600 * 1000);
+    // An hour from the whole second the token was issued in, between the two readings.
+    const expiresAt = Date.parse(file['expiresAt'] ?? '');
+    expect(expiresAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 3600 * 1000);
+    expect(expiresAt).toBeLessThanOrEqual(Math.floor(after / 1000) * 1000 + 3600 * 1000);
     expect(fs.statSync(tokenFile()).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.dirname(tokenFile())).mode & 0o777).toBe(0o700);
   });
