@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Script } from 'node:vm';
+import { homeDirectory } from '../onDemandOs';
 import { cacheId } from './cacheId';
 import { openCacheDir } from './openCacheDir';
 import { resolveCacheDir } from './resolveCacheDir';
@@ -53,7 +53,7 @@ export function userCodeCache(init: UserCodeCacheInit): UserCodeCache | undefine
   const uid = process.getuid?.() ?? -1;
   let dir: string;
   try {
-    const opened = openCacheDir({ dir: resolveCacheDir(settings.cacheDir, env, homedir()), uid });
+    const opened = openCacheDir({ dir: resolveCacheDir(settings.cacheDir, env, homeDirectory()), uid });
     if (opened.status !== 'trusted') return undefined;
     dir = opened.dir;
   } catch {

@@ -1,8 +1,8 @@
 import { closeSync, constants, linkSync, openSync, unlinkSync, writeSync } from 'node:fs';
-import { hostname as osHostname } from 'node:os';
 
 import { LOCK_POLL_MAX_MS, LOCK_POLL_MIN_MS, LOCK_WAIT_NOTICE_MS } from '../constants';
 import { CacheError } from '../errors';
+import { onDemandOs } from '../onDemandOs';
 import { breakStaleLock } from './breakStaleLock';
 import { describeLockHolder } from './describeLockHolder';
 import { errnoCode } from './errnoCode';
@@ -73,7 +73,7 @@ interface Watch {
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, options: FileLockOptions<T>): Promise<T> {
   const now = options.now ?? Date.now;
   const monotonic = options.monotonic ?? (() => performance.now());
-  const hostname = options.hostname ?? osHostname();
+  const hostname = options.hostname ?? onDemandOs().hostname();
   const pollMs = options.pollMs ?? LOCK_POLL_MAX_MS;
   const noticeMs = options.noticeMs ?? LOCK_WAIT_NOTICE_MS;
   const token = uniqueSuffix();

@@ -1,6 +1,6 @@
-import { homedir } from 'node:os';
 import { writeSync } from 'node:fs';
 import { stripIssuedCredentials } from '../auth/stripIssuedCredentials';
+import { homeDirectory } from '../onDemandOs';
 import { UsageError } from '../errors';
 
 /** The error classes, served by dist/rolemap to the libs it loads (see src/launch.ts). */
@@ -32,7 +32,7 @@ async function main(): Promise<number> {
       env: process.env,
       rolemapEnv,
       cwd: currentDirectory(),
-      homedir: homedir(),
+      homedir: homeDirectory(),
       uid: process.getuid?.() ?? -1,
       osUser: osUserName(process.env),
       now: Date.now,

@@ -1,4 +1,4 @@
-import { userInfo } from 'node:os';
+import { onDemandOs } from '../onDemandOs';
 
 /**
  * The login name for `{user}`, looked up as Python's getpass.getuser() does:
@@ -11,7 +11,7 @@ export function osUserName(env: NodeJS.ProcessEnv): string {
     if (value !== undefined && value !== '') return value;
   }
   try {
-    return userInfo().username;
+    return onDemandOs().userInfo().username;
   } catch {
     // Containers may run as a uid with no passwd entry.
     return `uid-${process.getuid?.() ?? 'unknown'}`;

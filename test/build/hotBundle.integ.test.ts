@@ -80,7 +80,7 @@ describe('the hot bundle (dist/rolemap.cjs) and what a cache hit loads', () => {
     return unit;
   }
 
-  it('a cache hit through dist/rolemap loads no lib, nothing vendored, and not node:crypto', async () => {
+  it('a cache hit through dist/rolemap loads no lib, nothing vendored, not node:crypto, and not node:os where HOME and USER are set', async () => {
     const sandbox = makeSandbox();
     try {
       const unit = unitTree(sandbox.home);
@@ -92,6 +92,7 @@ describe('the hot bundle (dist/rolemap.cjs) and what a cache hit loads', () => {
       expect({ code: hit.code, stderr: hit.stderr }).toStrictEqual({ code: 0, stderr: '' });
       expect(JSON.parse(hit.stdout)).toMatchObject({ awsCredentials: { ACCESS_KEY_ID: 'ASIAHOTBUNDLESEED000' } });
       expect(hit.native.filter((name) => /^(crypto|internal\/crypto)/.test(name))).toStrictEqual([]);
+      expect(hit.native).not.toContain('os');
       expect(hit.files).toStrictEqual(['rolemap', 'rolemap.cjs']);
     } finally {
       sandbox.cleanup();
