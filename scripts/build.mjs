@@ -46,6 +46,9 @@ const SDK_DIR = resolve('src/auth/sdk') + '/';
  */
 const WITHOUT_DEFAULT_CHAIN = ['@aws-sdk/client-sts', '@aws-sdk/client-sso-oidc'];
 const NO_DEFAULT_CHAIN = resolve('src/auth/sdk/noDefaultCredentials.ts');
+/** The SDK's CRC32 module, whose import of node:zlib resolves to a stand-in that loads zlib when first called. */
+const CRC32_NODE = /\/@smithy\/core\/dist-[a-z]+\/submodules\/checksum\/crc32\/Crc32Node\.js$/;
+const ZLIB_CRC32_ON_DEMAND = resolve('src/auth/sdk/zlibCrc32OnDemand.ts');
 
 /**
  * rolemap's slow-path modules, each built as dist/lib/<name>.cjs: every module of src/ that the
@@ -161,6 +164,7 @@ async function main() {
         b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, (args) =>
           WITHOUT_DEFAULT_CHAIN.some((client) => args.importer.includes(`/node_modules/${client}/`)) ? { path: NO_DEFAULT_CHAIN } : undefined,
         );
+        b.onResolve({ filter: /^(node:)?zlib$/ }, (args) => (CRC32_NODE.test(args.importer) ? { path: ZLIB_CRC32_ON_DEMAND } : undefined));
         const vendor = new RegExp(
           `^(${[...Object.keys(VENDOR_ESM), ...Object.keys(VENDOR_CJS)].map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`,
         );
