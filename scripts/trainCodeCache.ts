@@ -23,7 +23,7 @@ const HIT_ONLY = '--hit-only';
 /** One run of dist/rolemap in this process; returns every script it compiled, by name. */
 async function runOnce(env: Record<string, string>, cwd: string): Promise<Map<string, Script>> {
   const scripts = new Map<string, Script>();
-  const load = createLoader(DIST, {
+  const { load } = createLoader(DIST, {
     read: () => undefined,
     compiled: (name, script) => scripts.set(name, script),
   });

@@ -59,21 +59,31 @@ export interface CodeCacheSource {
   compiled?(name: string, script: Script): void;
 }
 
+type LoadedModule = { exports: unknown };
+
+export interface Loader {
+  /** Loads a file of dist/ (once) and returns its exports. */
+  load(file: string): unknown;
+  /** The require a file of dist/ gets. */
+  requireFor(file: string): NodeJS.Require;
+}
+
 /**
  * Loads rolemap's own CommonJS files (dist/rolemap.cjs and dist/lib/*.cjs) as Node would, each
  * compiled with its code cache. Anything else (Node's modules, dist/vendor) goes to Node's
  * require. One instance per process: every file is loaded once, so `instanceof` holds across them.
+ * `preloaded` holds files already loaded without it (the bundle, by dist/rolemap's fast path).
  */
-export function createLoader(dist: string, caches: CodeCacheSource): (file: string) => unknown {
+export function createLoader(dist: string, caches: CodeCacheSource, preloaded?: ReadonlyMap<string, LoadedModule>): Loader {
   const libDir = join(dist, 'lib');
-  const loaded = new Map<string, { exports: unknown }>();
+  const loaded = new Map<string, LoadedModule>(preloaded);
   const load = (file: string): unknown => {
     const known = loaded.get(file);
     if (known !== undefined) return known.exports;
     const name = relative(dist, file);
     const script = compileBundle(file, caches.read(name));
     caches.compiled?.(name, script);
-    const fileModule = { exports: {} as unknown };
+    const fileModule: LoadedModule = { exports: {} };
     loaded.set(file, fileModule);
     (script.runInThisContext() as ModuleFunction).call(fileModule.exports, fileModule.exports, requireFor(file), fileModule, file, dirname(file));
     return fileModule.exports;
@@ -104,7 +114,7 @@ export function createLoader(dist: string, caches: CodeCacheSource): (file: stri
       extensions: { get: () => requireFromFile().extensions },
     }) as NodeJS.Require;
   };
-  return load;
+  return { load, requireFor };
 }
 
 /**
@@ -134,22 +144,43 @@ declare const ROLEMAP_BUILD: { node: string; bundleId: string } | undefined;
 
 if (require.main === module) {
   const dist = __dirname;
+  const bundle = join(dist, 'rolemap.cjs');
   const build = typeof ROLEMAP_BUILD === 'object' ? ROLEMAP_BUILD : undefined;
-  // The shipped caches fit only the Node that trained them, run without options; elsewhere use
-  // rolemap's own, made on the first call and written when it ends (so it holds every function
-  // that call compiled).
-  const own = build === undefined ? undefined : ownCodeCache(build);
-  const toWrite = new Map<string, Script>();
-  const load = createLoader(dist, {
-    read: (name) => own?.read(name) ?? readOptional(shippedCodeCache(dist, name)),
-    compiled: (name, script) => {
-      if (own !== undefined && script.cachedDataRejected !== false) toWrite.set(name, script);
-    },
-  });
-  if (own !== undefined) {
-    process.once('exit', () => {
-      for (const [name, script] of toWrite) own.write(name, script);
+  if (build !== undefined && process.version === build.node && process.execArgv.length === 0 && (process.env['NODE_OPTIONS'] ?? '') === '') {
+    // The shipped caches fit (the Node that trained them, run without options): the common case,
+    // kept to straight-line code. This file has no code cache, and V8 compiles each function here
+    // on its first call, which would cost a cache hit more than the work the loader does for it.
+    // The loader is made when the bundle first requires a lib (a miss).
+    let cachedData: Buffer | undefined;
+    try {
+      cachedData = readFileSync(join(dist, 'rolemap.codecache'));
+    } catch {
+      cachedData = undefined;
+    }
+    const bundleModule: LoadedModule = { exports: {} };
+    let libRequire: NodeJS.Require | undefined;
+    const bundleRequire = (id: string): unknown => {
+      if (id.startsWith('node:')) return require(id);
+      libRequire ??= createLoader(dist, { read: (name) => readOptional(shippedCodeCache(dist, name)) }, new Map([[bundle, bundleModule]])).requireFor(bundle);
+      return libRequire(id);
+    };
+    (compileBundle(bundle, cachedData).runInThisContext() as ModuleFunction).call(bundleModule.exports, bundleModule.exports, bundleRequire as NodeJS.Require, bundleModule, bundle, dist);
+  } else {
+    // Elsewhere use rolemap's own, made on the first call and written when it ends (so it holds
+    // every function that call compiled).
+    const own = build === undefined ? undefined : ownCodeCache(build);
+    const toWrite = new Map<string, Script>();
+    const { load } = createLoader(dist, {
+      read: (name) => own?.read(name) ?? readOptional(shippedCodeCache(dist, name)),
+      compiled: (name, script) => {
+        if (own !== undefined && script.cachedDataRejected !== false) toWrite.set(name, script);
+      },
     });
+    if (own !== undefined) {
+      process.once('exit', () => {
+        for (const [name, script] of toWrite) own.write(name, script);
+      });
+    }
+    load(bundle);
   }
-  load(join(dist, 'rolemap.cjs'));
 }
