@@ -19,6 +19,7 @@ import { toCredentialsError, type StsCallContext } from './toCredentialsError';
 import { toSdkLogger } from './toSdkLogger';
 import type { CredentialProvider } from '../AwsCredentials';
 import { withRetries, type RetryOptions } from './withRetries';
+import { closeSoon } from './closeSoon';
 
 export interface FromAssumeRoleInit {
   /** Backoff, clock and deadline for retries; tests pass a fast sleep and a small deadline. */
@@ -127,7 +128,7 @@ export function fromAssumeRole(init: FromAssumeRoleInit): CredentialProvider {
       );
       return toAwsCredentials(response, { roleArn: request.roleArn, baseIdentity: descriptor });
     } finally {
-      client.destroy();
+      closeSoon(client);
     }
   };
 }

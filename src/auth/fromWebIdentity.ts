@@ -12,6 +12,7 @@ import { toCredentialsError } from './toCredentialsError';
 import { tokenSubject } from './tokenSubject';
 import type { CredentialProvider } from '../AwsCredentials';
 import { withRetries, type RetryOptions } from './withRetries';
+import { closeSoon } from './closeSoon';
 
 export interface FromWebIdentityInit {
   /** Backoff, clock and deadline for retries; tests pass a fast sleep and a small deadline. */
@@ -98,7 +99,7 @@ export function fromWebIdentity(init: FromWebIdentityInit): CredentialProvider {
       );
       return toAwsCredentials(response, { roleArn: request.roleArn, baseIdentity });
     } finally {
-      client.destroy();
+      closeSoon(client);
     }
   };
 }

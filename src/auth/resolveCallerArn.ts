@@ -8,6 +8,7 @@ import { stsRegionFor } from './stsRegionFor';
 import { toCredentialsError } from './toCredentialsError';
 import type { AwsCredentials } from '../AwsCredentials';
 import { withRetries, type RetryOptions } from './withRetries';
+import { closeSoon } from './closeSoon';
 
 export interface ResolveCallerArnInit {
   request: CredentialRequest;
@@ -83,6 +84,6 @@ export async function resolveCallerArn(init: ResolveCallerArnInit): Promise<stri
     }
     return answer.Arn;
   } finally {
-    client.destroy();
+    closeSoon(client);
   }
 }

@@ -14,6 +14,7 @@ import { refreshSsoToken, type WithLock } from './refreshSsoToken';
 import { resolveHomeDir } from './resolveHomeDir';
 import { ssoLoginHint } from './ssoLoginHint';
 import { toSsoCredentialsError } from './toSsoCredentialsError';
+import { closeSoon } from '../closeSoon';
 
 export interface FromSsoInit {
   request: SsoRequest;
@@ -110,7 +111,7 @@ export function fromSso(init: FromSsoInit): CredentialProvider {
         },
       );
     } finally {
-      client.destroy();
+      closeSoon(client);
     }
     // The portal's answer does not say whose credentials these are; STS, asked with them, does.
     // That ARN is what checkAccount compares with the mapping, and what the cache keeps with them.
