@@ -49,6 +49,8 @@ const NO_DEFAULT_CHAIN = resolve('src/auth/sdk/noDefaultCredentials.ts');
 /** The SDK's CRC32 module, whose import of node:zlib resolves to a stand-in that loads zlib when first called. */
 const CRC32_NODE = /\/@smithy\/core\/dist-[a-z]+\/submodules\/checksum\/crc32\/Crc32Node\.js$/;
 const ZLIB_CRC32_ON_DEMAND = resolve('src/auth/sdk/zlibCrc32OnDemand.ts');
+/** What the SDK libs' free references to the global `crypto` resolve to (esbuild's inject). */
+const NODE_CRYPTO_GLOBAL = resolve('src/auth/sdk/nodeCryptoGlobal.ts');
 
 /**
  * rolemap's slow-path modules, each built as dist/lib/<name>.cjs: every module of src/ that the
@@ -212,6 +214,7 @@ async function main() {
       format: 'cjs',
       // import() becomes require(): the SDK is bundled in, and dist/rolemap loads libs with their code caches.
       supported: { 'dynamic-import': false },
+      ...(resolve(lib).startsWith(SDK_DIR) ? { inject: [NODE_CRYPTO_GLOBAL] } : {}),
       plugins: [linkPieces('lib', { allowStaticLibs: true })],
     });
   }

@@ -99,7 +99,7 @@ describe('the hot bundle (dist/rolemap.cjs) and what a cache hit loads', () => {
     }
   });
 
-  it('an AssumeRole miss on environment keys loads the STS client and the environment provider, not the SSO clients, the whole provider chain or zlib', async () => {
+  it('an AssumeRole miss on environment keys loads the STS client and the environment provider, not the SSO clients, the whole provider chain, zlib or Web Crypto', async () => {
     const sandbox = makeSandbox();
     const emulator = await startEmulator();
     try {
@@ -112,6 +112,8 @@ describe('the hot bundle (dist/rolemap.cjs) and what a cache hit loads', () => {
       expect(sdkLibs).toStrictEqual(['lib/clientSts.cjs', 'lib/credentialProviderEnv.cjs']);
       // The SDK's CRC32 loads zlib only when called (src/auth/sdk/zlibCrc32OnDemand.ts); STS never calls it.
       expect(miss.native).not.toContain('zlib');
+      // The SDK's invocation ids come from node:crypto (src/auth/sdk/nodeCryptoGlobal.ts), not Node's Web Crypto global.
+      expect(miss.native).not.toContain('internal/crypto/webcrypto');
       // The libs get the error classes from the hot bundle: one copy per process, no file for them.
       expect(miss.files).not.toContain('lib/errors.cjs');
       // The STS client's own default credential chain is left out of its lib (rolemap gives it credentials).
