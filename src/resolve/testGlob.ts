@@ -20,6 +20,11 @@ export function testGlob(glob: CompiledGlob, unitPath: string): boolean {
     if (magic === -1) {
       return unitPath === text;
     }
+    // The most common glob, `dir/**` with no wildcard in `dir`: its regular expression,
+    // `^dir(?:/[^/]+)+$` (compileGlob), says "below dir", which a few string tests say too.
+    if (magic === text.length - 2 && text.endsWith('/**')) {
+      return isBelow(unitPath, text.slice(0, -3));
+    }
     // The cheapest test first: the directories before the first wildcard, taken literally.
     if (!unitPath.startsWith(text.slice(0, text.lastIndexOf('/', magic) + 1))) {
       return false;
@@ -29,6 +34,17 @@ export function testGlob(glob: CompiledGlob, unitPath: string): boolean {
     }
   }
   return new RegExp(glob.regexSource, glob.regexFlags).test(unitPath);
+}
+
+/** Whether `unitPath` is `dir` followed by one or more non-empty segments. */
+function isBelow(unitPath: string, dir: string): boolean {
+  return (
+    unitPath.length > dir.length + 1 &&
+    unitPath.startsWith(dir) &&
+    unitPath.charAt(dir.length) === '/' &&
+    !unitPath.endsWith('/') &&
+    unitPath.indexOf('//', dir.length) === -1
+  );
 }
 
 /**

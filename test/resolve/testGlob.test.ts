@@ -63,6 +63,22 @@ describe('testGlob', () => {
     expect(testGlob(compiled(glob), unitPath)).toBe(minimatch(unitPath, glob, { dot: true }));
   });
 
+  // `dir/**` is answered by string tests instead of its regular expression: the two must agree
+  // on every path, normalised or not.
+  const BELOW_GLOBS = ['live/**', 'live/dev/**', 'a/**', 'my.app+x/(v)/**', 'live/dev ops/**'];
+  const PATHS = [
+    'live', 'live/', 'live/dev', 'live/dev/', 'live/dev/vpc', 'live/dev//vpc', 'live//dev', 'live/dev/vpc/',
+    'live/devx/vpc', 'livex/dev', 'live/.hidden', 'live/dev/.terraform', 'a', 'a/b', 'ab/c', 'a/b/c', '/a/b',
+    'my.app+x/(v)/z', 'myXapp+x/(v)/z', 'live/dev ops/vpc', 'live/dev opsx/vpc', 'live/dév/vpc', '',
+  ];
+  it.each(BELOW_GLOBS.flatMap((glob) => PATHS.map((unitPath): [string, string] => [glob, unitPath])))(
+    '%s against %j agrees with its regular expression',
+    (glob, unitPath) => {
+      const compiledGlob = compiled(glob);
+      expect(testGlob(compiledGlob, unitPath)).toBe(new RegExp(compiledGlob.regexSource, compiledGlob.regexFlags).test(unitPath));
+    },
+  );
+
   it('matches 5,000 compiled globs from one mapping file correctly', () => {
     const lines = ['version: 1', 'mappings:'];
     for (let i = 0; i < 5000; i++) {
