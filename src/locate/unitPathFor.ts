@@ -11,7 +11,7 @@ import { cutAtTerragruntCache } from './cutAtTerragruntCache';
 export function unitPathFor(unitDir: string, mappingFile: string): string {
   const unitReal = realDir(cutAtTerragruntCache(unitDir, sep));
   const rootReal = realDir(dirname(mappingFile));
-  const relative = relativePath(rootReal, cutAtTerragruntCache(unitReal, sep));
+  const relative = relativeTo(rootReal, cutAtTerragruntCache(unitReal, sep));
   // `..` as a whole first segment: a folder named `..cfg` is inside the tree.
   if (relative === '..' || relative.startsWith(`..${sep}`) || isAbsolute(relative)) {
     throw new ConfigError(`The unit ${unitReal} is outside ${rootReal}, the directory of the mapping file ${mappingFile}.`, {
@@ -19,6 +19,16 @@ export function unitPathFor(unitDir: string, mappingFile: string): string {
     });
   }
   return relative === '' ? '.' : relative.split(sep).join('/');
+}
+
+/**
+ * path.relative for two real (normalised, absolute) paths, where `path` is `root` or below it by
+ * a string test: the usual case, and path.relative's first call costs a cache hit more.
+ */
+function relativeTo(root: string, path: string): string {
+  if (path === root) return '';
+  if (path.startsWith(root) && path.charAt(root.length) === sep && !root.endsWith(sep)) return path.slice(root.length + 1);
+  return relativePath(root, path);
 }
 
 function realDir(dir: string): string {

@@ -52,6 +52,19 @@ describe('unitPathFor and findMappingFile on disk', () => {
     expect(unitPathFor(path.join(checkoutLink, 'live/prod/db'), path.join(root, 'repo/rolemap.yaml'))).toBe('live/prod/db');
   });
 
+  it('gives "." for the mapping file\'s own directory', () => {
+    expect(unitPathFor(path.join(root, 'repo'), path.join(root, 'repo/rolemap.yaml'))).toBe('.');
+  });
+
+  it('refuses a sibling whose name starts with the mapping file directory\'s name', () => {
+    fs.mkdirSync(path.join(root, 'repository/live'), { recursive: true });
+    expect(() => unitPathFor(path.join(root, 'repository/live'), path.join(root, 'repo/rolemap.yaml'))).toThrow(ConfigError);
+  });
+
+  it('gives the path from / when the mapping file is at the root of the filesystem', () => {
+    expect(unitPathFor(root, '/rolemap.yaml')).toBe(root.slice(1));
+  });
+
   it('refuses a unit outside the mapping file directory', () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'rolemap-outside-'));
     try {
