@@ -7,7 +7,8 @@
 //   dist/rolemap.codecache
 //                       V8's code cache of rolemap.cjs, trained on a cache hit and a miss at build time
 //   dist/lib/*.cjs      rolemap's slow-path modules (config compiler, auth kinds, other commands, and
-//                       each AWS SDK package bundled as CommonJS in a lib of its own), one file per
+//                       the AWS SDK packages, bundled as CommonJS into the lib of the src/auth/sdk
+//                       module that imports them), one file per
 //                       module that the code loads with import(), found in esbuild's metafile;
 //                       required on demand
 //   dist/lib/*.codecache
@@ -23,9 +24,10 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync 
 import { basename, resolve } from 'node:path';
 
 /**
- * The AWS SDK packages rolemap imports: each only by its own module in src/auth/sdk/, which
- * src/auth/loadSdk.ts loads with import(); so each package is bundled as CommonJS into a lib of
- * its own, and a call loads only the packages it uses.
+ * The AWS SDK packages rolemap imports: only by the modules in src/auth/sdk/, which
+ * src/auth/loadSdk.ts loads with import(); so each package is bundled as CommonJS into the lib of
+ * the module that imports it (the STS client's lib carries the environment-keys provider too),
+ * and a call loads only the packages it uses.
  */
 const VENDOR_ESM = {
   '@aws-sdk/client-sts': 'client-sts',

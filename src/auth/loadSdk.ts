@@ -3,8 +3,9 @@
  * kinds that need it call these when they run.
  *
  * Each package is re-exported by its own module in sdk/, which the build makes its own lib
- * (dist/lib/<name>.cjs, with its code cache): an AssumeRole miss loads the STS client and the
- * environment-keys provider, not the SSO clients and the whole provider chain beside them.
+ * (dist/lib/<name>.cjs, with its code cache): an AssumeRole miss on environment keys loads the
+ * STS client (with the environment-keys provider in its lib), not the SSO clients and the whole
+ * provider chain beside them.
  */
 import { checkSharedAwsFiles } from './checkSharedAwsFiles';
 
@@ -27,10 +28,12 @@ export async function loadSts(): Promise<typeof import('./sdk/clientSts')> {
   return import('./sdk/clientSts');
 }
 
-/** Loads @aws-sdk/credential-provider-env: environment keys alone, without the rest of the chain. */
-export async function loadEnvironmentProvider(): Promise<typeof import('./sdk/credentialProviderEnv')> {
-  prepareForSdk();
-  return import('./sdk/credentialProviderEnv');
+/**
+ * Loads @aws-sdk/credential-provider-env (environment keys alone, without the rest of the chain),
+ * which travels in the STS client's lib: environment keys are only ever used to call STS.
+ */
+export async function loadEnvironmentProvider(): Promise<Pick<typeof import('./sdk/clientSts'), 'fromEnv'>> {
+  return loadSts();
 }
 
 /** Loads @aws-sdk/credential-providers (the default chain for base credentials). */

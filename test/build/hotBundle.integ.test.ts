@@ -99,7 +99,7 @@ describe('the hot bundle (dist/rolemap.cjs) and what a cache hit loads', () => {
     }
   });
 
-  it('an AssumeRole miss on environment keys loads the STS client and the environment provider, not the SSO clients, the whole provider chain, zlib or Web Crypto', async () => {
+  it('an AssumeRole miss on environment keys loads the STS client (the environment provider in its lib), not the SSO clients, the whole provider chain, zlib or Web Crypto', async () => {
     const sandbox = makeSandbox();
     const emulator = await startEmulator();
     try {
@@ -109,7 +109,7 @@ describe('the hot bundle (dist/rolemap.cjs) and what a cache hit loads', () => {
       expect(miss.code).toBe(0);
       expect(emulator.calls('AssumeRole')).toBe(1);
       const sdkLibs = miss.files.filter((file) => /^lib\/(client|credentialProvider)/.test(file));
-      expect(sdkLibs).toStrictEqual(['lib/clientSts.cjs', 'lib/credentialProviderEnv.cjs']);
+      expect(sdkLibs).toStrictEqual(['lib/clientSts.cjs']);
       // The SDK's CRC32 loads zlib only when called (src/auth/sdk/zlibCrc32OnDemand.ts); STS never calls it.
       expect(miss.native).not.toContain('zlib');
       // The SDK's invocation ids come from node:crypto (src/auth/sdk/nodeCryptoGlobal.ts), not Node's Web Crypto global.

@@ -151,7 +151,7 @@ describe('dist/rolemap credentials and its cache on disk (docs/architecture.md, 
       expect(removed).toEqual(expect.arrayContaining(['yaml.cjs', 'minimatch.cjs']));
       for (const name of removed) fs.rmSync(path.join(vendor, name), { recursive: true });
       // The AWS SDK packages, each in its own lib, and the auth kinds and commands that load them.
-      const sdkLibs = ['clientSts', 'clientSso', 'clientSsoOidc', 'credentialProviders', 'credentialProviderEnv', 'fromAssumeRole', 'fromWebIdentity', 'fromSso', 'login', 'logout'].map((name) =>
+      const sdkLibs = ['clientSts', 'clientSso', 'clientSsoOidc', 'credentialProviders', 'fromAssumeRole', 'fromWebIdentity', 'fromSso', 'login', 'logout'].map((name) =>
         path.join(dist, 'lib', `${name}.cjs`),
       );
       expect(fs.readFileSync(path.join(dist, 'lib', 'clientSts.cjs'), 'utf8')).toContain('AssumeRoleCommand');

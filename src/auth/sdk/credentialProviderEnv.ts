@@ -1,2 +1,0 @@
-// One AWS SDK package as its own lib (dist/lib/credentialProviderEnv.cjs), so that a call loads only the packages it uses.
-export * from '@aws-sdk/credential-provider-env';
