@@ -35,6 +35,7 @@ const VENDOR_ESM = {
   '@aws-sdk/client-sso-oidc': 'client-sso-oidc',
   '@aws-sdk/credential-providers': 'credential-providers',
   '@aws-sdk/credential-provider-env': 'credential-provider-env',
+  '@smithy/core/config': 'smithy-core-config',
 };
 /** Libraries of the config compiler and the logger. */
 const VENDOR_CJS = { yaml: 'yaml', minimatch: 'minimatch', pino: 'pino' };
@@ -51,6 +52,12 @@ const NO_DEFAULT_CHAIN = resolve('src/auth/sdk/noDefaultCredentials.ts');
 /** The SDK's CRC32 module, whose import of node:zlib resolves to a stand-in that loads zlib when first called. */
 const CRC32_NODE = /\/@smithy\/core\/dist-[a-z]+\/submodules\/checksum\/crc32\/Crc32Node\.js$/;
 const ZLIB_CRC32_ON_DEMAND = resolve('src/auth/sdk/zlibCrc32OnDemand.ts');
+/**
+ * The SDK's shared-config file loader, whose import of node:fs/promises resolves to functions that
+ * load it when first called (src/onDemandFsPromises.ts).
+ */
+const SHARED_INI_LOADER = /\/@smithy\/core\/dist-[a-z]+\/submodules\/config\/shared-ini-file-loader\//;
+const FS_PROMISES_ON_DEMAND = resolve('src/onDemandFsPromises.ts');
 /** What the SDK libs' free references to the global `crypto` resolve to (esbuild's inject). */
 const NODE_CRYPTO_GLOBAL = resolve('src/auth/sdk/nodeCryptoGlobal.ts');
 
@@ -169,6 +176,7 @@ async function main() {
           WITHOUT_DEFAULT_CHAIN.some((client) => args.importer.includes(`/node_modules/${client}/`)) ? { path: NO_DEFAULT_CHAIN } : undefined,
         );
         b.onResolve({ filter: /^(node:)?zlib$/ }, (args) => (CRC32_NODE.test(args.importer) ? { path: ZLIB_CRC32_ON_DEMAND } : undefined));
+        b.onResolve({ filter: /^(node:)?fs\/promises$/ }, (args) => (SHARED_INI_LOADER.test(args.importer) ? { path: FS_PROMISES_ON_DEMAND } : undefined));
         const vendor = new RegExp(
           `^(${[...Object.keys(VENDOR_ESM), ...Object.keys(VENDOR_CJS)].map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`,
         );

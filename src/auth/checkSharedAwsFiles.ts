@@ -6,6 +6,12 @@ import { FileProblem, readRegularFile } from '../readRegularFile';
 import type { Environment } from '../resolve/types';
 import { resolveHomeDir } from './sso/resolveHomeDir';
 
+/** A shared config file as checkSharedAwsFiles read it: empty when it does not exist. */
+export interface SharedAwsFile {
+  path: string;
+  text: string;
+}
+
 /** The files the AWS SDK reads for every client it builds, as it finds them. */
 function sharedFiles(env: Environment): Array<{ path: string; variable: string }> {
   const home = resolveHomeDir(env);
@@ -25,15 +31,22 @@ function sharedFiles(env: Environment): Array<{ path: string; variable: string }
  * before the AWS SDK is handed control. The SDK reads both with a plain blocking read whenever
  * it builds a client, even with environment keys (for endpoint, FIPS and defaults settings), so a
  * named pipe or a device there would hang the call forever. A missing file is fine, as for the SDK.
+ * Returns the config and credentials files' text as read (empty for a missing one), which
+ * loadSdk hands the SDK so that it parses the text checked here and reads no file itself.
  * @throws CredentialsError naming the file and what is wrong with it.
  */
-export function checkSharedAwsFiles(env: Environment): void {
+export function checkSharedAwsFiles(env: Environment): SharedAwsFile[] {
+  const read: SharedAwsFile[] = [];
   for (const { path, variable } of sharedFiles(env)) {
     try {
-      readRegularFile(path, { maxBytes: MAX_AWS_SHARED_FILE_BYTES });
+      const text = readRegularFile(path, { maxBytes: MAX_AWS_SHARED_FILE_BYTES });
+      if (variable !== 'AWS_WEB_IDENTITY_TOKEN_FILE') read.push({ path, text });
     } catch (error) {
       if (!(error instanceof FileProblem)) throw error;
-      if (error.reason === 'missing') continue;
+      if (error.reason === 'missing') {
+        if (variable !== 'AWS_WEB_IDENTITY_TOKEN_FILE') read.push({ path, text: '' });
+        continue;
+      }
       throw new CredentialsError(`Cannot use ${variable === 'AWS_WEB_IDENTITY_TOKEN_FILE' ? 'AWS_WEB_IDENTITY_TOKEN_FILE' : 'the AWS shared config'}: ${error.message}`, {
         kind: 'no-base-credentials',
         hint: `The AWS SDK reads this file on every call: make it a regular file you may read, remove it, or point ${variable} at one.`,
@@ -41,4 +54,5 @@ export function checkSharedAwsFiles(env: Environment): void {
       });
     }
   }
+  return read;
 }

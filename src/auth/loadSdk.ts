@@ -16,16 +16,29 @@ import { checkSharedAwsFiles } from './checkSharedAwsFiles';
  */
 const SDK_NODE_WARNING_VARIABLE = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
 
-function prepareForSdk(): void {
+/** What every lib of src/auth/sdk/ exports beside its package: its copy of the SDK's shared-config reader. */
+interface SdkLib {
+  externalDataInterceptor: { interceptFile(path: string, contents: string): void };
+}
+
+/**
+ * Loads a lib of src/auth/sdk/ and hands its shared-config reader the AWS config and credentials
+ * files as checkSharedAwsFiles has just read them (empty for a missing one), so that the SDK
+ * parses the very text that was checked and reads no file itself: a cache miss then never loads
+ * node:fs/promises (src/onDemandFsPromises.ts), most of a millisecond.
+ */
+async function loadWithCheckedFiles<T extends SdkLib>(load: () => Promise<T>): Promise<T> {
   process.env[SDK_NODE_WARNING_VARIABLE] = 'true';
-  // The SDK reads these files itself, from process.env's paths; a pipe there would hang it.
-  checkSharedAwsFiles(process.env);
+  // The SDK would read these files itself, from process.env's paths; a pipe there would hang it.
+  const files = checkSharedAwsFiles(process.env);
+  const sdk = await load();
+  for (const { path, text } of files) sdk.externalDataInterceptor.interceptFile(path, text);
+  return sdk;
 }
 
 /** Loads @aws-sdk/client-sts. */
 export async function loadSts(): Promise<typeof import('./sdk/clientSts')> {
-  prepareForSdk();
-  return import('./sdk/clientSts');
+  return loadWithCheckedFiles(() => import('./sdk/clientSts'));
 }
 
 /**
@@ -38,18 +51,15 @@ export async function loadEnvironmentProvider(): Promise<Pick<typeof import('./s
 
 /** Loads @aws-sdk/credential-providers (the default chain for base credentials). */
 export async function loadCredentialProviders(): Promise<typeof import('./sdk/credentialProviders')> {
-  prepareForSdk();
-  return import('./sdk/credentialProviders');
+  return loadWithCheckedFiles(() => import('./sdk/credentialProviders'));
 }
 
 /** Loads @aws-sdk/client-sso (the IAM Identity Center portal). */
 export async function loadSso(): Promise<typeof import('./sdk/clientSso')> {
-  prepareForSdk();
-  return import('./sdk/clientSso');
+  return loadWithCheckedFiles(() => import('./sdk/clientSso'));
 }
 
 /** Loads @aws-sdk/client-sso-oidc (device authorization and token refresh). */
 export async function loadSsoOidc(): Promise<typeof import('./sdk/clientSsoOidc')> {
-  prepareForSdk();
-  return import('./sdk/clientSsoOidc');
+  return loadWithCheckedFiles(() => import('./sdk/clientSsoOidc'));
 }

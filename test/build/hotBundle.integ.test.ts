@@ -114,10 +114,34 @@ describe('the hot bundle (dist/rolemap.cjs) and what a cache hit loads', () => {
       expect(miss.native).not.toContain('zlib');
       // The SDK's invocation ids come from node:crypto (src/auth/sdk/nodeCryptoGlobal.ts), not Node's Web Crypto global.
       expect(miss.native).not.toContain('internal/crypto/webcrypto');
+      // The SDK parses the shared config files as rolemap read them (src/auth/loadSdk.ts), reading none itself.
+      expect(miss.native).not.toContain('fs/promises');
       // The libs get the error classes from the hot bundle: one copy per process, no file for them.
       expect(miss.files).not.toContain('lib/errors.cjs');
       // The STS client's own default credential chain is left out of its lib (rolemap gives it credentials).
       expect(fs.readFileSync(path.join(DIST, 'lib/clientSts.cjs'), 'utf8')).not.toContain('fromNodeProviderChain');
+    } finally {
+      await emulator.close();
+      sandbox.cleanup();
+    }
+  });
+
+  it("a miss still takes the AWS config file's settings (endpoint_url, handed to the SDK as rolemap read the file), and reads no file through node:fs/promises", async () => {
+    const sandbox = makeSandbox();
+    const emulator = await startEmulator();
+    try {
+      const unit = unitTree(sandbox.home);
+      const endpoint = emulator.env().AWS_ENDPOINT_URL_STS;
+      const configFile = path.join(sandbox.home, '.aws/config');
+      fs.mkdirSync(path.dirname(configFile), { recursive: true });
+      fs.writeFileSync(configFile, `[default]\nendpoint_url = ${endpoint}\n`);
+      // No endpoint in the environment: only the config file can send the call to the emulator.
+      const env = { ...sandbox.env, AWS_CONFIG_FILE: configFile, AWS_ACCESS_KEY_ID: SEED_DEVELOPER.accessKeyId, AWS_SECRET_ACCESS_KEY: SEED_DEVELOPER.secretAccessKey };
+      expect(Object.keys(env).filter((name) => name.startsWith('AWS_ENDPOINT_URL'))).toStrictEqual([]);
+      const miss = await probed(unit, env);
+      expect({ code: miss.code, stderr: miss.stderr }).toStrictEqual({ code: 0, stderr: '' });
+      expect(emulator.calls('AssumeRole')).toBe(1);
+      expect(miss.native).not.toContain('fs/promises');
     } finally {
       await emulator.close();
       sandbox.cleanup();

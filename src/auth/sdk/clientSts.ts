@@ -3,3 +3,5 @@
 // only ever used to call STS: one lib to read and compile for both instead of two.
 export * from '@aws-sdk/client-sts';
 export { fromEnv } from '@aws-sdk/credential-provider-env';
+// The lib's own copy of the SDK's shared-config reader, which loadSdk hands the files checkSharedAwsFiles read.
+export { externalDataInterceptor } from '@smithy/core/config';

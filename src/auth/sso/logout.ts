@@ -1,4 +1,4 @@
-import { unlink } from 'node:fs/promises';
+import { unlink } from '../../onDemandFsPromises';
 
 import { CredentialsError } from '../../errors';
 import type { Environment } from '../../resolve/types';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile, rename, unlink, writeFile } from '../../onDemandFsPromises';
 
 /**
  * What became of a refresh grant with a token: `refused` (invalid_grant: the token is spent), or

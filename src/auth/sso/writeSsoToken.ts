@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, unlink } from '../../onDemandFsPromises';
 import { basename, dirname, join } from 'node:path';
 
 import { formatSsoTimestamp } from './formatSsoTimestamp';
