@@ -121,10 +121,10 @@ export function createLoader(dist: string, caches: CodeCacheSource, preloaded?: 
  * rolemap's own code cache, where the runtime and the environment call for one. Settings the
  * bundle refuses (a bad ROLEMAP_LOG_LEVEL) mean no cache: the bundle reports them.
  */
-function ownCodeCache(build: { node: string; bundleId: string }): UserCodeCache | undefined {
+function ownCodeCache(build: { node: string; bundleId: string }, v8Options: string): UserCodeCache | undefined {
   return userCodeCache({
     bundleId: build.bundleId,
-    builtWith: build.node,
+    v8Options,
     fromEnv: () => {
       try {
         return readRolemapEnvironment(process.env);
@@ -146,7 +146,9 @@ if (require.main === module) {
   const dist = __dirname;
   const bundle = join(dist, 'rolemap.cjs');
   const build = typeof ROLEMAP_BUILD === 'object' ? ROLEMAP_BUILD : undefined;
-  if (build !== undefined && process.version === build.node && process.execArgv.length === 0 && (process.env['NODE_OPTIONS'] ?? '') === '') {
+  // Every option that reaches V8: a code cache fits only the Node version and the options that made it.
+  const v8Options = `${process.execArgv.join(' ')}|${process.env['NODE_OPTIONS'] ?? ''}`;
+  if (build !== undefined && process.version === build.node && v8Options === '|') {
     // The shipped caches fit (the Node that trained them, run without options): the common case,
     // kept to straight-line code. This file has no code cache, and V8 compiles each function here
     // on its first call, which would cost a cache hit more than the work the loader does for it.
@@ -168,7 +170,7 @@ if (require.main === module) {
   } else {
     // Elsewhere use rolemap's own, made on the first call and written when it ends (so it holds
     // every function that call compiled).
-    const own = build === undefined ? undefined : ownCodeCache(build);
+    const own = build === undefined ? undefined : ownCodeCache(build, v8Options);
     const toWrite = new Map<string, Script>();
     const { load } = createLoader(dist, {
       read: (name) => own?.read(name) ?? readOptional(shippedCodeCache(dist, name)),

@@ -10,8 +10,11 @@ import { uniqueSuffix } from './uniqueSuffix';
 export interface UserCodeCacheInit {
   /** The content hash of dist/rolemap.cjs: a code cache fits one bundle only. */
   bundleId: string;
-  /** process.version of the Node that trained the shipped code cache. */
-  builtWith: string;
+  /**
+   * Every option that reaches V8 (process.execArgv and NODE_OPTIONS), which the cache's file name
+   * holds: V8 takes a code cache only under the options that made it.
+   */
+  v8Options: string;
   /**
    * ROLEMAP_NO_CACHE and ROLEMAP_CACHE_DIR, read only where a code cache of rolemap's own is
    * wanted (so a hit under the build's Node reads no setting twice); undefined when the settings
@@ -33,9 +36,8 @@ const MAX_BYTES = 16 * 1024 * 1024;
 
 /**
  * rolemap's own V8 code cache of its bundle, in the cache directory, for runtimes where V8 rejects
- * the one shipped in dist/ (another Node version, V8 flags in NODE_OPTIONS). Undefined where the
- * shipped one fits (the build's Node, no options) or there is no cache to use (ROLEMAP_NO_CACHE,
- * an untrusted directory).
+ * the one shipped in dist/ (another Node version, V8 flags in NODE_OPTIONS: dist/rolemap decides).
+ * Undefined where there is no cache to use (ROLEMAP_NO_CACHE, an untrusted directory).
  *
  * A code cache is executable state: V8 runs the bytecode it holds. So it gets the credential
  * files' checks and more: the directory is the trusted cache directory (owned by the user, 0700),
@@ -46,8 +48,6 @@ const MAX_BYTES = 16 * 1024 * 1024;
  */
 export function userCodeCache(init: UserCodeCacheInit): UserCodeCache | undefined {
   const env = init.env ?? process.env;
-  const options = `${process.execArgv.join(' ')}|${env['NODE_OPTIONS'] ?? ''}`;
-  if (process.version === init.builtWith && options === '|') return undefined;
   const settings = init.fromEnv();
   if (settings === undefined || settings.noCache) return undefined;
   const uid = process.getuid?.() ?? -1;
@@ -60,7 +60,7 @@ export function userCodeCache(init: UserCodeCacheInit): UserCodeCache | undefine
     // The command itself reports a cache directory it cannot use.
     return undefined;
   }
-  const runtime = `${init.bundleId}:${process.version}:${process.platform}:${process.arch}:${options}`;
+  const runtime = `${init.bundleId}:${process.version}:${process.platform}:${process.arch}:${init.v8Options}`;
   const fileOf = (name: string): string => join(dir, `codecache-${cacheId(`${runtime}:${name}`)}`);
   return {
     read: (name) => readTrusted(fileOf(name), uid),
