@@ -7,7 +7,7 @@ import { createStsClient, type CreateStsClientInit } from './createStsClient';
 import { assumeBaseSource } from '../resolve/assumeBaseSource';
 import { describeBaseIdentity } from './describeBaseIdentity';
 import { resolveStsEndpoint } from './resolveStsEndpoint';
-import { loadCredentialProviders, loadEnvironmentProvider, loadSts } from './loadSdk';
+import { loadCredentialProviders, loadSts } from './loadSdk';
 import { mfaBaseCredentials } from './mfa/mfaBaseCredentials';
 import { resolveMfaProfile } from './mfa/resolveMfaProfile';
 import { readAwsConfig } from './sso/readAwsConfig';
@@ -69,7 +69,9 @@ export function fromAssumeRole(init: FromAssumeRoleInit): CredentialProvider {
     const { request, logger } = init;
     const env = init.env ?? process.env;
     const descriptor = describeBaseIdentity(request, env);
-    const [sts, baseProvider] = await Promise.all([loadSts(), baseCredentialsProvider(init, env, descriptor)]);
+    // Loaded once: the environment-keys provider and an MFA profile's session come from this lib too.
+    const sts = await loadSts();
+    const baseProvider = await baseCredentialsProvider(init, env, descriptor, sts);
     let base: Awaited<ReturnType<typeof baseProvider>>;
     try {
       base = await baseProvider();
@@ -175,7 +177,12 @@ const POD_ROLE_SESSION_NAME = 'rolemap-base';
  * Only the provider that is used is loaded: fromEnv alone avoids loading the rest of the chain
  * (ini files, SSO, processes, metadata services), most of a cache miss's start-up.
  */
-async function baseCredentialsProvider(init: FromAssumeRoleInit, env: Environment, descriptor: string): Promise<BaseProvider> {
+async function baseCredentialsProvider(
+  init: FromAssumeRoleInit,
+  env: Environment,
+  descriptor: string,
+  sts: typeof import('./sdk/clientSts'),
+): Promise<BaseProvider> {
   const { request, logger } = init;
   const sdkLogger = toSdkLogger(logger);
   const source = assumeBaseSource(request.sourceProfile, env);
@@ -183,7 +190,6 @@ async function baseCredentialsProvider(init: FromAssumeRoleInit, env: Environmen
     // A profile that needs an MFA code: its cached MFA session, never the SDK's prompt-less failure.
     const mfa = resolveMfaProfile(await readAwsConfig(env, resolveHomeDir(env)), source.kind === 'profile' ? source.profile : 'default');
     if (mfa !== undefined) {
-      const sts = await loadSts();
       return () =>
         mfaBaseCredentials({
           mfa,
@@ -199,7 +205,7 @@ async function baseCredentialsProvider(init: FromAssumeRoleInit, env: Environmen
   }
   switch (source.kind) {
     case 'environment':
-      return (await loadEnvironmentProvider()).fromEnv({ logger: sdkLogger });
+      return sts.fromEnv({ logger: sdkLogger });
     case 'web-identity': {
       // EKS IRSA: the pod's role, assumed with its token, is the base; the mapped role is then
       // assumed from it, as every AWS SDK does with this pair.

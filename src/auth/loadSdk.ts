@@ -36,17 +36,12 @@ async function loadWithCheckedFiles<T extends SdkLib>(load: () => Promise<T>): P
   return sdk;
 }
 
-/** Loads @aws-sdk/client-sts. */
+/**
+ * Loads @aws-sdk/client-sts, with @aws-sdk/credential-provider-env's fromEnv (environment keys
+ * alone, without the rest of the chain) in the same lib: environment keys only ever call STS.
+ */
 export async function loadSts(): Promise<typeof import('./sdk/clientSts')> {
   return loadWithCheckedFiles(() => import('./sdk/clientSts'));
-}
-
-/**
- * Loads @aws-sdk/credential-provider-env (environment keys alone, without the rest of the chain),
- * which travels in the STS client's lib: environment keys are only ever used to call STS.
- */
-export async function loadEnvironmentProvider(): Promise<Pick<typeof import('./sdk/clientSts'), 'fromEnv'>> {
-  return loadSts();
 }
 
 /** Loads @aws-sdk/credential-providers (the default chain for base credentials). */
