@@ -153,6 +153,8 @@ if (require.main === module) {
     // kept to straight-line code. This file has no code cache, and V8 compiles each function here
     // on its first call, which would cost a cache hit more than the work the loader does for it.
     // The loader is made when the bundle first requires a lib (a miss).
+    // shippedCodeCache(dist, 'rolemap.cjs') and readOptional, written out: calling them costs a hit
+    // 0.05 ms (marks of 100 hits), their compilation on first call.
     let cachedData: Buffer | undefined;
     try {
       cachedData = readFileSync(join(dist, 'rolemap.codecache'));

@@ -38,21 +38,19 @@ function sharedFiles(env: Environment): Array<{ path: string; variable: string }
 export function checkSharedAwsFiles(env: Environment): SharedAwsFile[] {
   const read: SharedAwsFile[] = [];
   for (const { path, variable } of sharedFiles(env)) {
+    let text = '';
     try {
-      const text = readRegularFile(path, { maxBytes: MAX_AWS_SHARED_FILE_BYTES });
-      if (variable !== 'AWS_WEB_IDENTITY_TOKEN_FILE') read.push({ path, text });
+      text = readRegularFile(path, { maxBytes: MAX_AWS_SHARED_FILE_BYTES });
     } catch (error) {
       if (!(error instanceof FileProblem)) throw error;
-      if (error.reason === 'missing') {
-        if (variable !== 'AWS_WEB_IDENTITY_TOKEN_FILE') read.push({ path, text: '' });
-        continue;
-      }
-      throw new CredentialsError(`Cannot use ${variable === 'AWS_WEB_IDENTITY_TOKEN_FILE' ? 'AWS_WEB_IDENTITY_TOKEN_FILE' : 'the AWS shared config'}: ${error.message}`, {
+      if (error.reason !== 'missing') throw new CredentialsError(`Cannot use ${variable === 'AWS_WEB_IDENTITY_TOKEN_FILE' ? 'AWS_WEB_IDENTITY_TOKEN_FILE' : 'the AWS shared config'}: ${error.message}`, {
         kind: 'no-base-credentials',
         hint: `The AWS SDK reads this file on every call: make it a regular file you may read, remove it, or point ${variable} at one.`,
         cause: error,
       });
     }
+    // The token file is the SDK's web identity provider's to read; it never goes through the shared-config reader.
+    if (variable !== 'AWS_WEB_IDENTITY_TOKEN_FILE') read.push({ path, text });
   }
   return read;
 }

@@ -7,7 +7,7 @@ import type * as Zlib from 'node:zlib';
  * half a millisecond. Here crc32 is the same function, loading zlib when first called.
  *
  * Node has zlib.crc32 from 20.15 and 22.2; on older versions this is undefined, as zlib.crc32 is
- * there, and the SDK uses its CRC32 in JavaScript.
+ * on them, and the SDK uses its CRC32 in JavaScript.
  */
 export const crc32: typeof Zlib.crc32 | undefined = hasZlibCrc32(process.versions.node)
   ? (data, value) => (require('node:zlib') as typeof Zlib).crc32(data, value)
