@@ -19,8 +19,9 @@ describe('the SDK libs\' node:zlib stand-in for CRC32', () => {
     expect(crc32 === undefined).toBe(typeof (zlib as { crc32?: unknown }).crc32 !== 'function');
   });
 
-  it('computes the checksums zlib computes, from the start and continued from a value', () => {
-    if (crc32 === undefined) return;
+  // Where this Node has no zlib.crc32 the stand-in has none either (the test above), and there is nothing to compute.
+  (crc32 === undefined ? it.skip : it)('computes the checksums zlib computes, from the start and continued from a value', () => {
+    if (crc32 === undefined) throw new Error('unreachable: skipped without zlib.crc32');
     const data = Buffer.from('The quick brown fox jumps over the lazy dog');
     expect(crc32(data)).toBe(0x414fa339);
     expect(crc32('hello', crc32('say '))).toBe(zlib.crc32('say hello'));
