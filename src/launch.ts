@@ -142,10 +142,18 @@ function ownCodeCache(build: { node: string; bundleId: string }, v8Options: stri
  */
 declare const ROLEMAP_BUILD: { node: string; bundleId: string } | undefined;
 
+/** The build of this dist/rolemap (tests ask which Node trained its shipped code caches); undefined from source. */
+export const build = typeof ROLEMAP_BUILD === 'object' ? ROLEMAP_BUILD : undefined;
+
+/** What dist/rolemap.cjs tells its launcher (src/cli/main.ts). */
+interface BundleExports {
+  /** False once the run has emptied the cache directory (`cache clear`): its code caches are not written back. */
+  keepCodeCaches?: () => boolean;
+}
+
 if (require.main === module) {
   const dist = __dirname;
   const bundle = join(dist, 'rolemap.cjs');
-  const build = typeof ROLEMAP_BUILD === 'object' ? ROLEMAP_BUILD : undefined;
   // Every option that reaches V8: a code cache fits only the Node version and the options that made it.
   const v8Options = `${process.execArgv.join(' ')}|${process.env['NODE_OPTIONS'] ?? ''}`;
   if (build !== undefined && process.version === build.node && v8Options === '|') {
@@ -180,11 +188,13 @@ if (require.main === module) {
         if (own !== undefined && script.cachedDataRejected !== false) toWrite.set(name, script);
       },
     });
+    let bundleExports: BundleExports | undefined;
     if (own !== undefined) {
       process.once('exit', () => {
+        if (bundleExports?.keepCodeCaches?.() === false) return;
         for (const [name, script] of toWrite) own.write(name, script);
       });
     }
-    load(bundle);
+    bundleExports = load(bundle) as BundleExports;
   }
 }

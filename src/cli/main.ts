@@ -14,6 +14,16 @@ import { exitCodeOnFailure, runToExitCode, type CommandStdio } from './run';
 import type { RunDeps } from './RunDeps';
 
 /**
+ * Whether dist/rolemap may write this run's V8 code caches into the cache directory when it ends
+ * (under a Node or V8 flags the shipped ones do not fit; src/launch.ts): not after `cache clear`,
+ * whose user asked for an empty directory.
+ */
+let codeCachesWanted = true;
+export function keepCodeCaches(): boolean {
+  return codeCachesWanted;
+}
+
+/**
  * The entry point: turns argv and the environment into a command and its dependencies, runs it,
  * and exits with its code (see runToExitCode).
  */
@@ -28,6 +38,7 @@ async function main(): Promise<number> {
     logger = createLogger({ level: rolemapEnv.logLevel, format: rolemapEnv.logFormat, write: writeStderr });
     if (removed) logger.debug('ignoring credentials that rolemap issued to an earlier call (dependency fetch)');
     const command = parseArgs(process.argv.slice(2));
+    if (command.name === 'cache' && command.action === 'clear') codeCachesWanted = false;
     const deps = {
       env: process.env,
       rolemapEnv,
