@@ -151,7 +151,7 @@ function writeTree(root: string, accounts: string[], perAccount: number): string
 }
 
 function clearCredentials(cacheDir: string): void {
-  for (const name of fs.readdirSync(cacheDir)) if (!name.startsWith('compiled-')) fs.rmSync(path.join(cacheDir, name), { force: true });
+  for (const name of fs.readdirSync(cacheDir)) if (!name.startsWith('compiled-') && !name.startsWith('codecache-')) fs.rmSync(path.join(cacheDir, name), { force: true });
 }
 
 async function inBatches<T>(items: T[], width: number, fn: (item: T) => Promise<Timed>): Promise<Timed[]> {
