@@ -150,6 +150,12 @@ function writeTree(root: string, accounts: string[], perAccount: number): string
   return units;
 }
 
+/**
+ * Makes the next call a miss: removes its credentials, failure records and locks, and keeps what
+ * a user's cache directory keeps across misses, the compiled mapping file and, under a Node other
+ * than the build's, rolemap's own code caches (removing those would measure a first call after
+ * install).
+ */
 function clearCredentials(cacheDir: string): void {
   for (const name of fs.readdirSync(cacheDir)) if (!name.startsWith('compiled-') && !name.startsWith('codecache-')) fs.rmSync(path.join(cacheDir, name), { force: true });
 }
