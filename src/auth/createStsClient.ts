@@ -6,7 +6,7 @@ import { toSdkLogger } from './toSdkLogger';
 
 export interface CreateStsClientInit {
   /** The loaded @aws-sdk/client-sts module (see loadSts). */
-  sts: typeof import('@aws-sdk/client-sts');
+  sts: typeof import('./sdk/clientSts');
   region: string;
   logger: Logger;
   /** Static base credentials or a provider. */

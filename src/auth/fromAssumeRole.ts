@@ -150,7 +150,7 @@ async function explain(
   error: unknown,
   context: StsCallContext,
   client: STSClient,
-  sts: typeof import('@aws-sdk/client-sts'),
+  sts: typeof import('./sdk/clientSts'),
 ): Promise<CredentialsError> {
   const mapped = toCredentialsError(error, context);
   if (mapped.kind !== 'access-denied' && mapped.kind !== 'validation') return mapped;

@@ -15,7 +15,7 @@ export interface MfaBaseCredentialsInit {
   store: FileStore | undefined;
   /** Epoch milliseconds. */
   now: number;
-  sts: typeof import('@aws-sdk/client-sts');
+  sts: typeof import('../sdk/clientSts');
   region: string;
   logger: Logger;
   /** The profile's descriptor in the cache key and in errors, e.g. `profile:dev`. */

@@ -1,4 +1,4 @@
 // One AWS SDK package as its own lib (dist/lib/credentialProviders.cjs), so that a call loads only the packages it uses.
-export * from '@aws-sdk/credential-providers';
+export { fromIni, fromNodeProviderChain, fromTokenFile } from '@aws-sdk/credential-providers';
 // The lib's own copy of the SDK's shared-config reader, which loadSdk hands the files checkSharedAwsFiles read.
 export { externalDataInterceptor } from '@smithy/core/config';

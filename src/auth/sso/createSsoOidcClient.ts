@@ -21,7 +21,7 @@ export async function createSsoOidcClient(
   region: string,
   env: Environment,
   options: SsoOidcClientOptions = {},
-): Promise<{ client: SSOOIDCClient; sdk: typeof import('@aws-sdk/client-sso-oidc') }> {
+): Promise<{ client: SSOOIDCClient; sdk: typeof import('../sdk/clientSsoOidc') }> {
   const sdk = await loadSsoOidc();
   const endpoint = resolveSsoEndpoint(env, 'SSO_OIDC');
   const client = new sdk.SSOOIDCClient({

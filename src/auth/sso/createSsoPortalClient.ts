@@ -6,10 +6,10 @@ import { limitResponseSize } from '../limitResponseSize';
 import { loadSso } from '../loadSdk';
 import { resolveSsoEndpoint } from './resolveSsoEndpoint';
 
-/** A portal client with the module its commands come from. */
+/** A portal client with the commands it sends (from the module it came from). */
 export interface SsoPortalClient {
   client: SSOClient;
-  sdk: typeof import('@aws-sdk/client-sso');
+  sdk: Pick<typeof import('../sdk/clientSso'), 'GetRoleCredentialsCommand' | 'LogoutCommand'>;
 }
 
 /**

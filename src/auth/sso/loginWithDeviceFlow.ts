@@ -69,7 +69,7 @@ function reusableRegistration(token: SsoToken | undefined, region: string, nowMs
 }
 
 async function register(
-  { client, sdk }: { client: SSOOIDCClient; sdk: typeof import('@aws-sdk/client-sso-oidc') },
+  { client, sdk }: { client: SSOOIDCClient; sdk: typeof import('../sdk/clientSsoOidc') },
   fail: (error: unknown) => CredentialsError,
   retry: RetryOptions,
 ): Promise<Registration> {
