@@ -5,7 +5,9 @@
  * Each package is re-exported by its own module in sdk/, which the build makes its own lib
  * (dist/lib/<name>.cjs, with its code cache): an AssumeRole miss on environment keys loads the
  * STS client (with the environment-keys provider in its lib), not the SSO clients and the whole
- * provider chain beside them.
+ * provider chain beside them. Those modules name the clients and commands rolemap sends rather
+ * than `export *`: esbuild then leaves out every other operation of the service (its command,
+ * schemas and error classes), which each call that loads the lib would otherwise build.
  */
 import { checkSharedAwsFiles } from './checkSharedAwsFiles';
 
