@@ -1,5 +1,5 @@
-// One AWS SDK package as its own lib (dist/lib/clientSsoOidc.cjs), so that a call loads only the packages it
-// uses; only what rolemap sends (see src/auth/loadSdk.ts).
+// One AWS SDK package as its own lib (dist/lib/clientSsoOidc.cjs), so that a call loads only the
+// packages it uses; of it, only what rolemap sends (see src/auth/loadSdk.ts).
 export { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
 // The lib's own copy of the SDK's shared-config reader, which loadSdk hands the files checkSharedAwsFiles read.
 export { externalDataInterceptor } from '@smithy/core/config';
