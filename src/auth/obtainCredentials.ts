@@ -55,7 +55,8 @@ export async function obtainCredentials(init: ObtainCredentialsInit): Promise<Ob
     warnIfShort(credentials);
     return { credentials, cacheHit: false, baseIdentity: parts.baseIdentity };
   }
-  logger.trace('cache key', { key: cacheKey(parts).id });
+  // Only when asked for: a key costs a hit a hash of its canonical text.
+  if (logger.isEnabled('trace')) logger.trace('cache key', { key: cacheKey(parts).id });
   const result = await singleFlight({
     store: init.store,
     parts,

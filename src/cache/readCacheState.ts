@@ -1,7 +1,7 @@
 import type { AwsCredentials } from '../AwsCredentials';
-import { cacheKey, type CacheKey } from './cacheKey';
+import type { CacheKey } from './cacheKey';
 import type { FileStore } from './createFileStore';
-import { readCredentialEntry } from './readCredentialEntry';
+import { readCredentialEntryFor } from './readCredentialEntry';
 import { readRememberedFailure } from './readRememberedFailure';
 import type { FailureRecord } from './types';
 
@@ -43,10 +43,7 @@ const SHORT_LIFE_SHARE_SECONDS = 60;
 /** The state of `key` in `store`. Reads only; no secret leaves it except in `credentials`. */
 export function readCacheState(store: FileStore, key: CacheKey, options: ReadCacheStateOptions): CacheState {
   const { minTtlSeconds, now, waitingSince } = options;
-  const entry = readCredentialEntry(store, key.id);
-  // The entry's own key must equal `key` in full, not just share its file name: this is what
-  // keeps credentials for one role from ever answering for another.
-  const own = entry !== undefined && cacheKey(entry.parts).text === key.text ? entry : undefined;
+  const own = readCredentialEntryFor(store, key);
   const leftMs = own === undefined ? 0 : Date.parse(own.credentials.expiration) - now;
   if (own !== undefined) {
     const obtainedAt = Date.parse(own.obtainedAt);
