@@ -147,8 +147,8 @@ export const build = typeof ROLEMAP_BUILD === 'object' ? ROLEMAP_BUILD : undefin
 
 /** What dist/rolemap.cjs tells its launcher (src/cli/main.ts). */
 interface BundleExports {
-  /** False once the run has emptied the cache directory (`cache clear`): its code caches are not written back. */
-  keepCodeCaches?: () => boolean;
+  /** Whether this run's code cache of the bundle, or of a lib, is worth keeping (see there). */
+  keepCodeCache?: (file: 'bundle' | 'lib') => boolean;
 }
 
 if (require.main === module) {
@@ -178,8 +178,8 @@ if (require.main === module) {
     };
     (compileBundle(bundle, cachedData).runInThisContext() as ModuleFunction).call(bundleModule.exports, bundleModule.exports, bundleRequire as NodeJS.Require, bundleModule, bundle, dist);
   } else {
-    // Elsewhere use rolemap's own, made on the first call and written when it ends (so it holds
-    // every function that call compiled).
+    // Elsewhere use rolemap's own, written when a call ends (so it holds every function that call
+    // compiled), by the first call the bundle says is worth it (keepCodeCache in src/cli/main.ts).
     const own = build === undefined ? undefined : ownCodeCache(build, v8Options);
     const toWrite = new Map<string, Script>();
     const { load } = createLoader(dist, {
@@ -190,9 +190,11 @@ if (require.main === module) {
     });
     let bundleExports: BundleExports | undefined;
     if (own !== undefined) {
+      const bundleName = relative(dist, bundle);
       process.once('exit', () => {
-        if (bundleExports?.keepCodeCaches?.() === false) return;
-        for (const [name, script] of toWrite) own.write(name, script);
+        for (const [name, script] of toWrite) {
+          if (bundleExports?.keepCodeCache?.(name === bundleName ? 'bundle' : 'lib') === true) own.write(name, script);
+        }
       });
     }
     bundleExports = load(bundle) as BundleExports;
