@@ -20,4 +20,9 @@ export interface RunDeps {
   notify: (message: string) => void;
   /** Whether stderr is a terminal; a function because only login asks, and asking loads Node's tty module. */
   stderrIsTTY: () => boolean;
+  /**
+   * Told when a command hands out credentials from the cache (a hit): dist/rolemap keeps its own
+   * code cache of the bundle only from such a call (keepCodeCache in cli/main).
+   */
+  onCacheHit?: () => void;
 }

@@ -14,11 +14,10 @@ import { readRolemapEnvironment } from './readRolemapEnvironment';
 import { exitCodeOnFailure, runToExitCode, type CommandStdio } from './run';
 import type { RunDeps } from './RunDeps';
 
-/** The commands that hand out credentials: a successful run of one goes through a cache hit's code. */
-const HANDS_OUT_CREDENTIALS: ReadonlySet<Command['name']> = new Set(['credentials', 'credential-process', 'env', 'exec']);
-
 /** What this run was, as far as rolemap's own code caches care; set when the command is done. */
 let outcome: { command: Command; code: number } | undefined;
+/** Whether this run handed out credentials from the cache (RunDeps.onCacheHit). */
+let servedACacheHit = false;
 
 /**
  * Whether dist/rolemap may write this run's V8 code cache of the bundle (`bundle`) or of a lib it
@@ -27,17 +26,17 @@ let outcome: { command: Command; code: number } | undefined;
  * rewrites a cache V8 accepts, so it must come from a run like the calls it will serve:
  * - none after a failure, which stopped part way, nor after `cache clear`, whose user asked for
  *   an empty directory;
- * - the bundle's only after a command that handed out credentials. One written after
- *   `rolemap --version` held almost none of a hit's functions, and every later hit compiled
- *   them (Node 22: 104.9 M instructions a hit instead of 94.5 M, `node -e 0` 79.9 M). One written
- *   after a miss also holds the miss's own functions, about 1% more for each later hit;
+ * - the bundle's only after a cache hit, as the shipped one is trained. One written after
+ *   `rolemap --version` held almost none of a hit's functions, and every later hit compiled them
+ *   (Node 22: 104.9 M instructions a hit instead of 94.5 M, `node -e 0` 79.9 M); one written
+ *   after a miss also holds the miss's own functions (95.3 M);
  * - a lib's after any other success: a lib holds the code of the command that loads it.
  */
 export function keepCodeCache(file: 'bundle' | 'lib'): boolean {
   if (outcome === undefined || outcome.code !== EXIT_OK) return false;
   const { command } = outcome;
   if (command.name === 'cache' && command.action === 'clear') return false;
-  return file === 'lib' || HANDS_OUT_CREDENTIALS.has(command.name);
+  return file === 'lib' || servedACacheHit;
 }
 
 /**
@@ -66,6 +65,9 @@ async function main(): Promise<number> {
       logger,
       notify: (message: string) => process.stderr.write(message.endsWith('\n') ? message : `${message}\n`),
       stderrIsTTY: () => process.stderr.isTTY === true,
+      onCacheHit: () => {
+        servedACacheHit = true;
+      },
     };
     prepared = { command, deps };
   } catch (error) {

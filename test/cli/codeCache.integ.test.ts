@@ -2,7 +2,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { mapping, repoWith } from './fixtures/badInput';
+import { startEmulator, type Emulator } from '../emulator';
+import { repoWith } from './fixtures/badInput';
+import { developerEnv } from './fixtures/developerEnv';
+import { writeLiveTree } from './fixtures/writeLiveTree';
 import { EXAMPLES_LIVE, makeSandbox, parseTerragruntJson, runRolemap } from './runRolemap';
 
 const DIST = path.resolve(__dirname, '../../dist');
@@ -52,12 +55,15 @@ describe('dist/rolemap.codecache (the V8 code cache trained at build time)', () 
 });
 
 describe("rolemap's own code cache, for runtimes where V8 rejects the shipped one (issue 11)", () => {
+  const UNIT = 'prod/us-east-1/app';
+  let emulator: Emulator;
   let sandbox: ReturnType<typeof makeSandbox>;
-  /** A unit whose mapping says `auth: delegate`: `credentials` hands out a role without asking AWS. */
-  let unitDir: string;
+  let cwd: string;
+  let env: Record<string, string>;
   // A V8 flag changes V8's flag hash, so the cache trained at build time is rejected.
-  const withV8Flag = (): Record<string, string> => ({ ...sandbox.env, NODE_OPTIONS: '--max-old-space-size=4096' });
-  const credentials = (env: Record<string, string>): ReturnType<typeof runRolemap> => runRolemap([], { cwd: unitDir, env });
+  const withV8Flag = (): Record<string, string> => ({ ...env, NODE_OPTIONS: '--max-old-space-size=4096' });
+  /** `rolemap credentials` in the unit: a miss (one AssumeRole) the first time, then hits. */
+  const credentials = (callEnv: Record<string, string>): ReturnType<typeof runRolemap> => runRolemap([], { cwd, env: callEnv });
   const codeCaches = (): { name: string; ino: number; mode: number; uid: number }[] =>
     fs
       .readdirSync(sandbox.cacheDir)
@@ -68,18 +74,28 @@ describe("rolemap's own code cache, for runtimes where V8 rejects the shipped on
       });
   const names = (): string[] => (fs.existsSync(sandbox.cacheDir) ? codeCaches().map(({ name }) => name) : []).sort();
 
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
   beforeEach(() => {
     sandbox = makeSandbox();
-    unitDir = repoWith(sandbox.home, mapping('delegate')).unitDir;
+    cwd = writeLiveTree({ root: path.join(sandbox.home, 'live'), units: [UNIT] }).unitDir(UNIT);
+    env = developerEnv(sandbox, emulator);
+    emulator.resetCalls();
   });
   afterEach(() => sandbox.cleanup());
 
   onBuildNodeIt('writes none under the Node that built dist/ (the shipped one fits)', async () => {
-    expect((await credentials(sandbox.env)).code).toBe(0);
+    expect((await credentials(env)).code).toBe(0);
+    expect((await credentials(env)).code).toBe(0);
     expect(codeCaches()).toStrictEqual([]);
   });
 
   it('writes none back after `cache clear` removed them, so the directory is left empty', async () => {
+    await credentials(withV8Flag());
     await credentials(withV8Flag());
     if (codeCaches().length === 0) throw new Error('no code cache was written');
     const clear = await runRolemap(['cache', 'clear'], { cwd: sandbox.home, env: withV8Flag() });
@@ -87,12 +103,13 @@ describe("rolemap's own code cache, for runtimes where V8 rejects the shipped on
     expect(codeCaches()).toStrictEqual([]);
   });
 
-  it('writes one (0600, yours) on the first call under a V8 flag, and V8 accepts it from the next call on', async () => {
-    const expected = await credentials(sandbox.env);
+  it('writes them (0600, yours) under a V8 flag, and V8 accepts them from the next call on', async () => {
+    expect((await credentials(env)).code).toBe(0);
+    const expected = await credentials(env);
     expect(expected.code).toBe(0);
     const first = await credentials(withV8Flag());
     expect(first).toStrictEqual(expected);
-    // One for the bundle and one for each lib the call loaded.
+    // One for the bundle and one for each lib the calls loaded.
     const written = codeCaches();
     expect(written.length).toBeGreaterThan(0);
     expect(new Set(written.map(({ mode, uid }) => JSON.stringify({ mode, uid })))).toStrictEqual(new Set([JSON.stringify({ mode: 0o600, uid: process.getuid?.() })]));
@@ -102,27 +119,28 @@ describe("rolemap's own code cache, for runtimes where V8 rejects the shipped on
     expect(codeCaches()).toStrictEqual(written);
   });
 
-  it("keeps the bundle's only from a call that hands out credentials, and nothing from a failed call", async () => {
+  it("keeps the bundle's only from a cache hit, a lib's from a call that succeeded, nothing from a failed one", async () => {
     // V8 accepts a kept cache on every later call and rolemap never rewrites an accepted one: one
     // kept from `--version` would hold almost none of a hit's functions, for good.
-    expect((await runRolemap(['--version'], { cwd: unitDir, env: withV8Flag() })).code).toBe(0);
+    expect((await runRolemap(['--version'], { cwd, env: withV8Flag() })).code).toBe(0);
     const afterVersion = names();
     // A mapping file that does not parse: the call loads the config compiler, then fails.
     const broken = repoWith(sandbox.home, 'version: 1\nmappings: [\n').unitDir;
-    const failed = await runRolemap([], { cwd: broken, env: withV8Flag() });
-    expect(failed.code).not.toBe(0);
+    expect((await runRolemap([], { cwd: broken, env: withV8Flag() })).code).not.toBe(0);
     expect(names()).toStrictEqual(afterVersion);
-    // explain compiles the mapping file (its libs' caches are kept), but hands out nothing.
-    expect((await runRolemap(['explain', '--json'], { cwd: unitDir, env: withV8Flag() })).code).toBe(0);
-    const afterExplain = names();
-    expect(afterExplain.length).toBeGreaterThan(afterVersion.length);
-    // The first call that hands out credentials adds the bundle's, and only that.
-    const handedOut = await credentials(withV8Flag());
-    expect(handedOut.code).toBe(0);
-    expect(parseTerragruntJson(handedOut.stdout)['awsRole']).toMatchObject({ roleARN: 'arn:aws:iam::111111111111:role/tg' });
-    expect(names().filter((name) => !afterExplain.includes(name))).toHaveLength(1);
+    // A miss: the config compiler, the auth kind and the STS client are kept; not the bundle.
+    const miss = await credentials(withV8Flag());
+    expect(miss.code).toBe(0);
+    expect(emulator.calls('AssumeRole')).toBe(1);
+    const afterMiss = names();
+    expect(afterMiss.length).toBeGreaterThan(afterVersion.length);
+    // The first hit adds the bundle's, and only that.
+    const hit = await credentials(withV8Flag());
+    expect(hit.stdout).toBe(miss.stdout);
+    expect(emulator.calls('AssumeRole')).toBe(1);
+    expect(names().filter((name) => !afterMiss.includes(name))).toHaveLength(1);
     const kept = codeCaches();
-    expect((await credentials(withV8Flag())).code).toBe(0);
+    expect((await credentials(withV8Flag())).stdout).toBe(miss.stdout);
     expect(codeCaches()).toStrictEqual(kept);
   });
 
@@ -134,8 +152,8 @@ describe("rolemap's own code cache, for runtimes where V8 rejects the shipped on
     }],
   ])('does not use one that is %s, and replaces it', async (_case, spoil) => {
     await credentials(withV8Flag());
-    // Every one is spoiled; the call below reads the bundle's (and any lib's it loads), and each
-    // it reads it must replace rather than use.
+    await credentials(withV8Flag());
+    // Every one is spoiled; the hit below reads the bundle's, which it must replace rather than use.
     const spoiled = codeCaches().map(({ name }) => {
       spoil(path.join(sandbox.cacheDir, name));
       return { name, ino: fs.lstatSync(path.join(sandbox.cacheDir, name)).ino };
@@ -147,19 +165,20 @@ describe("rolemap's own code cache, for runtimes where V8 rejects the shipped on
       const after = fs.lstatSync(path.join(sandbox.cacheDir, name));
       return after.ino !== ino && after.isFile() && (after.mode & 0o777) === 0o600;
     });
-    expect(replaced.length).toBeGreaterThanOrEqual(1);
+    expect(replaced).toHaveLength(1);
   });
 
-  it('writes none with ROLEMAP_NO_CACHE=1, and answers the same', async () => {
-    const expected = await credentials({ ...sandbox.env, ROLEMAP_NO_CACHE: '1' });
-    const run = await credentials({ ...withV8Flag(), ROLEMAP_NO_CACHE: '1' });
-    expect(run.stdout).toBe(expected.stdout);
+  it('writes none with ROLEMAP_NO_CACHE=1', async () => {
+    for (let call = 0; call < 2; call += 1) {
+      const run = await credentials({ ...withV8Flag(), ROLEMAP_NO_CACHE: '1' });
+      expect(parseTerragruntJson(run.stdout)).toHaveProperty('awsCredentials');
+    }
     expect(names()).toStrictEqual([]);
   });
 
   it('starts and answers the same when its own cache is garbage', async () => {
-    const expected = await credentials(sandbox.env);
     await credentials(withV8Flag());
+    const expected = await credentials(withV8Flag());
     for (const { name } of codeCaches()) fs.writeFileSync(path.join(sandbox.cacheDir, name), Buffer.from('not a code cache'));
     expect(await credentials(withV8Flag())).toStrictEqual(expected);
   });

@@ -68,6 +68,7 @@ export async function unitCredentialsFor(
     throw strandedByEnv(error, deps.rolemapEnv.envCommandNames !== undefined);
   });
   deps.logger.debug(cacheHit ? 'cache hit' : 'obtained new credentials', { roleArn: request.roleArn, expiration: credentials.expiration });
+  if (cacheHit) deps.onCacheHit?.();
   return { status: 'credentials', request, credentials, baseIdentity };
 }
 
