@@ -253,12 +253,16 @@ async function main() {
     outfile: 'dist/rolemap',
     format: 'cjs',
     banner: { js: '#!/usr/bin/env node' },
-    define: { ROLEMAP_BUILD: JSON.stringify(ROLEMAP_BUILD) },
+    // Two strings, not one object: esbuild puts an object define behind a lazy initialiser that
+    // every module of the launcher calls.
+    define: { ROLEMAP_BUILD_NODE: JSON.stringify(ROLEMAP_BUILD.node), ROLEMAP_BUILD_ID: JSON.stringify(ROLEMAP_BUILD.bundleId) },
   });
   chmodSync('dist/rolemap', 0o755);
 
   // dist/rolemap.codecache: V8's code cache of dist/rolemap.cjs after a cache hit.
   const trained = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/trainCodeCache.ts'], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (trained.status !== 0) throw new Error('training the code cache failed (see above)');
-  writeFileSync('dist/package.json', JSON.stringify({ type: 'commonjs', private: true }) + '\n');
+  // `rolemapBuild`: which Node trained the shipped code caches, for the tests of dist/ (dist/rolemap
+  // has it inlined and exports nothing: exports would cost every call esbuild's export helpers).
+  writeFileSync('dist/package.json', JSON.stringify({ type: 'commonjs', private: true, rolemapBuild: { node: ROLEMAP_BUILD.node } }) + '\n');
 }

@@ -1,8 +1,8 @@
 /**
  * `npx tsx scripts/importGraph.ts`: the import graph between the folders of src/ (a file directly
  * in src/ belongs to the base, `.`, except src/launch.ts, the executable's entry, which is a stage
- * of its own, `launch`; src/auth/sso/x.ts belongs to auth), each edge with the number of imports
- * behind it, then every cycle between folders with the imports on it.
+ * of its own, `launch`, with src/launch/; src/auth/sso/x.ts belongs to auth), each edge with the
+ * number of imports behind it, then every cycle between folders with the imports on it.
  * test/architecture.test.ts checks the same graph against docs/architecture.md's import rule.
  *
  * Every way a module names another counts: `import`, `import type`, `export … from`, `import()`,
@@ -118,7 +118,7 @@ export function folderCycles(edges: Map<string, SourceImport[]>): string[][] {
 function main(): void {
   const srcDir = path.resolve(__dirname, '../src');
   const edges = folderEdges(sourceImports(srcDir));
-  console.log('Import graph between the folders of src/ (`.` is a file directly in src/, `launch` is src/launch.ts):');
+  console.log('Import graph between the folders of src/ (`.` is a file directly in src/, `launch` is src/launch.ts and src/launch/):');
   for (const key of [...edges.keys()].sort()) console.log(`  ${key}  ${edges.get(key)?.length ?? 0}`);
   const cycles = folderCycles(edges);
   console.log(cycles.length === 0 ? '\nNo cycles between folders.' : `\nCycles between folders: ${cycles.length}`);

@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Script } from 'node:vm';
-import { createLoader, shippedCodeCache } from '../src/launch';
+import { createLoader, shippedCodeCache } from '../src/launch/loader';
 import { SEED_DEVELOPER, startEmulator } from '../test/emulator';
 
 const DIST = resolve(__dirname, '..', 'dist');

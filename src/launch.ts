@@ -14,108 +14,11 @@
  * A cache V8 rejects is ignored and the file compiles as usual: slower, never wrong.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { Script } from 'node:vm';
+import { join, relative } from 'node:path';
+import type { Script } from 'node:vm';
 import { userCodeCache, type UserCodeCache } from './cache/userCodeCache';
 import { readRolemapEnvironment } from './cli/readRolemapEnvironment';
-
-/** The start of the wrapper Node puts around a CommonJS module; training and launching must use the same one. */
-const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
-
-function wrapBundle(source: string): string {
-  return `${WRAPPER_START}${source}\n})`;
-}
-
-function readOptional(file: string): Buffer | undefined {
-  try {
-    return readFileSync(file);
-  } catch {
-    return undefined;
-  }
-}
-
-type ModuleFunction = (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
-
-/** Compiles a CommonJS file of dist/ with a code cache, if any (V8 says whether it took it). */
-export function compileBundle(file: string, cachedData: Buffer | undefined): Script {
-  // Stacks count columns from the file's first character, not the wrapper's, so that the file's
-  // source map (dist/*.map) applies to them as they are.
-  return new Script(wrapBundle(readFileSync(file, 'utf8')), {
-    filename: file,
-    columnOffset: -WRAPPER_START.length,
-    ...(cachedData === undefined ? {} : { cachedData }),
-  });
-}
-
-/** Where the shipped code cache of a dist file (named relative to dist/) lives. */
-export function shippedCodeCache(dist: string, name: string): string {
-  return join(dist, name.replace(/\.cjs$/, '.codecache'));
-}
-
-export interface CodeCacheSource {
-  /** The code cache to offer V8 for `name` (relative to dist/), or undefined. */
-  read(name: string): Buffer | undefined;
-  /** Told of every file compiled, once. */
-  compiled?(name: string, script: Script): void;
-}
-
-type LoadedModule = { exports: unknown };
-
-export interface Loader {
-  /** Loads a file of dist/ (once) and returns its exports. */
-  load(file: string): unknown;
-  /** The require a file of dist/ gets. */
-  requireFor(file: string): NodeJS.Require;
-}
-
-/**
- * Loads rolemap's own CommonJS files (dist/rolemap.cjs and dist/lib/*.cjs) as Node would, each
- * compiled with its code cache. Anything else (Node's modules, dist/vendor) goes to Node's
- * require. One instance per process: every file is loaded once, so `instanceof` holds across them.
- * `preloaded` holds files already loaded without it (the bundle, by dist/rolemap's fast path).
- */
-export function createLoader(dist: string, caches: CodeCacheSource, preloaded?: ReadonlyMap<string, LoadedModule>): Loader {
-  const libDir = join(dist, 'lib');
-  const loaded = new Map<string, LoadedModule>(preloaded);
-  const load = (file: string): unknown => {
-    const known = loaded.get(file);
-    if (known !== undefined) return known.exports;
-    const name = relative(dist, file);
-    const script = compileBundle(file, caches.read(name));
-    caches.compiled?.(name, script);
-    const fileModule: LoadedModule = { exports: {} };
-    loaded.set(file, fileModule);
-    (script.runInThisContext() as ModuleFunction).call(fileModule.exports, fileModule.exports, requireFor(file), fileModule, file, dirname(file));
-    return fileModule.exports;
-  };
-  const requireFor = (file: string): NodeJS.Require => {
-    // Node's require for this file, made on first need: a hit requires only Node's own modules
-    // (the same from any file) and rolemap's libs, and making one costs a noticeable share of it.
-    let nodeRequire: NodeJS.Require | undefined;
-    const requireFromFile = (): NodeJS.Require => (nodeRequire ??= (require('node:module') as typeof import('node:module')).createRequire(file));
-    const own = (id: string): unknown => {
-      if (id.startsWith('node:')) return require(id);
-      // The error classes: the hot bundle's own copy, so that there is one per process (instanceof)
-      // and a hit reads no file for them; lib/errors.cjs only where no hot bundle is loaded.
-      if (id === './errors.cjs' && dirname(file) === libDir) {
-        const hot = loaded.get(join(dist, 'rolemap.cjs'))?.exports as { errors?: unknown } | undefined;
-        if (hot?.errors !== undefined) return hot.errors;
-      }
-      if (id.startsWith('./') && id.endsWith('.cjs')) {
-        const target = join(dirname(file), id);
-        if (dirname(target) === libDir) return load(target);
-      }
-      return requireFromFile()(id);
-    };
-    return Object.defineProperties(own, {
-      resolve: { get: () => requireFromFile().resolve },
-      cache: { get: () => requireFromFile().cache },
-      main: { get: () => requireFromFile().main },
-      extensions: { get: () => requireFromFile().extensions },
-    }) as NodeJS.Require;
-  };
-  return { load, requireFor };
-}
+import { compileBundle, createLoader, readOptional, shippedCodeCache, type LoadedModule, type ModuleFunction } from './launch/loader';
 
 /**
  * rolemap's own code cache, where the runtime and the environment call for one. Settings the
@@ -140,10 +43,14 @@ function ownCodeCache(build: { node: string; bundleId: string }, v8Options: stri
  * and a hash of dist's code (which names rolemap's own code caches). Injected by
  * scripts/build.mjs; undefined when this file runs from source.
  */
-declare const ROLEMAP_BUILD: { node: string; bundleId: string } | undefined;
+declare const ROLEMAP_BUILD_NODE: string | undefined;
+declare const ROLEMAP_BUILD_ID: string | undefined;
 
-/** The build of this dist/rolemap (tests ask which Node trained its shipped code caches); undefined from source. */
-export const build = typeof ROLEMAP_BUILD === 'object' ? ROLEMAP_BUILD : undefined;
+/**
+ * The build of this dist/rolemap; undefined from source. Not exported: exports cost every call
+ * esbuild's CommonJS export helpers (dist/package.json says which Node built dist/, for tests).
+ */
+const build = typeof ROLEMAP_BUILD_NODE === 'string' && typeof ROLEMAP_BUILD_ID === 'string' ? { node: ROLEMAP_BUILD_NODE, bundleId: ROLEMAP_BUILD_ID } : undefined;
 
 /** What dist/rolemap.cjs tells its launcher (src/cli/main.ts). */
 interface BundleExports {

@@ -22,7 +22,8 @@ const SRC = path.resolve(__dirname, '../src');
  *   cache's single-flight lock.
  * - cli: arguments, environment, commands and renderers; the only writer to stdout. It wires the
  *   stages together.
- * - launch: src/launch.ts, the executable's entry, which loads the cli bundle (and its code cache).
+ * - launch: src/launch.ts, the executable's entry, and src/launch/: they load the cli bundle (and its
+ *   code cache).
  */
 const ORDER = ['.', 'log', 'config', 'resolve', 'cache', 'locate', 'auth', 'cli', 'launch'];
 

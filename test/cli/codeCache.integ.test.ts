@@ -9,7 +9,8 @@ import { writeLiveTree } from './fixtures/writeLiveTree';
 import { EXAMPLES_LIVE, makeSandbox, parseTerragruntJson, runRolemap } from './runRolemap';
 
 const DIST = path.resolve(__dirname, '../../dist');
-const { build } = require(path.join(DIST, 'rolemap')) as typeof import('../../src/launch');
+/** Which Node built dist/ and trained its code caches (scripts/build.mjs writes it there). */
+const build = (JSON.parse(fs.readFileSync(path.join(DIST, 'package.json'), 'utf8')) as { rolemapBuild?: { node: string } }).rolemapBuild;
 /**
  * Whether this Node is the one that built dist/ and trained its code caches. Under another (the
  * suite run by Node 22 or 24 against a dist/ that Node 20 built), V8 rejects them by design.
@@ -20,11 +21,14 @@ const onBuildNodeIt = onBuildNode ? it : it.skip;
 describe('dist/rolemap.codecache (the V8 code cache trained at build time)', () => {
   onBuildNodeIt('is accepted by this Node for dist/rolemap.cjs, exactly as dist/rolemap loads it', () => {
     // Run in a fresh process: V8 accepts a cache only under the flags it was made with.
+    // compileBundle is what dist/rolemap bundles (src/launch/loader.ts), run here through tsx.
     const check = spawnSync(
       process.execPath,
       [
+        '--import',
+        'tsx',
         '-e',
-        `const { compileBundle } = require(${JSON.stringify(path.join(DIST, 'rolemap'))});
+        `const { compileBundle } = require(${JSON.stringify(path.resolve(__dirname, '../../src/launch/loader.ts'))});
          const fs = require('fs');
          const script = compileBundle(${JSON.stringify(path.join(DIST, 'rolemap.cjs'))}, fs.readFileSync(${JSON.stringify(path.join(DIST, 'rolemap.codecache'))}));
          process.stdout.write(String(script.cachedDataRejected));`,

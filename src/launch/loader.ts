@@ -1,0 +1,105 @@
+/**
+ * How dist/rolemap loads rolemap's own CommonJS files (dist/rolemap.cjs and dist/lib/*.cjs), each
+ * compiled with a V8 code cache (src/launch.ts); also what scripts/trainCodeCache.ts trains with.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { Script } from 'node:vm';
+
+/** The start of the wrapper Node puts around a CommonJS module; training and launching must use the same one. */
+const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
+
+function wrapBundle(source: string): string {
+  return `${WRAPPER_START}${source}\n})`;
+}
+
+export function readOptional(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+export type ModuleFunction = (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
+
+/** Compiles a CommonJS file of dist/ with a code cache, if any (V8 says whether it took it). */
+export function compileBundle(file: string, cachedData: Buffer | undefined): Script {
+  // Stacks count columns from the file's first character, not the wrapper's, so that the file's
+  // source map (dist/*.map) applies to them as they are.
+  return new Script(wrapBundle(readFileSync(file, 'utf8')), {
+    filename: file,
+    columnOffset: -WRAPPER_START.length,
+    ...(cachedData === undefined ? {} : { cachedData }),
+  });
+}
+
+/** Where the shipped code cache of a dist file (named relative to dist/) lives. */
+export function shippedCodeCache(dist: string, name: string): string {
+  return join(dist, name.replace(/\.cjs$/, '.codecache'));
+}
+
+export interface CodeCacheSource {
+  /** The code cache to offer V8 for `name` (relative to dist/), or undefined. */
+  read(name: string): Buffer | undefined;
+  /** Told of every file compiled, once. */
+  compiled?(name: string, script: Script): void;
+}
+
+export type LoadedModule = { exports: unknown };
+
+export interface Loader {
+  /** Loads a file of dist/ (once) and returns its exports. */
+  load(file: string): unknown;
+  /** The require a file of dist/ gets. */
+  requireFor(file: string): NodeJS.Require;
+}
+
+/**
+ * Loads rolemap's own CommonJS files (dist/rolemap.cjs and dist/lib/*.cjs) as Node would, each
+ * compiled with its code cache. Anything else (Node's modules, dist/vendor) goes to Node's
+ * require. One instance per process: every file is loaded once, so `instanceof` holds across them.
+ * `preloaded` holds files already loaded without it (the bundle, by dist/rolemap's fast path).
+ */
+export function createLoader(dist: string, caches: CodeCacheSource, preloaded?: ReadonlyMap<string, LoadedModule>): Loader {
+  const libDir = join(dist, 'lib');
+  const loaded = new Map<string, LoadedModule>(preloaded);
+  const load = (file: string): unknown => {
+    const known = loaded.get(file);
+    if (known !== undefined) return known.exports;
+    const name = relative(dist, file);
+    const script = compileBundle(file, caches.read(name));
+    caches.compiled?.(name, script);
+    const fileModule: LoadedModule = { exports: {} };
+    loaded.set(file, fileModule);
+    (script.runInThisContext() as ModuleFunction).call(fileModule.exports, fileModule.exports, requireFor(file), fileModule, file, dirname(file));
+    return fileModule.exports;
+  };
+  const requireFor = (file: string): NodeJS.Require => {
+    // Node's require for this file, made on first need: a hit requires only Node's own modules
+    // (the same from any file) and rolemap's libs, and making one costs a noticeable share of it.
+    let nodeRequire: NodeJS.Require | undefined;
+    const requireFromFile = (): NodeJS.Require => (nodeRequire ??= (require('node:module') as typeof import('node:module')).createRequire(file));
+    const own = (id: string): unknown => {
+      if (id.startsWith('node:')) return require(id);
+      // The error classes: the hot bundle's own copy, so that there is one per process (instanceof)
+      // and a hit reads no file for them; lib/errors.cjs only where no hot bundle is loaded.
+      if (id === './errors.cjs' && dirname(file) === libDir) {
+        const hot = loaded.get(join(dist, 'rolemap.cjs'))?.exports as { errors?: unknown } | undefined;
+        if (hot?.errors !== undefined) return hot.errors;
+      }
+      if (id.startsWith('./') && id.endsWith('.cjs')) {
+        const target = join(dirname(file), id);
+        if (dirname(target) === libDir) return load(target);
+      }
+      return requireFromFile()(id);
+    };
+    return Object.defineProperties(own, {
+      resolve: { get: () => requireFromFile().resolve },
+      cache: { get: () => requireFromFile().cache },
+      main: { get: () => requireFromFile().main },
+      extensions: { get: () => requireFromFile().extensions },
+    }) as NodeJS.Require;
+  };
+  return { load, requireFor };
+}
