@@ -27,9 +27,9 @@ let servedACacheHit = false;
  * - none after a failure, which stopped part way, nor after `cache clear`, whose user asked for
  *   an empty directory;
  * - the bundle's only after a cache hit, as the shipped one is trained. One written after
- *   `rolemap --version` held almost none of a hit's functions, and every later hit compiled them
- *   (Node 22: 104.9 M instructions a hit instead of 94.5 M, `node -e 0` 79.9 M); one written
- *   after a miss also holds the miss's own functions (95.3 M);
+ *   `rolemap --version` held almost none of a hit's functions, and every later hit compiled them;
+ *   one written after a miss also holds the miss's own functions (README, "Counting
+ *   instructions": under Node 22, 105.1 M and 95.6 M instructions a hit instead of 94.8 M);
  * - a lib's after any other success: a lib holds the code of the command that loads it.
  */
 export function keepCodeCache(file: 'bundle' | 'lib'): boolean {
