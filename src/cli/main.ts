@@ -30,7 +30,7 @@ let servedACacheHit = false;
  *   `rolemap --version` held almost none of a hit's functions, and every later hit compiled them;
  *   one written after a miss also holds the miss's own functions (README, "Counting
  *   instructions": under Node 22, 105.1 M and 95.6 M instructions a hit instead of 94.8 M);
- * - a lib's after any other success: a lib holds the code of the command that loads it.
+ * - a lib's after any success: a lib holds the code of the command that loads it.
  */
 export function keepCodeCache(file: 'bundle' | 'lib'): boolean {
   if (outcome === undefined || outcome.code !== EXIT_OK) return false;

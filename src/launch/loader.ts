@@ -13,6 +13,7 @@ function wrapBundle(source: string): string {
   return `${WRAPPER_START}${source}\n})`;
 }
 
+/** The bytes of `file`, or undefined when it cannot be read (a missing code cache is no error). */
 export function readOptional(file: string): Buffer | undefined {
   try {
     return readFileSync(file);
