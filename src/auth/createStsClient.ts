@@ -2,6 +2,7 @@ import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
 import { STS_CONNECTION_TIMEOUT_MS, STS_REQUEST_TIMEOUT_MS } from '../constants';
 import type { Logger } from '../log/logger';
 import { limitResponseSize } from './limitResponseSize';
+import { requestHandlerOptions } from './requestHandlerOptions';
 import { toSdkLogger } from './toSdkLogger';
 
 export interface CreateStsClientInit {
@@ -19,7 +20,7 @@ export interface CreateStsClientInit {
 
 /**
  * An STS client that makes exactly one attempt per call (withRetries is the only retry loop)
- * and turns a hung connection or request into a TimeoutError, and refuses an answer too large to
+ * and turns a hung connection, request or answer into a TimeoutError (requestHandlerOptions), and refuses an answer too large to
  * be STS's. The endpoint is `init.endpoint`, else the SDK's own choice, which honours
  * AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL.
  */
@@ -29,12 +30,11 @@ export function createStsClient(init: CreateStsClientInit): STSClient {
     credentials: init.credentials,
     maxAttempts: 1,
     ...(init.endpoint === undefined ? {} : { endpoint: init.endpoint }),
-    requestHandler: {
-      connectionTimeout: init.connectionTimeoutMs ?? STS_CONNECTION_TIMEOUT_MS,
-      requestTimeout: init.requestTimeoutMs ?? STS_REQUEST_TIMEOUT_MS,
-      throwOnRequestTimeout: true,
-      logger: toSdkLogger(init.logger),
-    },
+    requestHandler: requestHandlerOptions(
+      init.connectionTimeoutMs ?? STS_CONNECTION_TIMEOUT_MS,
+      init.requestTimeoutMs ?? STS_REQUEST_TIMEOUT_MS,
+      toSdkLogger(init.logger),
+    ),
   });
   limitResponseSize(client.middlewareStack);
   return client;

@@ -155,6 +155,14 @@ describe('fromAssumeRole', () => {
     expect(emulator.calls('AssumeRole')).toBeGreaterThanOrEqual(2);
   });
 
+  it('times out an answer that stops halfway, as one that never starts, and retries it', async () => {
+    Object.assign(process.env, developerKeys());
+    emulator.faults.stallNext(1, 'AssumeRole');
+    const credentials = await fromAssumeRole({ request: credentialRequest(), logger: recordingLogger(), requestTimeoutMs: 300, retry: fast })();
+    expect(credentials.principalArn).toBe('arn:aws:sts::333333333333:assumed-role/terragrunt-apply/rolemap-alice');
+    expect(emulator.callLog().map((call) => call.result)).toStrictEqual(['stall', 'ok']);
+  });
+
   it('explains the one-hour cap when an assumed role asks for more', async () => {
     Object.assign(process.env, developerKeys());
     emulator.updateRole(APPLY, { principals: [DEVELOPER, seedRoleArn('111111111111', 'terragrunt')] });

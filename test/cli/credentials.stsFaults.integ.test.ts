@@ -109,6 +109,17 @@ describe('dist/rolemap credentials when STS misbehaves (README, "How credentials
     expect(printedCredentials(run.stdout).ACCESS_KEY_ID).toMatch(/^ASIA/);
   }, 40_000);
 
+  it('rides out an answer cut off halfway: the call is sent again, and only whole credentials are printed', async () => {
+    emulator.faults.cutNext(1, 'AssumeRole');
+    const run = await runRolemap([], { cwd: tree.unitDir(UNIT), env });
+    expect({ code: run.code, stderr: run.stderr, results: emulator.callLog().map((c) => c.result) }).toStrictEqual({
+      code: 0,
+      stderr: '',
+      results: ['cut', 'ok'],
+    });
+    expect(await callerArnOf(emulator, printedCredentials(run.stdout))).toMatch(new RegExp(`^arn:aws:sts::${PROD}:assumed-role/terragrunt-plan/`));
+  });
+
   it('after the lock holder is killed mid-fetch (a dependency fetch cancelled), the next call breaks its lock and gets credentials', async () => {
     emulator.faults.hangNext(1, 'AssumeRole');
     const cwd = tree.unitDir(UNIT);

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import {
   AssumeRoleCommand,
   AssumeRoleWithWebIdentityCommand,
@@ -49,6 +50,32 @@ beforeEach(() => {
 
 function stsClient(credentials: KeyPair = DEVELOPER, config: Partial<STSClientConfig> = {}, on: Emulator = emulator): STSClient {
   return new STSClient({ region: SEED_REGION, endpoint: on.url, maxAttempts: 1, credentials, ...config });
+}
+
+/**
+ * Sends a GetCallerIdentity over plain HTTP and reads what comes back: the status, the length the
+ * headers promise, the bytes received, and whether the connection was closed or fell silent for
+ * `silentMs`.
+ */
+function partialAnswer(url: string, silentMs = 5_000): Promise<{ status: number; promised: number; received: number; ended: 'closed' | 'silent' | 'whole' }> {
+  return new Promise((resolve, reject) => {
+    const body = 'Action=GetCallerIdentity&Version=2011-06-15';
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+      let received = 0;
+      const done = (ended: 'closed' | 'silent' | 'whole'): void => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, promised: Number(res.headers['content-length']), received, ended });
+        req.destroy();
+      };
+      const timer = setTimeout(() => done('silent'), silentMs);
+      res.on('data', (chunk: Buffer) => (received += chunk.length));
+      res.on('end', () => done('whole'));
+      res.on('error', () => done('closed'));
+      res.on('close', () => done('closed'));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 function keysOf(credentials: Credentials | undefined): KeyPair {
@@ -656,6 +683,17 @@ describe('startEmulator faults and counts', () => {
     // exceed on an ordinary call (it then timed out, and its late answer leaked into the next test).
     expect((await stsClient(DEVELOPER).send(new GetCallerIdentityCommand({}))).Arn).toBe(SEED_DEVELOPER.arn);
     expect(emulator.callLog().map((e) => e.result)).toEqual(['hang', 'ok']);
+  });
+
+  it('sends the start of an answer and then cuts the connection, or falls silent', async () => {
+    emulator.faults.cutNext(1);
+    emulator.faults.stallNext(1);
+    const cut = await partialAnswer(emulator.url);
+    expect(cut).toMatchObject({ status: 200, promised: 2 * cut.received, ended: 'closed' });
+    const stalled = await partialAnswer(emulator.url, 300);
+    expect(stalled).toMatchObject({ status: 200, promised: 2 * stalled.received, ended: 'silent' });
+    expect(cut.received).toBeGreaterThan(0);
+    expect(emulator.callLog().map((e) => e.result)).toEqual(['cut', 'stall']);
   });
 
   it('logs each call with what was asked and how it ended', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stsErrorResponse } from './stsErrorResponse';
 import type { EmulatorResponse } from './types';
 
-export type FaultKind = 'throttle' | 'fail' | 'hang';
+export type FaultKind = 'throttle' | 'fail' | 'hang' | 'cut' | 'stall';
 
 export interface Fault {
   kind: FaultKind;
@@ -38,6 +38,16 @@ export class Faults {
     this.add({ kind: 'hang', status: 0, remaining: n, action });
   }
 
+  /** The next `n` calls get the start of an answer, and then the connection is closed. */
+  cutNext(n: number, action?: string): void {
+    this.add({ kind: 'cut', status: 200, remaining: n, action });
+  }
+
+  /** The next `n` calls get the start of an answer, and then nothing more until the emulator closes. */
+  stallNext(n: number, action?: string): void {
+    this.add({ kind: 'stall', status: 200, remaining: n, action });
+  }
+
   /** Drops every queued fault. */
   clear(): void {
     this.rules = [];
@@ -65,8 +75,17 @@ export class Faults {
   }
 }
 
-/** The answer a throttle or fail fault gives, in the protocol of the service that was called. */
+/** The answer a throttle, fail, cut or stall fault gives, in the protocol of the service that was called. */
 export function faultResponse(fault: Fault, format: 'sts-xml' | 'json'): EmulatorResponse {
+  if (fault.kind === 'cut' || fault.kind === 'stall') {
+    // The start of a successful answer, as far as the first secret.
+    const body =
+      format === 'sts-xml'
+        ? '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n  <AssumeRoleResult>\n    <Credentials>\n'
+        : '{"roleCredentials":{';
+    const contentType = format === 'sts-xml' ? 'text/xml' : 'application/json';
+    return { status: 200, headers: { 'content-type': contentType, 'x-amzn-requestid': randomUUID() }, body, partial: fault.kind };
+  }
   if (format === 'sts-xml') {
     if (fault.kind === 'throttle') return stsErrorResponse({ status: 400, code: 'Throttling', message: 'Rate exceeded' });
     return fault.status === 503

@@ -109,7 +109,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
         return { fault: { status: 503, body: '' }, entry };
       }
       const response = faultResponse(fault, format);
-      entry.result = fault.kind === 'throttle' ? 'Throttling' : `HTTP ${response.status}`;
+      entry.result = fault.kind === 'throttle' ? 'Throttling' : fault.kind === 'fail' ? `HTTP ${response.status}` : fault.kind;
       return { fault: response, entry };
     },
   };
@@ -157,6 +157,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
         if (typeof input['throttle'] === 'number') faults.throttleNext(input['throttle'], action);
         if (typeof input['fail'] === 'number') faults.failNext(input['fail'], status, action);
         if (typeof input['hang'] === 'number') faults.hangNext(input['hang'], action);
+        if (typeof input['cut'] === 'number') faults.cutNext(input['cut'], action);
+        if (typeof input['stall'] === 'number') faults.stallNext(input['stall'], action);
         return json(200, { pending: faults.pending() });
       }
       case 'POST /roles/trust': {
@@ -220,6 +222,14 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     response ??= json(404, { message: `no emulated service answers ${req.method} ${req.path}` });
     if (outgoing.destroyed) return;
     const body = Buffer.from(response.body, 'utf8');
+    if (response.partial !== undefined) {
+      outgoing.writeHead(response.status, { ...response.headers, 'content-length': String(2 * body.length) });
+      // A stalled answer's socket is closed by close() (closeAllConnections).
+      outgoing.write(body, () => {
+        if (response.partial === 'cut') outgoing.socket?.destroy();
+      });
+      return;
+    }
     outgoing.writeHead(response.status, { ...response.headers, 'content-length': String(body.length) });
     outgoing.end(body);
   }

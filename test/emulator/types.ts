@@ -17,6 +17,11 @@ export interface EmulatorResponse {
   status: number;
   headers?: Record<string, string>;
   body: string;
+  /**
+   * Sent in part: the headers promise twice the body, the body is sent, and then the connection
+   * is closed ('cut') or stays silent until the emulator closes ('stall').
+   */
+  partial?: 'cut' | 'stall';
 }
 
 /**

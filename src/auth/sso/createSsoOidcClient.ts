@@ -4,6 +4,7 @@ import { SSO_CONNECTION_TIMEOUT_MS, SSO_REQUEST_TIMEOUT_MS } from '../../constan
 import type { Environment } from '../../resolve/types';
 import { limitResponseSize } from '../limitResponseSize';
 import { loadSsoOidc } from '../loadSdk';
+import { requestHandlerOptions } from '../requestHandlerOptions';
 import { resolveSsoEndpoint } from './resolveSsoEndpoint';
 
 export interface SsoOidcClientOptions {
@@ -26,11 +27,7 @@ export async function createSsoOidcClient(
   const endpoint = resolveSsoEndpoint(env, 'SSO_OIDC');
   const client = new sdk.SSOOIDCClient({
     region,
-    requestHandler: {
-      connectionTimeout: SSO_CONNECTION_TIMEOUT_MS,
-      requestTimeout: options.requestTimeoutMs ?? SSO_REQUEST_TIMEOUT_MS,
-      throwOnRequestTimeout: true,
-    },
+    requestHandler: requestHandlerOptions(SSO_CONNECTION_TIMEOUT_MS, options.requestTimeoutMs ?? SSO_REQUEST_TIMEOUT_MS),
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
     ...(endpoint === undefined ? {} : { endpoint }),
   });

@@ -4,6 +4,7 @@ import { SSO_CONNECTION_TIMEOUT_MS, SSO_REQUEST_TIMEOUT_MS } from '../../constan
 import type { Environment } from '../../resolve/types';
 import { limitResponseSize } from '../limitResponseSize';
 import { loadSso } from '../loadSdk';
+import { requestHandlerOptions } from '../requestHandlerOptions';
 import { resolveSsoEndpoint } from './resolveSsoEndpoint';
 
 /** A portal client with the commands it sends (from the module it came from). */
@@ -22,7 +23,7 @@ export async function createSsoPortalClient(region: string, env: Environment, op
   const endpoint = resolveSsoEndpoint(env, 'SSO');
   const client = new sdk.SSOClient({
     region,
-    requestHandler: { connectionTimeout: SSO_CONNECTION_TIMEOUT_MS, requestTimeout: SSO_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    requestHandler: requestHandlerOptions(SSO_CONNECTION_TIMEOUT_MS, SSO_REQUEST_TIMEOUT_MS),
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
     ...(endpoint === undefined ? {} : { endpoint }),
   });

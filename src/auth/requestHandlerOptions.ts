@@ -1,0 +1,27 @@
+import type { SdkLogger } from './toSdkLogger';
+
+/** The options rolemap gives the AWS SDK's Node HTTP handler (STS, SSO portal, SSO OIDC). */
+export interface RequestHandlerOptions {
+  connectionTimeout: number;
+  requestTimeout: number;
+  socketTimeout: number;
+  throwOnRequestTimeout: true;
+  logger?: SdkLogger;
+}
+
+/**
+ * Timeouts for every request of an AWS SDK client: `connectionMs` to connect, `requestMs` for the
+ * answer to start, and `requestMs` again of silence while it arrives. The SDK's request timeout
+ * ends when the headers come in; without the socket timeout an answer that stops halfway (a
+ * proxy, a dying connection) would hold the call until the overall deadline, a minute.
+ * The SDK starts watching a socket timeout of 6 s or more only 3 s into the request.
+ */
+export function requestHandlerOptions(connectionMs: number, requestMs: number, logger?: SdkLogger): RequestHandlerOptions {
+  return {
+    connectionTimeout: connectionMs,
+    requestTimeout: requestMs,
+    socketTimeout: requestMs,
+    throwOnRequestTimeout: true,
+    ...(logger === undefined ? {} : { logger }),
+  };
+}
