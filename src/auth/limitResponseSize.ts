@@ -17,23 +17,43 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
-function isReadable(body: unknown): body is AsyncIterable<Uint8Array> & { destroy?: () => void } {
-  return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
+/** What the SDK's Node handler answers with: an http.IncomingMessage. */
+type Body = NodeJS.ReadableStream & { destroy?: () => void; destroyed?: boolean };
+
+function isReadable(body: unknown): body is Body {
+  return typeof body === 'object' && body !== null && typeof (body as { on?: unknown }).on === 'function';
 }
 
-/** Reads `body` into memory, refusing it past `maxBytes`. */
-async function collect(body: AsyncIterable<Uint8Array> & { destroy?: () => void }, maxBytes: number, status: number | undefined): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    total += chunk.byteLength;
-    if (total > maxBytes) {
-      body.destroy?.();
-      throw new ResponseTooLargeError(maxBytes, status);
+/**
+ * Reads `body` into memory, refusing it past `maxBytes`. Through 'data' and 'end' rather than
+ * `for await`: Node's async iterator over a stream compiles a good deal of its stream internals
+ * on first use: 2.7 M instructions of a cache miss (216 M), for one small answer.
+ * A connection that closes before the end rejects, as a reset does with `for await`.
+ */
+function collect(body: Body, maxBytes: number, status: number | undefined): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const cutOff = (): Error => Object.assign(new Error('the connection closed before the answer ended'), { code: 'ECONNRESET' });
+    // Nothing was read yet, so a stream already destroyed was cut off before this saw it.
+    if (body.destroyed === true) {
+      reject(cutOff());
+      return;
     }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total);
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    body.on('data', (chunk: Uint8Array) => {
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        body.destroy?.();
+        reject(new ResponseTooLargeError(maxBytes, status));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.on('end', () => resolve(Buffer.concat(chunks, total)));
+    body.on('error', reject);
+    // After 'end' or 'error' this changes nothing: a promise settles once.
+    body.on('close', () => reject(cutOff()));
+  });
 }
 
 /**
