@@ -19,10 +19,10 @@ export interface CreateStsClientInit {
 }
 
 /**
- * An STS client that makes exactly one attempt per call (withRetries is the only retry loop)
- * and turns a hung connection, request or answer into a TimeoutError (requestHandlerOptions), and refuses an answer too large to
- * be STS's. The endpoint is `init.endpoint`, else the SDK's own choice, which honours
- * AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL.
+ * An STS client that makes exactly one attempt per call (withRetries is the only retry loop),
+ * turns a hung connection, request or answer into a TimeoutError (requestHandlerOptions), and
+ * refuses an answer too large to be STS's. The endpoint is `init.endpoint`, else the SDK's own
+ * choice, which honours AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL.
  */
 export function createStsClient(init: CreateStsClientInit): STSClient {
   const client = new init.sts.STSClient({

@@ -78,7 +78,7 @@ export class Faults {
 /** The answer a throttle, fail, cut or stall fault gives, in the protocol of the service that was called. */
 export function faultResponse(fault: Fault, format: 'sts-xml' | 'json'): EmulatorResponse {
   if (fault.kind === 'cut' || fault.kind === 'stall') {
-    // The start of a successful answer, as far as the first secret.
+    // The start of a successful answer, cut before its first secret.
     const body =
       format === 'sts-xml'
         ? '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n  <AssumeRoleResult>\n    <Credentials>\n'
