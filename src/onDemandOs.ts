@@ -2,7 +2,7 @@ import type * as Os from 'node:os';
 
 /**
  * node:os, loaded when first needed. A cache hit needs nothing from it when HOME and USER are set,
- * and loading it costs about 0.15 ms, a noticeable share of a hit (README, "Performance").
+ * and loading it costs about 0.15 ms, a noticeable share of a hit (docs/performance.md).
  */
 export function onDemandOs(): typeof Os {
   return require('node:os') as typeof Os;

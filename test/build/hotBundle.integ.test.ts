@@ -7,7 +7,7 @@ import { SEED_DEVELOPER, startEmulator } from '../emulator';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.join(ROOT, 'dist');
-/** What a cache hit must never load (README, "Performance"; the build's HOT_FORBIDDEN). */
+/** What a cache hit must never load (docs/performance.md, "How a call stays cheap"; the build's HOT_FORBIDDEN). */
 const FORBIDDEN = /^(?:node:)?(?:crypto|util)$|^(?:pino|yaml|minimatch)$|^@aws-sdk\/|^@smithy\/|vendor\//;
 
 /** Runs scripts/build.mjs's hot-bundle check on a metafile, in a Node that loads ES modules. */
