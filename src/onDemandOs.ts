@@ -2,7 +2,8 @@ import type * as Os from 'node:os';
 
 /**
  * node:os, loaded when first needed. A cache hit needs nothing from it when HOME and USER are set,
- * and loading it costs about 0.15 ms, a noticeable share of a hit (docs/performance.md).
+ * and loading it costs about 0.15 ms, a noticeable share of a hit (docs/performance.md, "How a
+ * call stays cheap").
  */
 export function onDemandOs(): typeof Os {
   return require('node:os') as typeof Os;
