@@ -51,6 +51,8 @@ const isOneOf =
 
 const isMode = isOneOf('plan', 'apply');
 const isAuthKind = isOneOf('auto', 'assume', 'web-identity', 'sso', 'delegate');
+const isPartition = isOneOf(...PARTITIONS);
+const isOptionalString = isOptional(isString);
 
 function isPosition(value: unknown): boolean {
   return isObject(value) && isString(value['file']) && isNumber(value['line']) && isNumber(value['column']);
@@ -67,9 +69,14 @@ function isGlob(value: unknown): value is CompiledGlob {
   );
 }
 
+// Guards made once, not per value checked: a part of a large mapping file checks hundreds of mappings.
+const isGlobs = isArrayOf(isGlob);
+
 function isSso(value: unknown): value is SsoSettings {
-  return isObject(value) && isString(value['startUrl']) && isString(value['region']) && isOptional(isString)(value['session']);
+  return isObject(value) && isString(value['startUrl']) && isString(value['region']) && isOptionalString(value['session']);
 }
+
+const isOptionalSso = isOptional(isSso);
 
 const isSsoRecord = (value: unknown): value is Record<string, SsoSettings> => isObject(value) && Object.values(value).every(isSso);
 
@@ -94,21 +101,23 @@ function isTokenSource(value: unknown): value is WebIdentityTokenSource {
  * stays out of the hot bundle.)
  */
 const SETTING_SHAPES: { readonly [N in SettingName]: Guard<MappingSettings[N]> } = {
-  region: isOptional(isString),
+  region: isOptionalString,
   durationSeconds: isNumber,
   sessionNameTemplate: isString,
   auth: isAuthKind,
   minTtlSeconds: isNumber,
-  externalId: isOptional(isString),
-  sourceIdentityTemplate: isOptional(isString),
+  externalId: isOptionalString,
+  sourceIdentityTemplate: isOptionalString,
   tagTemplates: isStringRecord,
   envs: isStringRecord,
   webIdentity: (value): value is MappingSettings['webIdentity'] =>
     isObject(value) && isTokenSource(value['token']) && isString(value['audience']),
 };
 
+const SETTING_CHECKS = Object.entries(SETTING_SHAPES) as [SettingName, Guard<unknown>][];
+
 function isSettings(value: unknown): value is MappingSettings {
-  return isObject(value) && Object.entries(SETTING_SHAPES).every(([name, isShape]) => isShape(value[name]));
+  return isObject(value) && SETTING_CHECKS.every(([name, isShape]) => isShape(value[name]));
 }
 
 function isRole(value: unknown): value is RoleRef {
@@ -120,15 +129,15 @@ function isMapping(value: unknown): value is CompiledMapping {
     isObject(value) &&
     isNumber(value['index']) &&
     isPosition(value['position']) &&
-    isArrayOf(isGlob)(value['globs']) &&
+    isGlobs(value['globs']) &&
     isString(value['accountId']) &&
-    isOptional(isString)(value['accountName']) &&
-    isOneOf(...PARTITIONS)(value['partition']) &&
+    isOptionalString(value['accountName']) &&
+    isPartition(value['partition']) &&
     isObject(value['roles']) &&
     isRole(value['roles']['plan']) &&
     isRole(value['roles']['apply']) &&
     isSettings(value['settings']) &&
-    isOptional(isSso)(value['sso'])
+    isOptionalSso(value['sso'])
   );
 }
 
@@ -141,7 +150,7 @@ function isAllowRule(value: unknown): value is AllowRule {
     isObject(value) &&
     isNumber(value['index']) &&
     isPosition(value['position']) &&
-    isArrayOf(isGlob)(value['paths']) &&
+    isGlobs(value['paths']) &&
     isArrayOf(isString)(value['accountIds']) &&
     Array.isArray(value['rolePatterns']) &&
     value['rolePatterns'].every(isRolePattern)
@@ -162,7 +171,7 @@ export function isCompiledConfig(value: unknown): value is CompiledConfig {
     isObject(value['modes']) &&
     isOptional(isMode)(value['modes']['local']) &&
     isArrayOf(isDeployBranch)(value['modes']['deployBranches']) &&
-    isOptional(isSso)(value['sso']) &&
+    isOptionalSso(value['sso']) &&
     isSsoRecord(value['ssoSessions']) &&
     isArrayOf(isAllowRule)(value['overridesAllow']) &&
     isOneOf('error', 'empty')(value['unmatched']) &&
@@ -175,9 +184,9 @@ function isUserOverride(value: unknown): value is UserOverride {
     isObject(value) &&
     isNumber(value['index']) &&
     isPosition(value['position']) &&
-    isArrayOf(isGlob)(value['paths']) &&
+    isGlobs(value['paths']) &&
     isArrayOf(isString)(value['accounts']) &&
-    isOptional(isString)(value['role']) &&
+    isOptionalString(value['role']) &&
     isOptional(isAuthKind)(value['auth'])
   );
 }
@@ -199,8 +208,8 @@ export function isCompiledUserConfig(value: unknown): value is CompiledUserConfi
     isString(value['file']) &&
     isNumber(value['version']) &&
     isOptional(isMode)(value['mode']) &&
-    isOptional(isSso)(value['sso']) &&
-    isOptional(isString)(value['sourceProfile']) &&
+    isOptionalSso(value['sso']) &&
+    isOptionalString(value['sourceProfile']) &&
     Array.isArray(value['baseProfiles']) &&
     value['baseProfiles'].every(isBaseProfileRule) &&
     isArrayOf(isUserOverride)(value['overrides'])

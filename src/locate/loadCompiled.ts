@@ -33,7 +33,7 @@ export interface LoadCompiledInit<T> {
  * The layout of a stored compiled form. Bump it whenever CompiledConfig or CompiledUserConfig
  * (src/config/types.ts) or this wrapper changes shape: entries of another format are misses.
  */
-export const COMPILED_FORMAT = 6;
+export const COMPILED_FORMAT = 7;
 
 interface StoredCompiled {
   format: number;
@@ -98,8 +98,8 @@ function readText(file: string): string {
 /** The part of a compiled mapping file that holds mappings any unit path may match. */
 const EVERY_PATH = '*';
 /**
- * Up to this many distinct first segments, each gets its own part; beyond, segments are hashed
- * into this many shards (a bound on the files one compile writes).
+ * Up to this many distinct prefixes, each gets its own part; beyond, prefixes are hashed into
+ * this many shards (a bound on the files one compile writes).
  */
 const MAX_PARTS = 256;
 
@@ -128,10 +128,12 @@ interface StoredMappingIndex {
    */
   racy: boolean;
   head: Omit<CompiledConfig, 'mappings'>;
-  /** 0: one part per first segment, named `s:<segment>`; else the number of hashed shards. */
+  /** How many leading segments of a glob's literal prefix name its part (see planParts). */
+  depth: number;
+  /** 0: one part per prefix, named `s:<prefix>`; else the number of hashed shards of each length. */
   shards: number;
-  /** Part name (EVERY_PATH or a shard number) -> cache id of the part. */
-  parts: Record<string, string>;
+  /** The names of the parts (EVERY_PATH, `s:<prefix>` or `<length>:<shard>`); see partId. */
+  parts: string[];
   /** Cache id of the StoredMappingSource this form was compiled from. */
   source: string;
   token: string;
@@ -177,9 +179,10 @@ export interface LoadCompiledMappingInit {
 /**
  * Loads a mapping file in its compiled form, reading only the part a unit path needs.
  *
- * The compiled form is split by each glob's first literal segment (`team7/**` goes to the shard
- * of `team7`; globs that start with a wildcard go to a part every call reads), so that a call in
- * a tree of 5,000 mappings parses a few hundred, not all. An index holds the rest of the config,
+ * The compiled form is split by the leading literal segments of each glob (`live/team7/**` goes
+ * to the part of `live/team7` when the split is two segments deep; globs that start with a
+ * wildcard go to a part every call reads), so that a call in a tree of 5,000 mappings parses a
+ * few dozen, not all. An index holds the rest of the config,
  * the mapping file's stamp and the parts' names; each part names the compile it belongs to.
  *
  * Identity by stamp, guarded as git guards its index ("racy git"): device, inode, size, mtime
@@ -267,30 +270,100 @@ function renewStamp(store: CompiledStore, indexId: string, index: StoredMappingI
   }
 }
 
-/** The first literal segment a unit path must start with to match the glob, or undefined. */
-function firstSegmentOf(glob: CompiledGlob): string | undefined {
+/**
+ * The leading segments a unit path must repeat to match the glob (`live/prod/**` -> live, prod;
+ * an exact path -> all of it), none when the glob starts with a wildcard or ignores case.
+ */
+function literalPrefixOf(glob: CompiledGlob): string[] {
   // The same literal prefix testGlob compares first: a unit path that does not start with it never matches.
-  if (glob.regexFlags !== '') return undefined;
+  if (glob.regexFlags !== '') return [];
   const text = glob.glob;
   const magic = text.search(/[*?[{]/);
-  const prefix = magic === -1 ? text : text.slice(0, text.lastIndexOf('/', magic) + 1);
-  const first = prefix.split('/')[0] ?? '';
-  return first === '' ? undefined : first;
+  const segments = (magic === -1 ? text : text.slice(0, text.lastIndexOf('/', magic) + 1)).split('/');
+  const end = segments.indexOf('');
+  return end === -1 ? segments : segments.slice(0, end);
 }
 
-function partName(segment: string | undefined, shards: number): string {
-  if (segment === undefined) return EVERY_PATH;
-  return shards === 0 ? `s:${segment}` : String(Number.parseInt(cacheId(segment).slice(0, 8), 16) % shards);
+/**
+ * The part of the globs filed under `prefix` (literal segments; none for the part of every path).
+ * Sharded, a prefix names one of `shards` parts of its length, so that a unit path's prefixes of
+ * other lengths never land in it.
+ */
+function partName(prefix: readonly string[], shards: number): string {
+  if (prefix.length === 0) return EVERY_PATH;
+  const key = prefix.join('/');
+  return shards === 0 ? `s:${key}` : `${prefix.length}:${Number.parseInt(cacheId(key).slice(0, 8), 16) % shards}`;
+}
+
+/**
+ * The parts a unit path may find its mappings in: the part of every path, and the part of each of
+ * its first `depth` segments' prefixes (`live`, `live/prod`, ...), since a glob is filed under the
+ * first `depth` segments of its literal prefix, or under all of them when it has fewer.
+ */
+function partNamesFor(unitPath: string, depth: number, shards: number): string[] {
+  const names = [EVERY_PATH];
+  const segments = unitPath.split('/');
+  for (let d = 1; d <= depth && d <= segments.length && segments[d - 1] !== ''; d += 1) {
+    names.push(partName(segments.slice(0, d), shards));
+  }
+  return names;
+}
+
+/** The cache id of a part of a compile; the index names its parts, and their ids follow from the names. */
+function partId(file: string, token: string, name: string): string {
+  return cacheId(`mapping-part:${file}:${token}:${name}`);
+}
+
+/** How a compile splits its mappings: how deep a glob's prefix goes in naming its part, and the parts. */
+interface PartPlan {
+  depth: number;
+  shards: number;
+  parts: Map<string, CompiledMapping[]>;
+}
+
+/** Prefixes deeper than this do not name parts: a call reads up to this many parts and the part of every path. */
+const MAX_DEPTH = 6;
+
+/**
+ * Splits the mappings by the first `depth` segments of each glob's literal prefix, at the depth
+ * where the most a unit path reads (the sum of its parts) is least, the shallowest of equals. One
+ * depth does not fit every tree: `team7/**` splits at the first segment, while in a tree that keeps
+ * everything under `live/` the first segment would put every mapping in one part.
+ */
+function planParts(mappings: readonly CompiledMapping[]): PartPlan {
+  const prefixes = new Map(mappings.map((mapping) => [mapping, mapping.globs.map(literalPrefixOf)]));
+  const allPrefixes = [...prefixes.values()].flat();
+  const deepest = Math.min(MAX_DEPTH, Math.max(1, ...allPrefixes.map((prefix) => prefix.length)));
+  let best: { plan: PartPlan; reads: number } | undefined;
+  for (let depth = 1; depth <= deepest; depth += 1) {
+    const keys = new Map(allPrefixes.map((prefix) => [prefix.slice(0, depth).join('/'), prefix.slice(0, depth)]));
+    const lengths = new Set([...keys.values()].map((key) => key.length)).size;
+    // At most MAX_PARTS parts however many lengths the prefixes have.
+    const shards = keys.size <= MAX_PARTS ? 0 : Math.max(1, Math.floor(MAX_PARTS / lengths));
+    const parts = new Map<string, CompiledMapping[]>();
+    for (const [mapping, globPrefixes] of prefixes) {
+      for (const name of new Set(globPrefixes.map((prefix) => partName(prefix.slice(0, depth), shards)))) {
+        const part = parts.get(name) ?? [];
+        part.push(mapping);
+        parts.set(name, part);
+      }
+    }
+    // A unit path below a key reads the key's part and the parts of the key's prefixes.
+    const reads = Math.max(...[...keys.keys()].map((key) => sumOf(partNamesFor(key, depth, shards).map((name) => parts.get(name)?.length ?? 0))));
+    if (best === undefined || reads < best.reads) best = { plan: { depth, shards, parts }, reads };
+  }
+  return best?.plan ?? { depth: 1, shards: 0, parts: new Map() };
+}
+
+function sumOf(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0);
 }
 
 function readParts(store: CompiledStore, index: StoredMappingIndex, unitPath: string | undefined): CompiledMapping[] | undefined {
-  const names =
-    unitPath === undefined ? Object.keys(index.parts) : [EVERY_PATH, partName(unitPath.split('/')[0] ?? '', index.shards)];
+  const names = unitPath === undefined ? index.parts : partNamesFor(unitPath, index.depth, index.shards).filter((name) => index.parts.includes(name));
   const byIndex = new Map<number, CompiledMapping>();
   for (const name of names) {
-    const id = Object.prototype.hasOwnProperty.call(index.parts, name) ? index.parts[name] : undefined;
-    if (id === undefined) continue;
-    const part = store.read(id);
+    const part = store.read(partId(index.file, index.token, name));
     if (!isMappingPart(part) || part.token !== index.token || part.part !== name) return undefined;
     for (const mapping of part.mappings) byIndex.set(mapping.index, mapping);
   }
@@ -306,30 +379,19 @@ function writeParts(
   previous: StoredMappingIndex | undefined,
 ): void {
   const { mappings, ...head } = compiled;
-  const segments = new Set(mappings.flatMap((mapping) => mapping.globs.map(firstSegmentOf)));
-  const shards = segments.size <= MAX_PARTS ? 0 : MAX_PARTS;
+  const { depth, shards, parts: grouped } = planParts(mappings);
   const token = `${VERSION}:${COMPILED_FORMAT}:${text.length}:${cacheId(text)}`;
-  const grouped = new Map<string, CompiledMapping[]>();
-  for (const mapping of mappings) {
-    for (const name of new Set(mapping.globs.map((glob) => partName(firstSegmentOf(glob), shards)))) {
-      const group = grouped.get(name) ?? [];
-      group.push(mapping);
-      grouped.set(name, group);
-    }
-  }
-  const parts: Record<string, string> = {};
   for (const [name, group] of grouped) {
-    const id = cacheId(`mapping-part:${compiled.file}:${token}:${name}`);
-    store.write(id, { format: COMPILED_FORMAT, token, part: name, mappings: group } satisfies StoredMappingPart);
-    parts[name] = id;
+    store.write(partId(compiled.file, token, name), { format: COMPILED_FORMAT, token, part: name, mappings: group } satisfies StoredMappingPart);
   }
+  const parts = [...grouped.keys()];
   const source = cacheId(`mapping-source:${compiled.file}:${token}`);
   store.write(source, { format: COMPILED_FORMAT, token, text } satisfies StoredMappingSource);
   // The index last: it never names a part that is not written yet.
-  store.write(indexId, { format: COMPILED_FORMAT, file: compiled.file, ...stamped, head, shards, parts, source, token } satisfies StoredMappingIndex);
+  store.write(indexId, { format: COMPILED_FORMAT, file: compiled.file, ...stamped, head, depth, shards, parts, source, token } satisfies StoredMappingIndex);
   if (previous !== undefined && previous.token !== token) {
-    const kept = new Set([...Object.values(parts), source]);
-    for (const id of [...Object.values(previous.parts), previous.source]) if (!kept.has(id)) store.remove?.(id);
+    const kept = new Set([...parts.map((name) => partId(compiled.file, token, name)), source]);
+    for (const id of [...previous.parts.map((name) => partId(previous.file, previous.token, name)), previous.source]) if (!kept.has(id)) store.remove?.(id);
   }
 }
 
@@ -344,14 +406,16 @@ function isMappingIndex(value: unknown): value is StoredMappingIndex {
     typeof index.racy === 'boolean' &&
     isSourceStamp(index.stamp) &&
     typeof index.token === 'string' &&
-    typeof index.shards === 'number' &&
-    Number.isInteger(index.shards) &&
-    index.shards >= 0 &&
-    typeof index.parts === 'object' &&
-    index.parts !== null &&
-    Object.values(index.parts).every((id) => typeof id === 'string' && /^[0-9a-f]{64}$/.test(id)) &&
+    isCount(index.depth) &&
+    isCount(index.shards) &&
+    Array.isArray(index.parts) &&
+    index.parts.every((name) => typeof name === 'string') &&
     isCompiledConfig({ ...(index.head as object), mappings: [] })
   );
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
 function isSourceStamp(value: unknown): value is SourceStamp {

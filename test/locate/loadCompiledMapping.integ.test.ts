@@ -2,7 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileMappingFile } from '../../src/config/compileMappingFile';
+import type { CompiledConfig } from '../../src/config/types';
 import { loadCompiledMapping, type CompiledStore } from '../../src/locate/loadCompiled';
+import { matchUnit } from '../../src/resolve/matchUnit';
+import { testGlob } from '../../src/resolve/testGlob';
 
 /** A one-mapping file; `account` is what an edit changes, keeping the file's size. */
 function mappingText(account: string): string {
@@ -95,5 +98,102 @@ describe('loadCompiledMapping: the stamp identity and its racy guard', () => {
     fs.utimesSync(replacement, atime, mtime);
     fs.renameSync(replacement, file);
     expect(await load({ now: later })).toBe('444444444444');
+  });
+});
+
+/** A seeded generator (a linear congruential one): each test run sees the same trees. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444'];
+
+/** A mapping file of one glob per mapping, in the order given. */
+function mappingFile(globs: readonly string[]): string {
+  const mappings = globs.map((glob, i) => `  - paths: ["${glob}"]\n    account: "${ACCOUNTS[i % ACCOUNTS.length]}"\n    role: terragrunt`);
+  return `version: 1\ndefaults:\n  region: us-east-1\nmappings:\n${mappings.join('\n')}\n`;
+}
+
+/** What matching a unit path decides: the status, the winner and the candidates, by mapping index. */
+function outcome(config: CompiledConfig, unitPath: string): { status: string; accounts: string[]; indexes: number[] } {
+  const result = matchUnit(config, unitPath);
+  const candidates = result.status === 'unmatched' ? [] : result.status === 'matched' ? [result.winner, ...result.candidates] : result.tied;
+  return { status: result.status, accounts: candidates.map((c) => c.mapping.accountId), indexes: candidates.map((c) => c.mapping.index) };
+}
+
+describe('loadCompiledMapping: the parts of the compiled form a call reads', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rolemap-parts-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Compiles `text` into a fresh store, then loads it for each unit path from its parts. */
+  async function loadFor(text: string, unitPaths: readonly string[]): Promise<{ full: CompiledConfig; partial: Map<string, CompiledConfig> }> {
+    const file = path.join(dir, 'rolemap.yaml');
+    fs.writeFileSync(file, text);
+    const store = memoryStore();
+    // A stamp long past the racy window: the parts are read by stamp, the file not at all.
+    const init = { file, store, compile: (t: string, name: string) => Promise.resolve(compileMappingFile(t, name)), now: () => Date.now() + 10_000 };
+    const full = await loadCompiledMapping({ ...init, unitPath: undefined });
+    const partial = new Map<string, CompiledConfig>();
+    for (const unitPath of unitPaths) partial.set(unitPath, await loadCompiledMapping({ ...init, unitPath, readFile: () => fail('read the file') }));
+    return { full, partial };
+  }
+
+  it.each([
+    ['a small tree', 1, 0],
+    ['a tree whose prefixes are too many for one part each (hashed shards)', 2, 400],
+    ['another small tree', 3, 0],
+  ])('in %s, a unit path finds every mapping that can match it', async (_tree, seed, sharded) => {
+    const random = seeded(seed);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const literals = ['live', 'prod', 'dev', 'team1', 'team2', 'us-east-1', 'vpc'];
+    const wildcards = ['*', '**', '{prod,dev}', 'te*', '?ev', '[pd]*'];
+    const globs = new Set<string>();
+    while (globs.size < 60) {
+      const segments = Array.from({ length: 1 + Math.floor(random() * 4) }, () => (random() < 0.7 ? pick(literals) : pick(wildcards)));
+      globs.add(segments.join('/'));
+    }
+    for (let i = 0; i < sharded; i += 1) globs.add(`big/b${i}/**`);
+    const unitPaths = Array.from({ length: 300 }, (_, i) =>
+      i % 3 === 0 && sharded > 0
+        ? `big/b${Math.floor(random() * sharded)}/${pick(literals)}`
+        : Array.from({ length: 1 + Math.floor(random() * 5) }, () => pick(literals)).join('/'),
+    );
+    const { full, partial } = await loadFor(mappingFile([...globs]), unitPaths);
+
+    let matchedUnits = 0;
+    for (const unitPath of unitPaths) {
+      const fromParts = partial.get(unitPath) as CompiledConfig;
+      const wanted = full.mappings.filter((mapping) => mapping.globs.some((glob) => testGlob(glob, unitPath))).map((mapping) => mapping.index);
+      expect({ unitPath, found: wanted.filter((index) => fromParts.mappings.some((mapping) => mapping.index === index)) }).toStrictEqual({ unitPath, found: wanted });
+      if (wanted.length > 0) {
+        matchedUnits += 1;
+        expect(outcome(fromParts, unitPath)).toStrictEqual(outcome(full, unitPath));
+      }
+    }
+    // The trees are made so that most unit paths match something: the check above is not idle.
+    expect(matchedUnits).toBeGreaterThan(unitPaths.length / 2);
+  });
+
+  it.each([
+    ['a first segment per team', (i: number) => `team${i % 50}/svc${i}/**`],
+    ['one root for everything, as `live/` often is', (i: number) => `live/team${i % 50}/svc${i}/**`],
+    ['two shared levels', (i: number) => `live/prod/svc${i}/**`],
+  ])('with 5,000 mappings and %s, a call reads a few dozen of them and resolves as from all', async (_layout, globOf) => {
+    const globs = Array.from({ length: 5000 }, (_, i) => globOf(i));
+    const units = [7, 1234, 4999].map((i) => `${globOf(i).slice(0, -'/**'.length)}/us-east-1/vpc`);
+    const { full, partial } = await loadFor(mappingFile(globs), units);
+    for (const unitPath of units) {
+      const fromParts = partial.get(unitPath) as CompiledConfig;
+      expect(fromParts.mappings.length).toBeLessThanOrEqual(64);
+      expect(outcome(fromParts, unitPath)).toStrictEqual(outcome(full, unitPath));
+      expect(outcome(fromParts, unitPath).status).toBe('matched');
+    }
   });
 });
