@@ -222,11 +222,24 @@ export async function loadCompiledMapping(init: LoadCompiledMappingInit): Promis
   if (store !== undefined) {
     try {
       writeParts(store, indexId, compiled, text, { stamp: stamp ?? NO_STAMP, racy }, index);
+      if (index === undefined) for (const id of idsOfOlderIndex(stored, file)) store.remove?.(id);
     } catch (error) {
       init.onStoreError?.(error);
     }
   }
   return compiled;
+}
+
+/**
+ * The files an index of an older format names (format 6 kept each part's id by its name), so that
+ * the compile that replaces it after an upgrade does not leave them in the cache for good. Their
+ * ids are never those of a newer compile, whose token holds its own format.
+ */
+function idsOfOlderIndex(stored: unknown, file: string): string[] {
+  if (typeof stored !== 'object' || stored === null) return [];
+  const { file: storedFile, parts, source } = stored as { file?: unknown; parts?: unknown; source?: unknown };
+  if (storedFile !== file || typeof parts !== 'object' || parts === null || Array.isArray(parts)) return [];
+  return [...Object.values(parts), source].filter((id): id is string => typeof id === 'string' && /^[0-9a-f]{64}$/.test(id));
 }
 
 /** Stands for a file whose stat failed just before it was read: never equal to a real stamp. */

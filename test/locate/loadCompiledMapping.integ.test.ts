@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileMappingFile } from '../../src/config/compileMappingFile';
+import { cacheId } from '../../src/cache/cacheId';
 import type { CompiledConfig } from '../../src/config/types';
 import { loadCompiledMapping, type CompiledStore } from '../../src/locate/loadCompiled';
 import { matchUnit } from '../../src/resolve/matchUnit';
@@ -15,7 +16,11 @@ function mappingText(account: string): string {
 function memoryStore(): CompiledStore {
   const entries = new Map<string, unknown>();
   // A copy through JSON, as the file store gives: nothing shares objects with the caller.
-  return { read: (id) => (entries.has(id) ? JSON.parse(JSON.stringify(entries.get(id))) : undefined), write: (id, value) => void entries.set(id, value) };
+  return {
+    read: (id) => (entries.has(id) ? JSON.parse(JSON.stringify(entries.get(id))) : undefined),
+    write: (id, value) => void entries.set(id, value),
+    remove: (id) => void entries.delete(id),
+  };
 }
 
 describe('loadCompiledMapping: the stamp identity and its racy guard', () => {
@@ -87,6 +92,16 @@ describe('loadCompiledMapping: the stamp identity and its racy guard', () => {
     fs.utimesSync(file, atime, mtime);
     expect([fs.statSync(file).size, fs.statSync(file).mtimeMs]).toStrictEqual([size, mtime.getTime()]);
     expect(await load({ now: later })).toBe('333333333333');
+  });
+
+  it('removes the files an index of an older format named when it compiles the file anew', async () => {
+    // What rolemap before format 7 left: an index naming each part's and the source's cache id.
+    const older = { part: cacheId('an older part'), source: cacheId('an older source'), unrelated: cacheId('another file') };
+    for (const id of Object.values(older)) store.write(id, { format: 6, token: 'older' });
+    store.write(cacheId(`mapping-index:${file}`), { format: 6, file, parts: { 's:app': older.part }, source: older.source, token: 'older' });
+    expect(await load({ now: Date.now() + 10_000 })).toBe('111111111111');
+    expect([store.read(older.part), store.read(older.source), store.read(older.unrelated)]).toStrictEqual([undefined, undefined, { format: 6, token: 'older' }]);
+    expect(compile.mock.calls.length).toBe(1);
   });
 
   it('catches a file replaced by rename (another inode) with the same size and times', async () => {
