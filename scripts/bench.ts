@@ -150,6 +150,14 @@ function writeTree(root: string, accounts: string[], perAccount: number): string
   return units;
 }
 
+/** A tree with `mappings` in its rolemap.yaml and one unit at `unit`; returns the unit's directory. */
+function writeBigTree(root: string, mappings: string, unit: string[]): string {
+  const dir = path.join(root, ...unit);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(root, 'rolemap.yaml'), `version: 1\ndefaults:\n  region: us-east-1\nmappings:\n${mappings}\n`);
+  return dir;
+}
+
 /**
  * Makes the next call a miss: removes its credentials, failure records and locks, and keeps what
  * a user's cache directory keeps across misses, the compiled mapping file and, under a Node other
@@ -196,12 +204,12 @@ async function main(): Promise<void> {
   fs.mkdirSync(tree);
   const units = writeTree(tree, accounts, 50);
   const oneUnit = units[0] ?? tree;
-  // The 5,000-mapping tree.
-  const big = Array.from({ length: 5000 }, (_, i) => `  - paths: ["team${i % 50}/svc${i}/**"]\n    account: "${accounts[i % 4]}"\n    role: terragrunt`).join('\n');
-  const bigTree = path.join(work, 'big');
-  const bigUnit = path.join(bigTree, 'team7', 'svc7', 'us-east-1', 'vpc');
-  fs.mkdirSync(bigUnit, { recursive: true });
-  fs.writeFileSync(path.join(bigTree, 'rolemap.yaml'), `version: 1\ndefaults:\n  region: us-east-1\nmappings:\n${big}\n`);
+  // The 5,000-mapping trees: one with a first directory per team, one with everything under live/.
+  const bigMappings = (root: string): string =>
+    Array.from({ length: 5000 }, (_, i) => `  - paths: ["${root}team${i % 50}/svc${i}/**"]\n    account: "${accounts[i % 4]}"\n    role: terragrunt`).join('\n');
+  const big = bigMappings('');
+  const bigUnit = writeBigTree(path.join(work, 'big'), big, ['team7', 'svc7', 'us-east-1', 'vpc']);
+  const rootedUnit = writeBigTree(path.join(work, 'rooted'), bigMappings('live/'), ['live', 'team7', 'svc7', 'us-east-1', 'vpc']);
   // Mapping files are edited long before Terragrunt runs; one edited in the last few seconds is
   // compared in full on every call until its timestamps can vouch for it (loadCompiledMapping).
   await new Promise((resolve) => setTimeout(resolve, RACY_WINDOW_MS + 500));
@@ -228,6 +236,9 @@ async function main(): Promise<void> {
     await timed([BIN], bigUnit, env);
     await timed([BIN], bigUnit, env);
     rows.push(ratioRow('cache hit, whole process, 5,000-mapping file', await paired(RUNS, bigUnit, env), 1.3));
+    await timed([BIN], rootedUnit, env);
+    await timed([BIN], rootedUnit, env);
+    rows.push(ratioRow('  the same, every mapping under live/', await paired(RUNS, rootedUnit, env), 1.3));
 
     // run --all: 200 units x (plan + apply), every call at once, on a cold credential cache.
     clearCredentials(cacheDir);
