@@ -346,7 +346,7 @@ const MAX_DEPTH = 6;
 function planParts(mappings: readonly CompiledMapping[]): PartPlan {
   const prefixes = new Map(mappings.map((mapping) => [mapping, mapping.globs.map(literalPrefixOf)]));
   const allPrefixes = [...prefixes.values()].flat();
-  const deepest = Math.min(MAX_DEPTH, Math.max(1, ...allPrefixes.map((prefix) => prefix.length)));
+  const deepest = Math.min(MAX_DEPTH, allPrefixes.reduce((most, prefix) => Math.max(most, prefix.length), 1));
   let best: { plan: PartPlan; reads: number } | undefined;
   for (let depth = 1; depth <= deepest; depth += 1) {
     const keys = new Map(allPrefixes.map((prefix) => [prefix.slice(0, depth).join('/'), prefix.slice(0, depth)]));
@@ -355,14 +355,25 @@ function planParts(mappings: readonly CompiledMapping[]): PartPlan {
     const shards = keys.size <= MAX_PARTS ? 0 : Math.max(1, Math.floor(MAX_PARTS / lengths));
     const parts = new Map<string, CompiledMapping[]>();
     for (const [mapping, globPrefixes] of prefixes) {
-      for (const name of new Set(globPrefixes.map((prefix) => partName(prefix.slice(0, depth), shards)))) {
+      // Each part gets the mapping with the globs filed under it only: a mapping that lists a
+      // directory of every team would otherwise be copied whole into every part.
+      const globsByPart = new Map<string, CompiledGlob[]>();
+      mapping.globs.forEach((glob, i) => {
+        const name = partName((globPrefixes[i] ?? []).slice(0, depth), shards);
+        const globs = globsByPart.get(name) ?? [];
+        globs.push(glob);
+        globsByPart.set(name, globs);
+      });
+      for (const [name, globs] of globsByPart) {
         const part = parts.get(name) ?? [];
-        part.push(mapping);
+        part.push(globs.length === mapping.globs.length ? mapping : { ...mapping, globs });
         parts.set(name, part);
       }
     }
-    // A unit path below a key reads the key's part and the parts of the key's prefixes.
-    const reads = Math.max(...[...keys.keys()].map((key) => sumOf(partNamesFor(key, depth, shards).map((name) => parts.get(name)?.length ?? 0))));
+    // A unit path below a key reads the key's part and the parts of the key's prefixes. (No
+    // Math.max(...list): a mapping file of 1 MiB can hold more globs than a call takes arguments.)
+    let reads = 0;
+    for (const key of keys.keys()) reads = Math.max(reads, sumOf(partNamesFor(key, depth, shards).map((name) => parts.get(name)?.length ?? 0)));
     if (best === undefined || reads < best.reads) best = { plan: { depth, shards, parts }, reads };
   }
   return best?.plan ?? { depth: 1, shards: 0, parts: new Map() };
@@ -378,9 +389,17 @@ function readParts(store: CompiledStore, index: StoredMappingIndex, unitPath: st
   for (const name of names) {
     const part = store.read(partId(index.file, index.token, name));
     if (!isMappingPart(part) || part.token !== index.token || part.part !== name) return undefined;
-    for (const mapping of part.mappings) byIndex.set(mapping.index, mapping);
+    for (const mapping of part.mappings) {
+      const known = byIndex.get(mapping.index);
+      byIndex.set(mapping.index, known === undefined ? mapping : { ...known, globs: inFileOrder([...known.globs, ...mapping.globs]) });
+    }
   }
   return [...byIndex.values()].sort((a, b) => a.index - b.index);
+}
+
+/** Globs of one mapping gathered from several parts, back in the order the file lists them. */
+function inFileOrder(globs: CompiledGlob[]): CompiledGlob[] {
+  return globs.sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
 }
 
 function writeParts(

@@ -127,17 +127,22 @@ function seeded(seed: number): () => number {
 
 const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444'];
 
-/** A mapping file of one glob per mapping, in the order given. */
-function mappingFile(globs: readonly string[]): string {
-  const mappings = globs.map((glob, i) => `  - paths: ["${glob}"]\n    account: "${ACCOUNTS[i % ACCOUNTS.length]}"\n    role: terragrunt`);
-  return `version: 1\ndefaults:\n  region: us-east-1\nmappings:\n${mappings.join('\n')}\n`;
+/** A mapping file of a mapping per entry (a glob, or a list of them), in the order given. */
+function mappingFile(mappings: ReadonlyArray<string | readonly string[]>): string {
+  const entries = mappings.map((globs, i) => `  - paths: ${JSON.stringify(typeof globs === 'string' ? [globs] : globs)}\n    account: "${ACCOUNTS[i % ACCOUNTS.length]}"\n    role: terragrunt`);
+  return `version: 1\ndefaults:\n  region: us-east-1\nmappings:\n${entries.join('\n')}\n`;
 }
 
-/** What matching a unit path decides: the status, the winner and the candidates, by mapping index. */
-function outcome(config: CompiledConfig, unitPath: string): { status: string; accounts: string[]; indexes: number[] } {
+/** What matching a unit path decides: the status and the candidates (the winner first) by mapping index and glob. */
+function outcome(config: CompiledConfig, unitPath: string): { status: string; candidates: string[] } {
   const result = matchUnit(config, unitPath);
-  const candidates = result.status === 'unmatched' ? [] : result.status === 'matched' ? [result.winner, ...result.candidates] : result.tied;
-  return { status: result.status, accounts: candidates.map((c) => c.mapping.accountId), indexes: candidates.map((c) => c.mapping.index) };
+  const candidates = result.status === 'unmatched' ? [] : result.status === 'matched' ? result.candidates : result.tied;
+  return { status: result.status, candidates: candidates.map((c) => `#${c.mapping.index} ${c.mapping.accountId} ${c.glob.glob}`) };
+}
+
+/** Each mapping's globs, in order: what a read of the whole compiled form must give back. */
+function globLists(config: CompiledConfig): string[][] {
+  return config.mappings.map((mapping) => mapping.globs.map((glob) => glob.glob));
 }
 
 describe('loadCompiledMapping: the parts of the compiled form a call reads', () => {
@@ -147,17 +152,26 @@ describe('loadCompiledMapping: the parts of the compiled form a call reads', () 
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /** Compiles `text` into a fresh store, then loads it for each unit path from its parts. */
-  async function loadFor(text: string, unitPaths: readonly string[]): Promise<{ full: CompiledConfig; partial: Map<string, CompiledConfig> }> {
+  /**
+   * Compiles `text` into a fresh store, then loads it for each unit path from its parts; `whole`
+   * is every part read back, as commands that need the whole file read it.
+   */
+  async function loadFor(
+    text: string,
+    unitPaths: readonly string[],
+  ): Promise<{ full: CompiledConfig; whole: CompiledConfig; partial: Map<string, CompiledConfig>; stored: unknown[] }> {
     const file = path.join(dir, 'rolemap.yaml');
     fs.writeFileSync(file, text);
-    const store = memoryStore();
+    const entries = new Map<string, unknown>();
+    const store: CompiledStore = { read: (id) => (entries.has(id) ? JSON.parse(JSON.stringify(entries.get(id))) : undefined), write: (id, value) => void entries.set(id, value) };
     // A stamp long past the racy window: the parts are read by stamp, the file not at all.
     const init = { file, store, compile: (t: string, name: string) => Promise.resolve(compileMappingFile(t, name)), now: () => Date.now() + 10_000 };
     const full = await loadCompiledMapping({ ...init, unitPath: undefined });
+    const fromStore = { ...init, readFile: () => fail('read the file'), compile: () => fail('compiled again') };
+    const whole = await loadCompiledMapping({ ...fromStore, unitPath: undefined });
     const partial = new Map<string, CompiledConfig>();
-    for (const unitPath of unitPaths) partial.set(unitPath, await loadCompiledMapping({ ...init, unitPath, readFile: () => fail('read the file') }));
-    return { full, partial };
+    for (const unitPath of unitPaths) partial.set(unitPath, await loadCompiledMapping({ ...fromStore, unitPath }));
+    return { full, whole, partial, stored: [...entries.values()] };
   }
 
   it.each([
@@ -170,17 +184,22 @@ describe('loadCompiledMapping: the parts of the compiled form a call reads', () 
     const literals = ['live', 'prod', 'dev', 'team1', 'team2', 'us-east-1', 'vpc'];
     const wildcards = ['*', '**', '{prod,dev}', 'te*', '?ev', '[pd]*'];
     const globs = new Set<string>();
-    while (globs.size < 60) {
+    while (globs.size < 90) {
       const segments = Array.from({ length: 1 + Math.floor(random() * 4) }, () => (random() < 0.7 ? pick(literals) : pick(wildcards)));
       globs.add(segments.join('/'));
     }
     for (let i = 0; i < sharded; i += 1) globs.add(`big/b${i}/**`);
+    // One to three globs a mapping, so that a mapping's globs fall in several parts.
+    const shuffled = [...globs].sort(() => random() - 0.5);
+    const mappings: string[][] = [];
+    while (shuffled.length > 0) mappings.push(shuffled.splice(0, 1 + Math.floor(random() * 3)));
     const unitPaths = Array.from({ length: 300 }, (_, i) =>
       i % 3 === 0 && sharded > 0
         ? `big/b${Math.floor(random() * sharded)}/${pick(literals)}`
         : Array.from({ length: 1 + Math.floor(random() * 5) }, () => pick(literals)).join('/'),
     );
-    const { full, partial } = await loadFor(mappingFile([...globs]), unitPaths);
+    const { full, whole, partial } = await loadFor(mappingFile(mappings), unitPaths);
+    expect(globLists(whole)).toStrictEqual(globLists(full));
 
     let matchedUnits = 0;
     for (const unitPath of unitPaths) {
@@ -203,12 +222,24 @@ describe('loadCompiledMapping: the parts of the compiled form a call reads', () 
   ])('with 5,000 mappings and %s, a call reads a few dozen of them and resolves as from all', async (_layout, globOf) => {
     const globs = Array.from({ length: 5000 }, (_, i) => globOf(i));
     const units = [7, 1234, 4999].map((i) => `${globOf(i).slice(0, -'/**'.length)}/us-east-1/vpc`);
-    const { full, partial } = await loadFor(mappingFile(globs), units);
+    const { full, whole, partial } = await loadFor(mappingFile(globs), units);
+    expect(globLists(whole)).toStrictEqual(globLists(full));
     for (const unitPath of units) {
       const fromParts = partial.get(unitPath) as CompiledConfig;
       expect(fromParts.mappings.length).toBeLessThanOrEqual(64);
       expect(outcome(fromParts, unitPath)).toStrictEqual(outcome(full, unitPath));
       expect(outcome(fromParts, unitPath).status).toBe('matched');
     }
+  });
+
+  it('stores each glob of a mapping that lists a directory of every team once, not a copy of the mapping per part', async () => {
+    const teams = Array.from({ length: 1000 }, (_, i) => `team${i}/**`);
+    const units = ['team7/vpc', 'team999/db', 'other/x'];
+    const { full, whole, partial, stored } = await loadFor(mappingFile([teams, 'other/**']), units);
+    const storedGlobs = stored.flatMap((entry) => ((entry as { mappings?: CompiledConfig['mappings'] }).mappings ?? []).flatMap((mapping) => mapping.globs));
+    expect(storedGlobs).toHaveLength(1001);
+    expect(globLists(whole)).toStrictEqual(globLists(full));
+    for (const unitPath of units) expect(outcome(partial.get(unitPath) as CompiledConfig, unitPath)).toStrictEqual(outcome(full, unitPath));
+    expect(outcome(partial.get('team999/db') as CompiledConfig, 'team999/db')).toStrictEqual({ status: 'matched', candidates: ['#0 111111111111 team999/**'] });
   });
 });
