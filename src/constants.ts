@@ -97,6 +97,13 @@ export const LOCK_RELEASE_MARGIN_MS = 10_000;
  */
 export const LOCK_STALE_MS = 75_000;
 /**
+ * How long a dependency fetch that cannot ask AWS itself (Terragrunt replaced its base keys with
+ * rolemap's) waits for another rolemap to start obtaining its credential, when none is: in a
+ * `run --all` the unit's own calls for that role run beside the fetch, on a busy machine a few
+ * seconds apart. While one is obtaining it, the fetch waits for it as any waiter on the lock.
+ */
+export const INHERITED_BASE_WAIT_MS = 15_000;
+/**
  * Longest a caller waits for one holder of a lock; the wait starts again when the lock changes
  * hands. Longer than LOCK_STALE_MS, so a waiter breaks a stuck lock before it gives up.
  */

@@ -1,8 +1,11 @@
 import { cacheKey } from '../cache/cacheKey';
+import { awaitCredentials } from '../cache/awaitCredentials';
 import { cacheKeyParts } from '../cache/cacheKeyParts';
 import type { FileStore } from '../cache/createFileStore';
 import { singleFlight } from '../cache/singleFlight';
+import type { CacheKeyParts } from '../cache/types';
 import type { Logger } from '../log/logger';
+import { assumeBaseSource } from '../resolve/assumeBaseSource';
 import type { CredentialRequest, DelegateRequest, Environment } from '../resolve/types';
 import { ISSUED_BASE_IDENTITY_ENV } from '../constants';
 import { CredentialsError } from '../errors';
@@ -39,17 +42,19 @@ export async function obtainCredentials(init: ObtainCredentialsInit): Promise<Ob
   const obtain = async (): Promise<AwsCredentials> => {
     logger.info('asking AWS', { roleArn: request.roleArn, auth: request.auth, base: parts.baseIdentity });
     const provider = await providerFor(init);
-    try {
-      const credentials = checkAccount(request, await provider(), parts.baseIdentity);
-      return checkLifetime(request, credentials, parts.baseIdentity, init.now());
-    } catch (error) {
-      throw explainInheritedBase(error, env);
-    }
+    const credentials = checkAccount(request, await provider(), parts.baseIdentity);
+    return checkLifetime(request, credentials, parts.baseIdentity, init.now());
   };
   const warnIfShort = (credentials: AwsCredentials): void => {
     const warning = shortLifeWarning(request, credentials, init.now());
     if (warning !== undefined) logger.warn(warning);
   };
+  const replacedKeys = replacedBaseKeys(request, env);
+  if (replacedKeys !== undefined) {
+    const credentials = await fromAnotherCall(init, parts, replacedKeys);
+    warnIfShort(credentials);
+    return { credentials, cacheHit: true, baseIdentity: parts.baseIdentity };
+  }
   if (init.store === undefined) {
     const credentials = await obtain();
     warnIfShort(credentials);
@@ -85,21 +90,48 @@ async function providerFor(init: ObtainCredentialsInit): Promise<() => Promise<A
 }
 
 /**
- * In a dependency fetch whose base credentials were the user's environment keys, Terragrunt has
- * replaced those keys with rolemap's; rolemap will not chain from them, so only a cached
- * credential can answer. Say so, instead of a bare "no base credentials".
+ * The base identity of a dependency fetch whose base was the user's environment keys, which
+ * Terragrunt has replaced with those rolemap issued to the dependent unit (stripIssuedCredentials
+ * removed them): `env:<access key id>`, named by ROLEMAP_BASE_IDENTITY. Such a call has no base of
+ * its own. rolemap never chains from its own credentials, and the default chain would ask as
+ * someone else (a default profile, an instance role) under this identity's cache key; so only a
+ * credential that a call with the keys obtains can answer it. Undefined for any other call.
  */
-function explainInheritedBase(error: unknown, env: Environment): unknown {
+function replacedBaseKeys(request: ObtainCredentialsInit['request'], env: Environment): string | undefined {
   const inherited = env[ISSUED_BASE_IDENTITY_ENV];
-  if (!(error instanceof CredentialsError) || error.kind !== 'no-base-credentials' || inherited === undefined) return error;
-  return new CredentialsError(
-    `${error.message}. This call inherited credentials that rolemap issued to another unit (a dependency fetch), and rolemap never uses those as a base; the original base identity (${inherited}) is no longer in the environment.`,
+  if (request.auth !== 'assume' || inherited === undefined || !inherited.startsWith('env:')) return undefined;
+  return assumeBaseSource(request.sourceProfile, env).kind === 'chain' ? inherited : undefined;
+}
+
+/**
+ * The credential another call obtains for this key (see awaitCredentials), or the reason there is
+ * none and how to give dependency fetches a base of their own.
+ */
+async function fromAnotherCall(init: ObtainCredentialsInit, parts: CacheKeyParts, identity: string): Promise<AwsCredentials> {
+  const { request, store, logger } = init;
+  const startedAt = init.now();
+  const credentials =
+    store === undefined
+      ? undefined
+      : await awaitCredentials({
+          store,
+          parts,
+          minTtlSeconds: request.settings.minTtlSeconds,
+          now: init.now,
+          onWait: () => logger.debug('waiting for another rolemap to obtain this credential: this call cannot ask AWS (a dependency fetch)', { roleArn: request.roleArn }),
+        });
+  if (credentials !== undefined) return credentials;
+  const waited =
+    store === undefined
+      ? 'No other call can answer for it: the cache is off (ROLEMAP_NO_CACHE) or not trusted.'
+      : `No other call obtained it in the ${Math.round((init.now() - startedAt) / 1000)}s this call waited.`;
+  throw new CredentialsError(
+    `No base credentials to assume ${request.roleArn} with (${identity}). This call inherited credentials that rolemap issued to another unit (a dependency fetch), and rolemap never uses those as a base; the original base identity (${identity}) is no longer in the environment. ${waited}`,
     {
-      kind: error.kind,
-      ...(error.roleArn === undefined ? {} : { roleArn: error.roleArn }),
-      baseIdentity: inherited,
+      kind: 'no-base-credentials',
+      roleArn: request.roleArn,
+      baseIdentity: identity,
       hint: 'Give base credentials through a profile (AWS_PROFILE or source_profile) or SSO, which dependency fetches keep; environment keys are replaced by Terragrunt for them.',
-      cause: error,
     },
   );
 }

@@ -164,7 +164,7 @@ async function obtainSharingFailure(init: SingleFlightInit, key: CacheKey, now: 
  * The remembered failure as an error. One shared with every caller says that it is a replay, so
  * a user who has just fixed the trust policy knows why it still fails and how not to wait.
  */
-function toCredentialsError(failure: FailureRecord, now: number): CredentialsError {
+export function toCredentialsError(failure: FailureRecord, now: number): CredentialsError {
   const options: CredentialsErrorOptions = { kind: failure.kind, retryable: failure.retryable };
   const replay =
     failure.audience === 'everyone'

@@ -7,7 +7,7 @@ import { SEED_DEVELOPER } from '../emulator/seed';
 import { startEmulatorProcess, type EmulatorProcess } from '../emulator/startEmulatorProcess';
 import { listCacheFiles } from './fixtures/listCacheFiles';
 import { printedCredentials } from './fixtures/printedCredentials';
-import { startRolemap } from './fixtures/startRolemap';
+import { startRolemap, untilStderr } from './fixtures/startRolemap';
 import { writeLiveTree, type LiveTree } from './fixtures/writeLiveTree';
 import { makeSandbox, ROLEMAP_BIN, runRolemap, type RolemapRun, type Sandbox } from './runRolemap';
 
@@ -128,15 +128,8 @@ describe('dist/rolemap credentials: odd locks, unusable caches and slow waits (i
     const owner = { pid: 4242, hostname: 'build-agent-7', createdAt: Date.now(), token: 'elsewhere' };
     fs.writeFileSync(lockPath, JSON.stringify(owner));
     const waiter = startRolemap([], { cwd, env, timeoutMs: BOUND_MS });
-    let stderr = '';
     // Release the lock once the waiter has said why it waits.
-    await new Promise<void>((resolve) => {
-      waiter.child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString('utf8');
-        if (stderr.includes('\n')) resolve();
-      });
-      waiter.child.on('exit', () => resolve());
-    });
+    await untilStderr(waiter, (stderr) => stderr.includes('\n'));
     fs.rmSync(lockPath, { force: true });
     const run = await waiter.done;
 

@@ -5,9 +5,9 @@ import { callerArnOf } from './fixtures/callerArnOf';
 import { developerEnv } from './fixtures/developerEnv';
 import { listCacheFiles } from './fixtures/listCacheFiles';
 import { printedCredentials } from './fixtures/printedCredentials';
-import { startRolemap } from './fixtures/startRolemap';
+import { startRolemap, untilStderr } from './fixtures/startRolemap';
 import { LIVE_TREE_ACCOUNTS, writeLiveTree, type LiveTree } from './fixtures/writeLiveTree';
-import { makeSandbox, runRolemap, type RolemapRun, type Sandbox } from './runRolemap';
+import { makeSandbox, parseTerragruntJson, runRolemap, type RolemapRun, type Sandbox } from './runRolemap';
 
 // Hundreds of node processes on a 2-core machine: generous limits, and no timing assertions.
 const MANY_PROCESSES_TIMEOUT_MS = 240_000;
@@ -139,4 +139,68 @@ describe('dist/rolemap credentials: single flight across processes (docs/archite
     expect(table.stdout).toMatch(new RegExp(`^failing +${roleArn.replace(/[/]/g, '\\/')} `, 'm'));
     expect(listCacheFiles(sandbox.cacheDir).credentials).toStrictEqual([]);
   }, MANY_PROCESSES_TIMEOUT_MS);
+
+  describe('a dependency fetch whose env-key base Terragrunt replaced with rolemap\'s credentials', () => {
+    /** What Terragrunt gives the fetch: the dependent unit's environment, with what rolemap printed for it. */
+    async function fetchEnv(dependent: string, base: Record<string, string>): Promise<Record<string, string>> {
+      const run = await runRolemap([], { cwd: tree.unitDir(dependent), env: base });
+      const printed = printedCredentials(run.stdout);
+      const envs = (parseTerragruntJson(run.stdout)['envs'] ?? {}) as Record<string, string>;
+      return {
+        ...base,
+        ...envs,
+        AWS_ACCESS_KEY_ID: printed.ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: printed.SECRET_ACCESS_KEY,
+        AWS_SESSION_TOKEN: printed.SESSION_TOKEN,
+      };
+    }
+
+    beforeEach(() => {
+      tree = writeLiveTree({ root: path.join(sandbox.home, 'live'), units: ['prod/us-east-1/app', 'shared/us-east-1/dns'] });
+    });
+
+    it(
+      'on a cold cache waits for a call with the keys, started after it, and prints that call\'s credentials; STS is asked once, by the developer',
+      async () => {
+        const env = developerEnv(sandbox, emulator);
+        const inherited = { ...(await fetchEnv('prod/us-east-1/app', env)), ROLEMAP_LOG_LEVEL: 'debug' };
+        await emulator.reset();
+        const fetch = startRolemap([], { cwd: tree.unitDir('shared/us-east-1/dns'), env: inherited });
+        // The unit's own call starts only once the fetch is waiting (or has ended: then it failed).
+        await untilStderr(fetch, (stderr) => stderr.includes('waiting for another rolemap to obtain this credential'));
+        const own = await runRolemap([], { cwd: tree.unitDir('shared/us-east-1/dns'), env });
+        const fetched = await fetch.done;
+
+        expect({ fetch: fetched.code, own: own.code, ownStderr: own.stderr }).toStrictEqual({ fetch: 0, own: 0, ownStderr: '' });
+        expect(printedCredentials(fetched.stdout).ACCESS_KEY_ID).toBe(printedCredentials(own.stdout).ACCESS_KEY_ID);
+        const assumed = (await emulator.callLog()).filter((c) => c.action === 'AssumeRole');
+        expect(assumed.map((c) => ({ role: c.roleArn, caller: c.callerArn }))).toStrictEqual([
+          { role: seedRoleArn(LIVE_TREE_ACCOUNTS['shared'] ?? '', 'terragrunt-plan'), caller: SEED_DEVELOPER.arn },
+        ]);
+      },
+      PROCESS_TIMEOUT_MS,
+    );
+
+    it(
+      'with no call to wait for gives up, says why and how to fix it, and leaves nothing that fails the next call with the keys',
+      async () => {
+        const env = developerEnv(sandbox, emulator);
+        const inherited = await fetchEnv('prod/us-east-1/app', env);
+        await emulator.reset();
+        const fetch = await runRolemap([], { cwd: tree.unitDir('shared/us-east-1/dns'), env: inherited });
+        expect({ code: fetch.code, stdout: fetch.stdout }).toStrictEqual({ code: 1, stdout: '' });
+        expect(fetch.stderr).toContain(`the original base identity (env:${SEED_DEVELOPER.accessKeyId}) is no longer in the environment`);
+        expect(fetch.stderr).toMatch(/No other call obtained it in the \d+s this call waited/);
+        expect(fetch.stderr).toMatch(/^ {2}hint: Give base credentials through a profile \(AWS_PROFILE or source_profile\)/m);
+        // The dependent unit's credential only: no failure, no lock, nothing for the fetch's role.
+        const files = listCacheFiles(sandbox.cacheDir);
+        expect({ credentials: files.credentials.length, failures: files.failures, locks: files.locks }).toStrictEqual({ credentials: 1, failures: [], locks: [] });
+
+        const own = await runRolemap([], { cwd: tree.unitDir('shared/us-east-1/dns'), env });
+        expect({ code: own.code, stderr: own.stderr }).toStrictEqual({ code: 0, stderr: '' });
+        expect(await emulator.callCounts()).toStrictEqual({ AssumeRole: 1 });
+      },
+      PROCESS_TIMEOUT_MS,
+    );
+  });
 });
