@@ -33,3 +33,8 @@ export function cacheId(text: string): string {
   for (const seed of WORD_SEEDS) out += mix(mix(a ^ seed) ^ b).toString(16).padStart(8, '0');
   return out;
 }
+
+/** Whether `value` has the form of a name cacheId gives: the only ids the store takes (see isCacheFileName for why). */
+export function isCacheId(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
+}

@@ -2,12 +2,11 @@ import { join } from 'node:path';
 import { closeSync, constants, fstatSync, openSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 
 import { CacheError } from '../errors';
+import { isCacheId } from './cacheId';
 import { errnoCode } from './errnoCode';
 import { uniqueSuffix } from './uniqueSuffix';
 
 const NAMESPACE_PATTERN = /^[a-z]+$/;
-/** Ids are 64 hex digits (cacheId); see isCacheFileName for why. */
-const ID_PATTERN = /^[0-9a-f]{64}$/;
 
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
@@ -53,7 +52,7 @@ export function createFileStore(init: FileStoreInit): FileStore {
   const { dir, uid, onRefused } = init;
 
   const fileOf = (namespace: string, id: string): string => {
-    if (!NAMESPACE_PATTERN.test(namespace) || !ID_PATTERN.test(id)) {
+    if (!NAMESPACE_PATTERN.test(namespace) || !isCacheId(id)) {
       throw new CacheError(`Invalid cache entry name "${namespace}-${id}".`);
     }
     return join(dir, `${namespace}-${id}.json`);
@@ -145,11 +144,11 @@ export function createFileStore(init: FileStoreInit): FileStore {
       return readNames(dir)
         .filter((name) => name.startsWith(prefix) && name.endsWith('.json'))
         .map((name) => name.slice(prefix.length, -'.json'.length))
-        .filter((id) => ID_PATTERN.test(id));
+        .filter(isCacheId);
     },
 
     lockPath(id) {
-      if (!ID_PATTERN.test(id)) throw new CacheError(`Invalid cache lock name "${id}".`);
+      if (!isCacheId(id)) throw new CacheError(`Invalid cache lock name "${id}".`);
       return join(dir, `lock-${id}`);
     },
   };

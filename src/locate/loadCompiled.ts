@@ -1,5 +1,5 @@
 import { statSync, type Stats } from 'node:fs';
-import { cacheId } from '../cache/cacheId';
+import { cacheId, isCacheId } from '../cache/cacheId';
 import { MAX_CONFIG_FILE_BYTES, VERSION } from '../constants';
 import { ConfigError } from '../errors';
 import { FileProblem, readRegularFile } from '../readRegularFile';
@@ -239,7 +239,7 @@ function idsOfOlderIndex(stored: unknown, file: string): string[] {
   if (typeof stored !== 'object' || stored === null) return [];
   const { file: storedFile, parts, source } = stored as { file?: unknown; parts?: unknown; source?: unknown };
   if (storedFile !== file || typeof parts !== 'object' || parts === null || Array.isArray(parts)) return [];
-  return [...Object.values(parts), source].filter((id): id is string => typeof id === 'string' && /^[0-9a-f]{64}$/.test(id));
+  return [...Object.values(parts), source].filter(isCacheId);
 }
 
 /** Stands for a file whose stat failed just before it was read: never equal to a real stamp. */
@@ -373,14 +373,12 @@ function planParts(mappings: readonly CompiledMapping[]): PartPlan {
     // A unit path below a key reads the key's part and the parts of the key's prefixes. (No
     // Math.max(...list): a mapping file of 1 MiB can hold more globs than a call takes arguments.)
     let reads = 0;
-    for (const key of keys.keys()) reads = Math.max(reads, sumOf(partNamesFor(key, depth, shards).map((name) => parts.get(name)?.length ?? 0)));
+    for (const key of keys.keys()) {
+      reads = Math.max(reads, partNamesFor(key, depth, shards).reduce((sum, name) => sum + (parts.get(name)?.length ?? 0), 0));
+    }
     if (best === undefined || reads < best.reads) best = { plan: { depth, shards, parts }, reads };
   }
   return best?.plan ?? { depth: 1, shards: 0, parts: new Map() };
-}
-
-function sumOf(values: readonly number[]): number {
-  return values.reduce((sum, value) => sum + value, 0);
 }
 
 function readParts(store: CompiledStore, index: StoredMappingIndex, unitPath: string | undefined): CompiledMapping[] | undefined {
@@ -433,8 +431,7 @@ function isMappingIndex(value: unknown): value is StoredMappingIndex {
   return (
     index.format === COMPILED_FORMAT &&
     typeof index.file === 'string' &&
-    typeof index.source === 'string' &&
-    /^[0-9a-f]{64}$/.test(index.source) &&
+    isCacheId(index.source) &&
     typeof index.racy === 'boolean' &&
     isSourceStamp(index.stamp) &&
     typeof index.token === 'string' &&

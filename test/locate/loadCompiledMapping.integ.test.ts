@@ -13,8 +13,7 @@ function mappingText(account: string): string {
   return `version: 1\ndefaults:\n  region: us-east-1\nmappings:\n  - paths: ["app/**"]\n    account: "${account}"\n    role: terragrunt\n`;
 }
 
-function memoryStore(): CompiledStore {
-  const entries = new Map<string, unknown>();
+function memoryStore(entries = new Map<string, unknown>()): CompiledStore {
   // A copy through JSON, as the file store gives: nothing shares objects with the caller.
   return {
     read: (id) => (entries.has(id) ? JSON.parse(JSON.stringify(entries.get(id))) : undefined),
@@ -163,7 +162,7 @@ describe('loadCompiledMapping: the parts of the compiled form a call reads', () 
     const file = path.join(dir, 'rolemap.yaml');
     fs.writeFileSync(file, text);
     const entries = new Map<string, unknown>();
-    const store: CompiledStore = { read: (id) => (entries.has(id) ? JSON.parse(JSON.stringify(entries.get(id))) : undefined), write: (id, value) => void entries.set(id, value) };
+    const store = memoryStore(entries);
     // A stamp long past the racy window: the parts are read by stamp, the file not at all.
     const init = { file, store, compile: (t: string, name: string) => Promise.resolve(compileMappingFile(t, name)), now: () => Date.now() + 10_000 };
     const full = await loadCompiledMapping({ ...init, unitPath: undefined });
