@@ -194,6 +194,8 @@ export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
 export const MAX_TOKEN_FILE_BYTES = 256 * 1024;
 /** ~/.aws/config and ~/.aws/credentials. */
 export const MAX_AWS_SHARED_FILE_BYTES = 1024 * 1024;
+/** The PEM file AWS_CA_BUNDLE names: a system bundle of ~150 roots is about 220 KiB. */
+export const MAX_CA_BUNDLE_BYTES = 4 * 1024 * 1024;
 /** A body from STS, SSO, sso-oidc or GitHub's token endpoint is a few KiB. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 /** Values nested deeper than this in a YAML file are refused (rolemap's own schema is 5 deep). */

@@ -13,6 +13,13 @@ export type SdkFailure =
    * no route, connection refused, TLS handshake failed): then the service certainly did nothing.
    */
   | { type: 'network'; code: string; words: string; sent: boolean }
+  /**
+   * The TLS handshake failed because the server's certificate is not trusted (`code` is Node's:
+   * SELF_SIGNED_CERT_IN_CHAIN, CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID, ...). Nothing was
+   * sent, and trying again changes nothing: typically a proxy that inspects TLS, whose CA this
+   * process does not trust.
+   */
+  | { type: 'untrusted-certificate'; code: string }
   | { type: 'timeout' }
   /** The answer was larger than rolemap reads. */
   | { type: 'too-large'; status: number | undefined }
@@ -38,6 +45,39 @@ const NETWORK_WORDS: Readonly<Record<string, string>> = {
  * abort or a broken pipe may come after the request was sent.
  */
 const BEFORE_SENDING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EPROTO']);
+/**
+ * Node's codes for a server certificate it does not accept: OpenSSL's verification results, and
+ * its own for a certificate that names another host.
+ */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_CHAIN_TOO_LONG',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'PATH_LENGTH_EXCEEDED',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+/** What an untrusted certificate is, in words, for every caller's message. */
+export function untrustedCertificateWords(code: string): string {
+  return `the server's TLS certificate is not trusted (${code})`;
+}
+/** The fix for an untrusted certificate, for every caller's hint. */
+export const UNTRUSTED_CERTIFICATE_HINT =
+  'If a proxy inspects TLS on your network, set AWS_CA_BUNDLE to the absolute path of a PEM file that holds its CA certificate, ' +
+  "as for the AWS CLI (rolemap then trusts only that file's certificates for AWS calls). Otherwise check the endpoint " +
+  '(AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC) and the system clock.';
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ABORT_ERR', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const TIMEOUT_NAMES = new Set(['TimeoutError', 'AbortError', 'RequestTimeout', 'RequestTimeoutException']);
 /** Names the SDK gives an error it could not read a code from. */
@@ -74,6 +114,7 @@ export function classifySdkError(error: unknown): SdkFailure {
 
   if (name === 'ResponseTooLargeError') return { type: 'too-large', status };
   // Before the name: the SDK calls a reset connection a TimeoutError ("socket hang up").
+  if (code !== undefined && UNTRUSTED_CERTIFICATE.has(code)) return { type: 'untrusted-certificate', code };
   if (code !== undefined && NETWORK_WORDS[code] !== undefined) {
     return { type: 'network', code, words: NETWORK_WORDS[code], sent: !BEFORE_SENDING.has(code) };
   }

@@ -1,6 +1,7 @@
 import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
 import { STS_CONNECTION_TIMEOUT_MS, STS_REQUEST_TIMEOUT_MS } from '../constants';
 import type { Logger } from '../log/logger';
+import type { Environment } from '../resolve/types';
 import { limitResponseSize } from './limitResponseSize';
 import { requestHandlerOptions } from './requestHandlerOptions';
 import { toSdkLogger } from './toSdkLogger';
@@ -16,6 +17,8 @@ export interface CreateStsClientInit {
   requestTimeoutMs?: number;
   /** An endpoint to use instead of the SDK's own choice (see resolveStsEndpoint). */
   endpoint?: string | undefined;
+  /** Read for AWS_CA_BUNDLE; defaults to process.env, where the SDK reads the rest of its settings. */
+  env?: Environment;
 }
 
 /**
@@ -31,6 +34,7 @@ export function createStsClient(init: CreateStsClientInit): STSClient {
     maxAttempts: 1,
     ...(init.endpoint === undefined ? {} : { endpoint: init.endpoint }),
     requestHandler: requestHandlerOptions(
+      init.env ?? process.env,
       init.connectionTimeoutMs ?? STS_CONNECTION_TIMEOUT_MS,
       init.requestTimeoutMs ?? STS_REQUEST_TIMEOUT_MS,
       toSdkLogger(init.logger),

@@ -20,6 +20,7 @@ import { toSdkLogger } from './toSdkLogger';
 import type { CredentialProvider } from '../AwsCredentials';
 import { withRetries, type RetryOptions } from './withRetries';
 import { closeSoon } from './closeSoon';
+import { providerClientConfig } from './caBundle';
 
 export interface FromAssumeRoleInit {
   /** Backoff, clock and deadline for retries; tests pass a fast sleep and a small deadline. */
@@ -89,6 +90,7 @@ export function fromAssumeRole(init: FromAssumeRoleInit): CredentialProvider {
 
     const client = (init.stsClient ?? createStsClient)({
       sts,
+      env,
       region: stsRegionFor(request, env),
       logger,
       credentials: base,
@@ -215,18 +217,18 @@ async function baseCredentialsProvider(
         roleArn: source.roleArn,
         webIdentityTokenFile: source.tokenFile,
         roleSessionName: sessionName !== undefined && sessionName !== '' ? sessionName : POD_ROLE_SESSION_NAME,
-        clientConfig: { region: stsRegionFor(request, env), ...(endpoint === undefined ? {} : { endpoint }) },
+        clientConfig: { region: stsRegionFor(request, env), ...(endpoint === undefined ? {} : { endpoint }), ...providerClientConfig(env) },
         logger: sdkLogger,
       });
     }
     case 'profile':
       // An SSO base profile's token is refreshed under rolemap's lock first, so the SDK never refreshes it.
       await refreshSsoProfileToken({ profile: source.profile, env, logger });
-      return (await loadCredentialProviders()).fromNodeProviderChain({ profile: source.profile, logger: sdkLogger });
+      return (await loadCredentialProviders()).fromNodeProviderChain({ profile: source.profile, logger: sdkLogger, clientConfig: providerClientConfig(env) });
     case 'chain':
       await refreshSsoProfileToken({ profile: undefined, env, logger });
-      return (await loadCredentialProviders()).fromNodeProviderChain({ logger: sdkLogger });
+      return (await loadCredentialProviders()).fromNodeProviderChain({ logger: sdkLogger, clientConfig: providerClientConfig(env) });
     case 'container':
-      return (await loadCredentialProviders()).fromNodeProviderChain({ logger: sdkLogger });
+      return (await loadCredentialProviders()).fromNodeProviderChain({ logger: sdkLogger, clientConfig: providerClientConfig(env) });
   }
 }

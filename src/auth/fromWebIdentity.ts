@@ -49,6 +49,7 @@ export function fromWebIdentity(init: FromWebIdentityInit): CredentialProvider {
     const sts = await loadSts();
     const client = (init.stsClient ?? createStsClient)({
       sts,
+      env,
       region: stsRegionFor(request, env),
       logger,
       // AssumeRoleWithWebIdentity is unsigned; this keeps the SDK from ever searching for credentials.

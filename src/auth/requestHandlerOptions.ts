@@ -1,3 +1,5 @@
+import type { Environment } from '../resolve/types';
+import { httpsAgentOptions, type HttpsAgentOptions } from './caBundle';
 import type { SdkLogger } from './toSdkLogger';
 
 /** The options rolemap gives the AWS SDK's Node HTTP handler (STS, SSO portal, SSO OIDC). */
@@ -7,6 +9,7 @@ export interface RequestHandlerOptions {
   socketTimeout: number;
   throwOnRequestTimeout: true;
   logger?: SdkLogger;
+  httpsAgent?: HttpsAgentOptions;
 }
 
 /**
@@ -15,13 +18,17 @@ export interface RequestHandlerOptions {
  * ends when the headers come in; without the socket timeout an answer that stops halfway (a
  * proxy, a dying connection) would hold the call until the overall deadline, a minute.
  * The SDK starts watching a socket timeout of 6 s or more only 3 s into the request.
+ * With AWS_CA_BUNDLE set in `env`, its certificates are the roots the client trusts (caBundle).
+ * @throws UsageError when AWS_CA_BUNDLE names no readable PEM file.
  */
-export function requestHandlerOptions(connectionMs: number, requestMs: number, logger?: SdkLogger): RequestHandlerOptions {
+export function requestHandlerOptions(env: Environment, connectionMs: number, requestMs: number, logger?: SdkLogger): RequestHandlerOptions {
+  const httpsAgent = httpsAgentOptions(env);
   return {
     connectionTimeout: connectionMs,
     requestTimeout: requestMs,
     socketTimeout: requestMs,
     throwOnRequestTimeout: true,
     ...(logger === undefined ? {} : { logger }),
+    ...(httpsAgent === undefined ? {} : { httpsAgent }),
   };
 }

@@ -38,6 +38,7 @@ export async function resolveCallerArn(init: ResolveCallerArnInit): Promise<stri
   const sts = await loadSts();
   const client = createStsClient({
     sts,
+    env: init.env,
     region: stsRegionFor(request, init.env),
     logger,
     // The same `env` that named the SSO portal's endpoint names STS's.

@@ -52,6 +52,9 @@ describe('toCredentialsError', () => {
     ['ECONNREFUSED', sdkError({ name: 'Error', code: 'ECONNREFUSED' }), assume, 'network', true],
     ['ECONNRESET (named TimeoutError by the SDK)', sdkError({ name: 'TimeoutError', code: 'ECONNRESET' }), assume, 'network', true],
     ['ENOTFOUND', sdkError({ name: 'Error', code: 'ENOTFOUND' }), web, 'network', true],
+    ["a proxy's certificate (SELF_SIGNED_CERT_IN_CHAIN)", sdkError({ name: 'Error', code: 'SELF_SIGNED_CERT_IN_CHAIN' }), assume, 'network', false],
+    ['an expired certificate', sdkError({ name: 'Error', code: 'CERT_HAS_EXPIRED' }), web, 'network', false],
+    ["a certificate for another host", sdkError({ name: 'Error', code: 'ERR_TLS_CERT_ALTNAME_INVALID' }), assume, 'network', false],
     ['a request timeout', sdkError({ name: 'TimeoutError', code: 'ETIMEDOUT' }), assume, 'timeout', true],
     ['a connection timeout', sdkError({ name: 'TimeoutError' }), assume, 'timeout', true],
     ['an abort at the deadline', sdkError({ name: 'AbortError' }), assume, 'timeout', true],
@@ -111,6 +114,13 @@ describe('toCredentialsError', () => {
   it('shows the errno code when the SDK error has no better name', () => {
     const mapped = toCredentialsError(sdkError({ name: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' }), assume);
     expect(mapped.message).toBe(`Could not assume ${ROLE} as ${USER}: the connection was refused (ECONNREFUSED)`);
+  });
+
+  it("says an untrusted certificate in words, with AWS_CA_BUNDLE in the hint, and does not retry it", () => {
+    const mapped = toCredentialsError(sdkError({ name: 'Error', code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', message: 'unable to get local issuer certificate' }), assume);
+    expect(mapped.message).toBe(`Could not assume ${ROLE} as ${USER}: the server's TLS certificate is not trusted (UNABLE_TO_GET_ISSUER_CERT_LOCALLY)`);
+    expect(mapped.hint).toMatch(/^If a proxy inspects TLS on your network, set AWS_CA_BUNDLE to the absolute path of a PEM file/);
+    expect(mapped.retryable).toBe(false);
   });
 
   it('says a reset connection in words, not as the SDK\'s "TimeoutError (socket hang up)"', () => {

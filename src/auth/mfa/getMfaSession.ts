@@ -1,7 +1,7 @@
 import type { MfaSessionCredentials } from '../../cache/writeMfaSession';
 import { CredentialsError } from '../../errors';
 import type { Logger } from '../../log/logger';
-import { classifySdkError } from '../classifySdkError';
+import { classifySdkError, UNTRUSTED_CERTIFICATE_HINT, untrustedCertificateWords } from '../classifySdkError';
 import { createStsClient } from '../createStsClient';
 import { loadCredentialProviders, loadSts } from '../loadSdk';
 import { toSdkLogger } from '../toSdkLogger';
@@ -76,6 +76,14 @@ function toMfaSessionError(error: unknown, mfa: MfaProfile): CredentialsError {
       kind: 'no-base-credentials',
       baseIdentity,
       hint: `Give profile ${mfa.keysProfile} an IAM user's aws_access_key_id and aws_secret_access_key (in ~/.aws/credentials).`,
+      cause: error,
+    });
+  }
+  if (failure.type === 'untrusted-certificate') {
+    return new CredentialsError(`sts:GetSessionToken failed for profile ${mfa.profile}: ${untrustedCertificateWords(failure.code)}`, {
+      kind: 'network',
+      baseIdentity,
+      hint: UNTRUSTED_CERTIFICATE_HINT,
       cause: error,
     });
   }

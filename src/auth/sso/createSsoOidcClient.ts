@@ -27,7 +27,7 @@ export async function createSsoOidcClient(
   const endpoint = resolveSsoEndpoint(env, 'SSO_OIDC');
   const client = new sdk.SSOOIDCClient({
     region,
-    requestHandler: requestHandlerOptions(SSO_CONNECTION_TIMEOUT_MS, options.requestTimeoutMs ?? SSO_REQUEST_TIMEOUT_MS),
+    requestHandler: requestHandlerOptions(env, SSO_CONNECTION_TIMEOUT_MS, options.requestTimeoutMs ?? SSO_REQUEST_TIMEOUT_MS),
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
     ...(endpoint === undefined ? {} : { endpoint }),
   });

@@ -23,7 +23,7 @@ export async function createSsoPortalClient(region: string, env: Environment, op
   const endpoint = resolveSsoEndpoint(env, 'SSO');
   const client = new sdk.SSOClient({
     region,
-    requestHandler: requestHandlerOptions(SSO_CONNECTION_TIMEOUT_MS, SSO_REQUEST_TIMEOUT_MS),
+    requestHandler: requestHandlerOptions(env, SSO_CONNECTION_TIMEOUT_MS, SSO_REQUEST_TIMEOUT_MS),
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
     ...(endpoint === undefined ? {} : { endpoint }),
   });

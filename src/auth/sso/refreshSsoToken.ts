@@ -79,6 +79,9 @@ function grantNotProcessed(error: CredentialsError): boolean {
   switch (failure.type) {
     case 'network':
       return !failure.sent;
+    case 'untrusted-certificate':
+      // The handshake failed: the request never left this process.
+      return true;
     case 'service':
       return error.kind === 'throttled' || failure.status === 503;
     case 'not-aws':

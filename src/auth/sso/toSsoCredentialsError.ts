@@ -1,5 +1,5 @@
 import { CredentialsError, type CredentialsErrorKind } from '../../errors';
-import { classifySdkError } from '../classifySdkError';
+import { classifySdkError, UNTRUSTED_CERTIFICATE_HINT, untrustedCertificateWords } from '../classifySdkError';
 
 export interface SsoErrorContext {
   /** What was being done, completing "Could not …", e.g. "get SSO role credentials for arn:…". */
@@ -25,11 +25,13 @@ const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'S
 const INVALID = new Set(['InvalidRequestException', 'ResourceNotFoundException', 'InvalidScopeException', 'ValidationException']);
 
 /** By the SDK's exception name for answers AWS gave; by the answer's shape for everything else. */
-function classify(error: unknown): { kind: CredentialsErrorKind; retryable: boolean; what: string } {
+function classify(error: unknown): { kind: CredentialsErrorKind; retryable: boolean; what: string; hint?: string } {
   const failure = classifySdkError(error);
   switch (failure.type) {
     case 'network':
       return { kind: 'network', retryable: true, what: `${failure.words} (${failure.code})` };
+    case 'untrusted-certificate':
+      return { kind: 'network', retryable: false, what: untrustedCertificateWords(failure.code), hint: UNTRUSTED_CERTIFICATE_HINT };
     case 'timeout':
       return { kind: 'timeout', retryable: true, what: 'the request timed out' };
     case 'too-large':
@@ -59,15 +61,16 @@ function classify(error: unknown): { kind: CredentialsErrorKind; retryable: bool
  */
 export function toSsoCredentialsError(error: unknown, context: SsoErrorContext): CredentialsError {
   if (error instanceof CredentialsError) return error;
-  const { kind, retryable, what } = classify(error);
+  const { kind, retryable, what, hint: classifiedHint } = classify(error);
   const hint =
-    kind === 'sso-login-required'
+    classifiedHint ??
+    (kind === 'sso-login-required'
       ? context.loginHint
       : kind === 'access-denied'
         ? context.forbiddenHint
         : retryable
           ? 'try again; the failure may be temporary'
-          : undefined;
+          : undefined);
   return new CredentialsError(`Could not ${context.action}: ${what}`, {
     kind,
     retryable,
