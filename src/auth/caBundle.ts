@@ -10,20 +10,15 @@ export const CA_BUNDLE_VARIABLE = 'AWS_CA_BUNDLE';
 
 const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
 
-/** What every AWS SDK client rolemap builds is given for TLS: AWS_CA_BUNDLE's certificates, if set. */
-export interface HttpsAgentOptions {
-  ca: string;
-}
-
 /**
- * The options of the HTTPS agent of an AWS SDK client: AWS_CA_BUNDLE's certificates as the only
- * roots it trusts, as the AWS CLI and botocore use them; undefined when the variable is unset or
- * empty (Node's roots, and NODE_EXTRA_CA_CERTS's). The AWS SDK for JavaScript does not read the
- * variable itself. It is read only on the way to AWS: NODE_EXTRA_CA_CERTS makes Node 20 parse
- * its whole root store at the start of every process, a cache hit's too (25 ms and more).
+ * The PEM text of the certificates AWS_CA_BUNDLE names, which the AWS SDK clients rolemap builds
+ * trust as their only roots, as the AWS CLI and botocore use them; undefined when the variable is
+ * unset or empty (Node's roots, and NODE_EXTRA_CA_CERTS's). The AWS SDK for JavaScript does not
+ * read the variable itself. It is read only on the way to AWS: NODE_EXTRA_CA_CERTS makes Node 20
+ * parse its whole root store at the start of every process, a cache hit's too (25 ms and more).
  * @throws UsageError when the variable names no readable PEM file of certificates.
  */
-export function httpsAgentOptions(env: Environment): HttpsAgentOptions | undefined {
+export function readCaBundle(env: Environment): string | undefined {
   const path = env[CA_BUNDLE_VARIABLE];
   if (path === undefined || path === '') return undefined;
   const fix = `Set ${CA_BUNDLE_VARIABLE} to the absolute path of a PEM file of CA certificates (the one your AWS CLI uses), or unset it.`;
@@ -39,14 +34,5 @@ export function httpsAgentOptions(env: Environment): HttpsAgentOptions | undefin
   if (!text.includes(PEM_CERTIFICATE)) {
     throw new UsageError(`${CA_BUNDLE_VARIABLE}: ${path} holds no PEM certificate (no "${PEM_CERTIFICATE}" line).`, { hint: fix });
   }
-  return { ca: text };
-}
-
-/**
- * The `clientConfig` for the clients the AWS SDK's own credential providers build (a profile's
- * role, its SSO portal, a web identity token's STS): AWS_CA_BUNDLE's agent options, if set.
- */
-export function providerClientConfig(env: Environment): { requestHandler?: { httpsAgent: HttpsAgentOptions } } {
-  const httpsAgent = httpsAgentOptions(env);
-  return httpsAgent === undefined ? {} : { requestHandler: { httpsAgent } };
+  return text;
 }

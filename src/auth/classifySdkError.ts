@@ -20,6 +20,11 @@ export type SdkFailure =
    * process does not trust.
    */
   | { type: 'untrusted-certificate'; code: string }
+  /**
+   * The proxy of HTTPS_PROXY answered CONNECT with `status` instead of opening a tunnel (407: it
+   * wants credentials; 403: its policy blocks the host). Nothing reached AWS.
+   */
+  | { type: 'proxy-refused'; status: number }
   | { type: 'timeout' }
   /** The answer was larger than rolemap reads. */
   | { type: 'too-large'; status: number | undefined }
@@ -69,15 +74,15 @@ const UNTRUSTED_CERTIFICATE = new Set([
   'HOSTNAME_MISMATCH',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
-/** What an untrusted certificate is, in words, for every caller's message. */
-export function untrustedCertificateWords(code: string): string {
-  return `the server's TLS certificate is not trusted (${code})`;
-}
-/** The fix for an untrusted certificate, for every caller's hint. */
-export const UNTRUSTED_CERTIFICATE_HINT =
+const UNTRUSTED_CERTIFICATE_HINT =
   'If a proxy inspects TLS on your network, set AWS_CA_BUNDLE to the absolute path of a PEM file that holds its CA certificate, ' +
   "as for the AWS CLI (rolemap then trusts only that file's certificates for AWS calls). Otherwise check the endpoint " +
   '(AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC) and the system clock.';
+/** The error code of HTTPS_PROXY's refusal to open a tunnel (httpsProxy); the error's `proxyStatus` is its HTTP status. */
+export const PROXY_REFUSED_CODE = 'ERR_ROLEMAP_PROXY_REFUSED';
+const PROXY_REFUSED_HINT =
+  'HTTP 407: the proxy wants credentials; put them in the URL (http://user:password@proxy.example.com:3128). ' +
+  'HTTP 403: its policy blocks the AWS host; ask for it to be allowed. To reach a host without the proxy, list it in NO_PROXY.';
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ABORT_ERR', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const TIMEOUT_NAMES = new Set(['TimeoutError', 'AbortError', 'RequestTimeout', 'RequestTimeoutException']);
 /** Names the SDK gives an error it could not read a code from. */
@@ -115,6 +120,10 @@ export function classifySdkError(error: unknown): SdkFailure {
   if (name === 'ResponseTooLargeError') return { type: 'too-large', status };
   // Before the name: the SDK calls a reset connection a TimeoutError ("socket hang up").
   if (code !== undefined && UNTRUSTED_CERTIFICATE.has(code)) return { type: 'untrusted-certificate', code };
+  if (code === PROXY_REFUSED_CODE) {
+    const proxyStatus = field(error, 'proxyStatus');
+    return { type: 'proxy-refused', status: typeof proxyStatus === 'number' ? proxyStatus : 0 };
+  }
   if (code !== undefined && NETWORK_WORDS[code] !== undefined) {
     return { type: 'network', code, words: NETWORK_WORDS[code], sent: !BEFORE_SENDING.has(code) };
   }
@@ -131,3 +140,33 @@ export function classifySdkError(error: unknown): SdkFailure {
   return { type: 'other', name: name === '' ? 'Error' : name };
 }
 
+/** How a failure of the way to AWS is told: the same words, hint and retry for every service. */
+export interface TransportRefusal {
+  words: string;
+  hint: string;
+  retryable: boolean;
+}
+
+/** A failure that rolemap's settings for the way to AWS (AWS_CA_BUNDLE, HTTPS_PROXY) can cause. */
+export type TransportFailure = Extract<SdkFailure, { type: 'untrusted-certificate' | 'proxy-refused' }>;
+
+export function isTransportFailure(failure: SdkFailure): failure is TransportFailure {
+  return failure.type === 'untrusted-certificate' || failure.type === 'proxy-refused';
+}
+
+/**
+ * The words, hint and retry of a TransportFailure: an untrusted certificate never passes, a
+ * proxy's refusal only when it is the proxy's 5xx.
+ */
+export function transportRefusal(failure: TransportFailure): TransportRefusal {
+  switch (failure.type) {
+    case 'untrusted-certificate':
+      return { words: `the server's TLS certificate is not trusted (${failure.code})`, hint: UNTRUSTED_CERTIFICATE_HINT, retryable: false };
+    case 'proxy-refused':
+      return {
+        words: `the proxy in HTTPS_PROXY refused to open a tunnel to AWS (HTTP ${failure.status})`,
+        hint: PROXY_REFUSED_HINT,
+        retryable: failure.status >= 500,
+      };
+  }
+}

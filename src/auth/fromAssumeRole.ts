@@ -20,7 +20,7 @@ import { toSdkLogger } from './toSdkLogger';
 import type { CredentialProvider } from '../AwsCredentials';
 import { withRetries, type RetryOptions } from './withRetries';
 import { closeSoon } from './closeSoon';
-import { providerClientConfig } from './caBundle';
+import { providerClientConfig } from './awsHttpsAgent';
 
 export interface FromAssumeRoleInit {
   /** Backoff, clock and deadline for retries; tests pass a fast sleep and a small deadline. */

@@ -3,7 +3,7 @@ import type { WebIdentityTokenSource } from '../config/types';
 import { CredentialsError, type CredentialsErrorKind } from '../errors';
 import type { Environment } from '../resolve/types';
 import { FileProblem, readRegularFile } from '../readRegularFile';
-import { classifySdkError, untrustedCertificateWords } from './classifySdkError';
+import { classifySdkError, isTransportFailure, transportRefusal } from './classifySdkError';
 import { AUTO_TOKEN_FILE_VARIABLE, AUTO_TOKEN_VARIABLES, formatTokenSource, pickWebIdentityTokenSource } from '../resolve/pickWebIdentityTokenSource';
 
 export interface ReadWebIdentityTokenInit {
@@ -119,7 +119,10 @@ async function fetchGithubToken(init: ReadWebIdentityTokenInit): Promise<string>
     if (timeout.signal.aborted) throw githubFailure('the request timed out', 'timeout', true, error);
     const failure = classifySdkError(error);
     if (failure.type === 'network') throw githubFailure(`${failure.words} (${failure.code})`, 'network', true, error);
-    if (failure.type === 'untrusted-certificate') throw githubFailure(untrustedCertificateWords(failure.code), 'network', false, error);
+    if (isTransportFailure(failure)) {
+      const refusal = transportRefusal(failure);
+      throw githubFailure(refusal.words, 'network', refusal.retryable, error);
+    }
     if (failure.type === 'timeout') throw githubFailure('the request timed out', 'timeout', true, error);
     throw githubFailure(errorCode(error) ?? 'the request failed', 'network', false, error);
   } finally {

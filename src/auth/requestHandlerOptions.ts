@@ -1,5 +1,7 @@
+import type { Agent, AgentOptions } from 'node:https';
+
 import type { Environment } from '../resolve/types';
-import { httpsAgentOptions, type HttpsAgentOptions } from './caBundle';
+import { awsHttpsAgent } from './awsHttpsAgent';
 import type { SdkLogger } from './toSdkLogger';
 
 /** The options rolemap gives the AWS SDK's Node HTTP handler (STS, SSO portal, SSO OIDC). */
@@ -9,7 +11,7 @@ export interface RequestHandlerOptions {
   socketTimeout: number;
   throwOnRequestTimeout: true;
   logger?: SdkLogger;
-  httpsAgent?: HttpsAgentOptions;
+  httpsAgent?: Agent | AgentOptions;
 }
 
 /**
@@ -18,11 +20,12 @@ export interface RequestHandlerOptions {
  * ends when the headers come in; without the socket timeout an answer that stops halfway (a
  * proxy, a dying connection) would hold the call until the overall deadline, a minute.
  * The SDK starts watching a socket timeout of 6 s or more only 3 s into the request.
- * With AWS_CA_BUNDLE set in `env`, its certificates are the roots the client trusts (caBundle).
- * @throws UsageError when AWS_CA_BUNDLE names no readable PEM file.
+ * With HTTPS_PROXY or AWS_CA_BUNDLE set in `env`, the client goes through that proxy and trusts
+ * those certificates (awsHttpsAgent).
+ * @throws UsageError when either variable is unusable.
  */
 export function requestHandlerOptions(env: Environment, connectionMs: number, requestMs: number, logger?: SdkLogger): RequestHandlerOptions {
-  const httpsAgent = httpsAgentOptions(env);
+  const httpsAgent = awsHttpsAgent(env);
   return {
     connectionTimeout: connectionMs,
     requestTimeout: requestMs,

@@ -1,6 +1,6 @@
 import { CHAINED_ROLE_MAX_DURATION_SECONDS } from '../constants';
 import { CredentialsError, type CredentialsErrorKind } from '../errors';
-import { classifySdkError, UNTRUSTED_CERTIFICATE_HINT, untrustedCertificateWords, type SdkFailure } from './classifySdkError';
+import { classifySdkError, transportRefusal, type SdkFailure } from './classifySdkError';
 
 /** What was being attempted when an STS call failed, to name it in the message and the hint. */
 export interface StsCallContext {
@@ -162,11 +162,14 @@ function classify(error: unknown, failure: SdkFailure, context: StsCallContext):
   }
   switch (failure.type) {
     case 'network':
-      return { kind: 'network', retryable: true, hint: 'Could not reach STS; check the network, proxy settings and AWS_ENDPOINT_URL_STS.' };
+      return { kind: 'network', retryable: true, hint: 'Could not reach STS; check the network, HTTPS_PROXY and NO_PROXY, and AWS_ENDPOINT_URL_STS.' };
     case 'untrusted-certificate':
-      return { kind: 'network', retryable: false, hint: UNTRUSTED_CERTIFICATE_HINT };
+    case 'proxy-refused': {
+      const { retryable, hint } = transportRefusal(failure);
+      return { kind: 'network', retryable, hint };
+    }
     case 'timeout':
-      return { kind: 'timeout', retryable: true, hint: 'STS did not answer in time; check the network and AWS_ENDPOINT_URL_STS.' };
+      return { kind: 'timeout', retryable: true, hint: 'STS did not answer in time; check the network, HTTPS_PROXY and AWS_ENDPOINT_URL_STS.' };
     case 'too-large':
       return { kind: 'malformed-response', retryable: false, hint: NOT_STS_HINT };
     case 'not-aws':
@@ -186,7 +189,8 @@ function whatHappened(error: unknown, failure: SdkFailure): string {
     case 'network':
       return `${failure.words} (${failure.code})`;
     case 'untrusted-certificate':
-      return untrustedCertificateWords(failure.code);
+    case 'proxy-refused':
+      return transportRefusal(failure).words;
     case 'timeout':
       return 'no answer in time';
     case 'too-large':

@@ -1,7 +1,7 @@
 import type { MfaSessionCredentials } from '../../cache/writeMfaSession';
 import { CredentialsError } from '../../errors';
 import type { Logger } from '../../log/logger';
-import { classifySdkError, UNTRUSTED_CERTIFICATE_HINT, untrustedCertificateWords } from '../classifySdkError';
+import { classifySdkError, isTransportFailure, transportRefusal } from '../classifySdkError';
 import { createStsClient } from '../createStsClient';
 import { loadCredentialProviders, loadSts } from '../loadSdk';
 import { toSdkLogger } from '../toSdkLogger';
@@ -79,11 +79,13 @@ function toMfaSessionError(error: unknown, mfa: MfaProfile): CredentialsError {
       cause: error,
     });
   }
-  if (failure.type === 'untrusted-certificate') {
-    return new CredentialsError(`sts:GetSessionToken failed for profile ${mfa.profile}: ${untrustedCertificateWords(failure.code)}`, {
+  if (isTransportFailure(failure)) {
+    const refusal = transportRefusal(failure);
+    return new CredentialsError(`sts:GetSessionToken failed for profile ${mfa.profile}: ${refusal.words}`, {
       kind: 'network',
       baseIdentity,
-      hint: UNTRUSTED_CERTIFICATE_HINT,
+      retryable: refusal.retryable,
+      hint: refusal.hint,
       cause: error,
     });
   }

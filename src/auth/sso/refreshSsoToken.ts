@@ -80,7 +80,8 @@ function grantNotProcessed(error: CredentialsError): boolean {
     case 'network':
       return !failure.sent;
     case 'untrusted-certificate':
-      // The handshake failed: the request never left this process.
+    case 'proxy-refused':
+      // The handshake failed, or the proxy opened no tunnel: the request never left this process.
       return true;
     case 'service':
       return error.kind === 'throttled' || failure.status === 503;

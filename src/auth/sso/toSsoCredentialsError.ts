@@ -1,5 +1,5 @@
 import { CredentialsError, type CredentialsErrorKind } from '../../errors';
-import { classifySdkError, UNTRUSTED_CERTIFICATE_HINT, untrustedCertificateWords } from '../classifySdkError';
+import { classifySdkError, transportRefusal } from '../classifySdkError';
 
 export interface SsoErrorContext {
   /** What was being done, completing "Could not …", e.g. "get SSO role credentials for arn:…". */
@@ -31,7 +31,10 @@ function classify(error: unknown): { kind: CredentialsErrorKind; retryable: bool
     case 'network':
       return { kind: 'network', retryable: true, what: `${failure.words} (${failure.code})` };
     case 'untrusted-certificate':
-      return { kind: 'network', retryable: false, what: untrustedCertificateWords(failure.code), hint: UNTRUSTED_CERTIFICATE_HINT };
+    case 'proxy-refused': {
+      const { words, hint, retryable } = transportRefusal(failure);
+      return { kind: 'network', retryable, what: words, hint };
+    }
     case 'timeout':
       return { kind: 'timeout', retryable: true, what: 'the request timed out' };
     case 'too-large':
