@@ -11,8 +11,9 @@ export interface HttpsProxy {
   url: URL;
   /** NO_PROXY's entries, lower case: `*`, a host or domain (`.example.com` or `example.com`), either with `:port`. */
   noProxy: readonly string[];
+  /** The Proxy-Authorization header of a URL with a user name or password. */
+  authorization: string | undefined;
 }
-
 
 function firstSet(env: Environment, names: readonly string[]): string | undefined {
   for (const name of names) {
@@ -47,7 +48,17 @@ export function readHttpsProxy(env: Environment): HttpsProxy | undefined {
     .split(',')
     .map((entry) => entry.trim().toLowerCase())
     .filter((entry) => entry !== '');
-  return { url, noProxy };
+  let authorization: string | undefined;
+  if (url.username !== '' || url.password !== '') {
+    let pair: string;
+    try {
+      pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    } catch {
+      throw new UsageError("HTTPS_PROXY's user name or password is not percent-encoded properly.", { hint });
+    }
+    authorization = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+  }
+  return { url, noProxy, authorization };
 }
 
 /** Splits a NO_PROXY entry into its host and port: `example.com:443`, `[::1]:443`, `::1`. */
@@ -76,13 +87,6 @@ export function bypassesProxy(host: string, port: number, noProxy: readonly stri
   });
 }
 
-/** The Proxy-Authorization of a proxy URL with a user name or password. */
-function proxyAuthorization(url: URL): Record<string, string> {
-  if (url.username === '' && url.password === '') return {};
-  const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-  return { 'proxy-authorization': `Basic ${Buffer.from(pair, 'utf8').toString('base64')}` };
-}
-
 /**
  * An HTTPS agent that reaches each host through the proxy's CONNECT tunnel (unless NO_PROXY
  * exempts it), then speaks TLS to the host itself over the tunnel: the proxy sees a host name and
@@ -101,8 +105,11 @@ export class ProxyTunnelAgent extends https.Agent {
   override createConnection(options: https.RequestOptions, callback?: (error: Error | null, stream: Duplex) => void): Duplex | null | undefined {
     const host = options.host ?? options.hostname ?? 'localhost';
     const port = Number(options.port ?? 443);
-    if (callback === undefined || bypassesProxy(host, port, this.proxy.noProxy)) return super.createConnection(options, callback);
-    const { url } = this.proxy;
+    if (bypassesProxy(host, port, this.proxy.noProxy)) return super.createConnection(options, callback);
+    // Node's agents always pass one; without it there would be no way to hand over the tunnel,
+    // and going direct instead could bypass a proxy that is the only way out.
+    if (callback === undefined) throw new Error('ProxyTunnelAgent needs the callback form of createConnection');
+    const { url, authorization } = this.proxy;
     const secure = url.protocol === 'https:';
     const target = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
     const request = (secure ? https : http).request({
@@ -112,7 +119,7 @@ export class ProxyTunnelAgent extends https.Agent {
       path: target,
       setHost: false,
       agent: false,
-      headers: { host: target, ...proxyAuthorization(url) },
+      headers: { host: target, ...(authorization === undefined ? {} : { 'proxy-authorization': authorization }) },
       ...(secure ? { servername: url.hostname } : {}),
     });
     let settled = false;

@@ -40,6 +40,7 @@ describe('readHttpsProxy', () => {
   it.each([
     ['http://user:s3cret@[not-a-host', /^HTTPS_PROXY is not a URL\.$/],
     ['socks5://user:s3cret@proxy.corp:1080', /^HTTPS_PROXY names a socks5 proxy; rolemap goes through http:\/\/ and https:\/\/ proxies\.$/],
+    ['http://user:s3cret%zz@proxy.corp:3128', /^HTTPS_PROXY's user name or password is not percent-encoded properly\.$/],
   ])('refuses %s with a usage error that never repeats the value (it may hold a password)', (value, message) => {
     let thrown: unknown;
     try {
