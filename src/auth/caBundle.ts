@@ -6,7 +6,7 @@ import { FileProblem, readRegularFile } from '../readRegularFile';
 import type { Environment } from '../resolve/types';
 
 /** The variable the AWS CLI, botocore and the AWS SDK for Go read for the CA certificates of AWS calls. */
-export const CA_BUNDLE_VARIABLE = 'AWS_CA_BUNDLE';
+const CA_BUNDLE_VARIABLE = 'AWS_CA_BUNDLE';
 
 const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
 

@@ -15,7 +15,8 @@ import { listCacheFiles } from './fixtures/listCacheFiles';
 import { printedCredentials } from './fixtures/printedCredentials';
 import { seedSsoToken } from './fixtures/seedSsoToken';
 import { startSsoEmulator } from './fixtures/startSsoEmulator';
-import { OTHER_CA, PROXY_CA, startTlsFront, type TlsFront } from './fixtures/startTlsFront';
+import { awsEndpointsAt, OTHER_CA, PROXY_CA, startTlsFront, type TlsFront } from './fixtures/startTlsFront';
+import { SSO_UNIT_PERMISSION_SET, writeSsoUnit } from './fixtures/writeSsoUnit';
 import { LIVE_TREE_ACCOUNTS, writeLiveTree, type LiveTree } from './fixtures/writeLiveTree';
 import { makeSandbox, runRolemap, type Sandbox } from './runRolemap';
 
@@ -122,19 +123,12 @@ describe('dist/rolemap login and credentials with auth: sso through a proxy that
   beforeAll(async () => {
     let sso: SsoControl;
     ({ emulator, sso } = await startSsoEmulator());
-    sso.assign(SEED_ACCOUNTS.dev, 'AdministratorAccess');
+    sso.assign(SEED_ACCOUNTS.dev, SSO_UNIT_PERMISSION_SET);
     front = await startTlsFront(emulator.url);
     sandbox = makeSandbox();
-    const root = path.join(sandbox.home, 'live');
-    unitDir = path.join(root, 'dev/app');
-    fs.mkdirSync(unitDir, { recursive: true });
-    fs.writeFileSync(
-      path.join(root, 'rolemap.yaml'),
-      `version: 1\ndefaults: {region: us-east-1, auth: sso}\nsso: {start_url: ${START_URL}, region: us-east-1}\n` +
-        `mappings:\n  - paths: ["dev/**"]\n    account: "${SEED_ACCOUNTS.dev}"\n    role: AdministratorAccess\n`,
-    );
+    unitDir = writeSsoUnit(sandbox.home, START_URL);
     // The portal, its OIDC service and STS (the account check) all behind the proxy.
-    env = { ...sandbox.env, AWS_ENDPOINT_URL_STS: front.url, AWS_ENDPOINT_URL_SSO: front.url, AWS_ENDPOINT_URL_SSO_OIDC: front.url };
+    env = { ...sandbox.env, ...awsEndpointsAt(front.url) };
   });
   afterAll(async () => {
     sandbox.cleanup();

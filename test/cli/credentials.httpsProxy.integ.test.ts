@@ -3,7 +3,6 @@
  * them: a CONNECT tunnel to the AWS host, TLS to the host inside it, NO_PROXY's hosts direct, the
  * proxy's credentials from the URL and never shown, and its refusals said with their fix.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type Emulator } from '../emulator';
 import { SEED_ACCOUNTS } from '../emulator/seed';
@@ -12,7 +11,8 @@ import { developerEnv } from './fixtures/developerEnv';
 import { printedCredentials } from './fixtures/printedCredentials';
 import { startConnectProxy, type ConnectProxy } from './fixtures/startConnectProxy';
 import { startSsoEmulator } from './fixtures/startSsoEmulator';
-import { PROXY_CA, startTlsFront, type TlsFront } from './fixtures/startTlsFront';
+import { awsEndpointsAt, PROXY_CA, startTlsFront, type TlsFront } from './fixtures/startTlsFront';
+import { SSO_UNIT_PERMISSION_SET, writeSsoUnit } from './fixtures/writeSsoUnit';
 import { LIVE_TREE_ACCOUNTS, writeLiveTree, type LiveTree } from './fixtures/writeLiveTree';
 import { makeSandbox, runRolemap, type Sandbox } from './runRolemap';
 
@@ -119,27 +119,13 @@ describe('dist/rolemap login and credentials with auth: sso through HTTPS_PROXY'
 
   it('signs in at SSO-OIDC, gets role credentials from the portal and checks them with STS, all through the tunnel', async () => {
     const { emulator, sso } = await startSsoEmulator();
-    sso.assign(SEED_ACCOUNTS.dev, 'AdministratorAccess');
+    sso.assign(SEED_ACCOUNTS.dev, SSO_UNIT_PERMISSION_SET);
     const front = await startTlsFront(emulator.url);
     const proxy = await startConnectProxy();
     const sandbox = makeSandbox();
     try {
-      const root = path.join(sandbox.home, 'live');
-      const unitDir = path.join(root, 'dev/app');
-      fs.mkdirSync(unitDir, { recursive: true });
-      fs.writeFileSync(
-        path.join(root, 'rolemap.yaml'),
-        `version: 1\ndefaults: {region: us-east-1, auth: sso}\nsso: {start_url: ${START_URL}, region: us-east-1}\n` +
-          `mappings:\n  - paths: ["dev/**"]\n    account: "${SEED_ACCOUNTS.dev}"\n    role: AdministratorAccess\n`,
-      );
-      const env = {
-        ...sandbox.env,
-        AWS_ENDPOINT_URL_STS: front.url,
-        AWS_ENDPOINT_URL_SSO: front.url,
-        AWS_ENDPOINT_URL_SSO_OIDC: front.url,
-        AWS_CA_BUNDLE: PROXY_CA,
-        HTTPS_PROXY: proxy.url,
-      };
+      const unitDir = writeSsoUnit(sandbox.home, START_URL);
+      const env = { ...sandbox.env, ...awsEndpointsAt(front.url), AWS_CA_BUNDLE: PROXY_CA, HTTPS_PROXY: proxy.url };
 
       const login = await runRolemap(['login', '--start-url', START_URL, '--region', 'us-east-1', '--no-browser'], { cwd: unitDir, env });
       expect(login.code).toBe(0);
