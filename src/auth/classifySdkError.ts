@@ -74,15 +74,28 @@ const UNTRUSTED_CERTIFICATE = new Set([
   'HOSTNAME_MISMATCH',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
-const UNTRUSTED_CERTIFICATE_HINT =
-  'If a proxy inspects TLS on your network, set AWS_CA_BUNDLE to the absolute path of a PEM file that holds its CA certificate, ' +
-  "as for the AWS CLI (rolemap then trusts only that file's certificates for AWS calls). Otherwise check the endpoint " +
-  '(AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC) and the system clock.';
+/** Where a refused call was going: AWS, or GitHub Actions' token endpoint (readWebIdentityToken). */
+export type TransportDestination = 'AWS' | 'GitHub';
+const UNTRUSTED_CERTIFICATE_HINTS: Readonly<Record<TransportDestination, string>> = {
+  AWS:
+    'If a proxy inspects TLS on your network, set AWS_CA_BUNDLE to the absolute path of a PEM file that holds its CA certificate, ' +
+    "as for the AWS CLI (rolemap then trusts only that file's certificates for AWS calls). Otherwise check the endpoint " +
+    '(AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC) and the system clock.',
+  // AWS_CA_BUNDLE is for AWS's endpoints, as in the AWS CLI; the runner's Node actions take the
+  // proxy's CA from NODE_EXTRA_CA_CERTS, and so does this request.
+  GitHub:
+    "If a proxy inspects TLS on the runner's network, set NODE_EXTRA_CA_CERTS to a PEM file that holds its CA certificate, " +
+    "as the runner's own Node actions need (AWS_CA_BUNDLE applies to AWS's endpoints only). Otherwise check " +
+    'ACTIONS_ID_TOKEN_REQUEST_URL and the system clock.',
+};
 /** The error code of HTTPS_PROXY's refusal to open a tunnel (httpsProxy); the error's `proxyStatus` is its HTTP status. */
 export const PROXY_REFUSED_CODE = 'ERR_ROLEMAP_PROXY_REFUSED';
-const PROXY_REFUSED_HINT =
-  'HTTP 407: the proxy wants credentials; put them in the URL (http://user:password@proxy.example.com:3128). ' +
-  'HTTP 403: its policy blocks the AWS host; ask for it to be allowed. To reach a host without the proxy, list it in NO_PROXY.';
+function proxyRefusedHint(to: TransportDestination): string {
+  return (
+    'HTTP 407: the proxy wants credentials; put them in the URL (http://user:password@proxy.example.com:3128). ' +
+    `HTTP 403: its policy blocks the ${to} host; ask for it to be allowed. To reach a host without the proxy, list it in NO_PROXY.`
+  );
+}
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ABORT_ERR', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const TIMEOUT_NAMES = new Set(['TimeoutError', 'AbortError', 'RequestTimeout', 'RequestTimeoutException']);
 /** Names the SDK gives an error it could not read a code from. */
@@ -98,7 +111,7 @@ function text(value: unknown, key: string): string | undefined {
 }
 
 /** An errno code, on the error or, from fetch, on its cause. */
-function errnoCode(error: unknown): string | undefined {
+export function errnoCodeOf(error: unknown): string | undefined {
   return text(error, 'code') ?? text(field(error, 'cause'), 'code');
 }
 
@@ -111,7 +124,7 @@ function contentTypeOf(error: unknown): string | undefined {
 /** Classifies an error thrown by an AWS SDK client's send(), or by fetch. */
 export function classifySdkError(error: unknown): SdkFailure {
   const name = text(error, 'name') ?? '';
-  const code = errnoCode(error);
+  const code = errnoCodeOf(error);
   const statusValue = field(field(error, '$metadata'), 'httpStatusCode');
   const status = typeof statusValue === 'number' ? statusValue : undefined;
   const faultValue = field(error, '$fault');
@@ -147,7 +160,7 @@ export interface TransportRefusal {
   retryable: boolean;
 }
 
-/** A failure that rolemap's settings for the way to AWS (AWS_CA_BUNDLE, HTTPS_PROXY) can cause. */
+/** A failure that the settings for the way out (AWS_CA_BUNDLE, NODE_EXTRA_CA_CERTS, HTTPS_PROXY) can cause. */
 export type TransportFailure = Extract<SdkFailure, { type: 'untrusted-certificate' | 'proxy-refused' }>;
 
 export function isTransportFailure(failure: SdkFailure): failure is TransportFailure {
@@ -155,17 +168,17 @@ export function isTransportFailure(failure: SdkFailure): failure is TransportFai
 }
 
 /**
- * The words, hint and retry of a TransportFailure: an untrusted certificate never passes, a
- * proxy's refusal only when it is the proxy's 5xx.
+ * The words, hint and retry of a TransportFailure on the way `to` AWS or GitHub: an untrusted
+ * certificate never passes, a proxy's refusal only when it is the proxy's 5xx.
  */
-export function transportRefusal(failure: TransportFailure): TransportRefusal {
+export function transportRefusal(failure: TransportFailure, to: TransportDestination = 'AWS'): TransportRefusal {
   switch (failure.type) {
     case 'untrusted-certificate':
-      return { words: `the server's TLS certificate is not trusted (${failure.code})`, hint: UNTRUSTED_CERTIFICATE_HINT, retryable: false };
+      return { words: `the server's TLS certificate is not trusted (${failure.code})`, hint: UNTRUSTED_CERTIFICATE_HINTS[to], retryable: false };
     case 'proxy-refused':
       return {
-        words: `the proxy in HTTPS_PROXY refused to open a tunnel to AWS (HTTP ${failure.status})`,
-        hint: PROXY_REFUSED_HINT,
+        words: `the proxy in HTTPS_PROXY refused to open a tunnel to ${to} (HTTP ${failure.status})`,
+        hint: proxyRefusedHint(to),
         retryable: failure.status >= 500,
       };
   }

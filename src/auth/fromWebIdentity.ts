@@ -21,8 +21,6 @@ export interface FromWebIdentityInit {
   logger: Logger;
   /** Where token variables are read; defaults to process.env. */
   env?: Environment;
-  /** For GitHub's token endpoint; defaults to the global fetch. */
-  fetch?: typeof fetch;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
   /**
@@ -68,7 +66,6 @@ export function fromWebIdentity(init: FromWebIdentityInit): CredentialProvider {
             env,
             audience: request.webIdentity.audience,
             signal,
-            ...(init.fetch === undefined ? {} : { fetch: init.fetch }),
           });
           const subject = tokenSubject(token);
           baseIdentity = subject === undefined ? `token from ${source}` : `sub ${subject}`;

@@ -30,7 +30,7 @@ function isReadable(body: unknown): body is Body {
  * on first use: 2.7 M instructions of a cache miss (216 M), for one small answer.
  * A connection that closes before the end rejects, as a reset does with `for await`.
  */
-function collect(body: Body, maxBytes: number, status: number | undefined): Promise<Uint8Array> {
+export function readBoundedBody(body: Body, maxBytes: number, status: number | undefined): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const cutOff = (): Error => Object.assign(new Error('the connection closed before the answer ended'), { code: 'ECONNRESET' });
     // Nothing was read yet, so a stream already destroyed was cut off before this saw it.
@@ -72,7 +72,7 @@ export function limitResponseSize<I extends object, O extends MetadataBearer>(st
         if (isReadable(response.body)) response.body.destroy?.();
         throw new ResponseTooLargeError(maxBytes, status);
       }
-      if (isReadable(response.body)) response.body = await collect(response.body, maxBytes, status);
+      if (isReadable(response.body)) response.body = await readBoundedBody(response.body, maxBytes, status);
       return result;
     },
     { step: 'deserialize', priority: 'low', name: 'rolemapResponseSizeLimit' },

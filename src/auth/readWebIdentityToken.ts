@@ -1,17 +1,20 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+
 import { MAX_RESPONSE_BYTES, MAX_TOKEN_FILE_BYTES, WEB_IDENTITY_TOKEN_REQUEST_TIMEOUT_MS } from '../constants';
 import type { WebIdentityTokenSource } from '../config/types';
 import { CredentialsError, type CredentialsErrorKind } from '../errors';
 import type { Environment } from '../resolve/types';
 import { FileProblem, readRegularFile } from '../readRegularFile';
-import { classifySdkError, isTransportFailure, transportRefusal } from './classifySdkError';
+import { classifySdkError, errnoCodeOf, transportRefusal } from './classifySdkError';
+import { ProxyTunnelAgent, readHttpsProxy, type HttpsProxy } from './httpsProxy';
+import { readBoundedBody, ResponseTooLargeError } from './limitResponseSize';
 import { AUTO_TOKEN_FILE_VARIABLE, AUTO_TOKEN_VARIABLES, formatTokenSource, pickWebIdentityTokenSource } from '../resolve/pickWebIdentityTokenSource';
 
 export interface ReadWebIdentityTokenInit {
   env: Environment;
   /** `aud` asked of GitHub's token endpoint. */
   audience: string;
-  /** Defaults to the global fetch. */
-  fetch?: typeof fetch;
   /** Aborts the GitHub request (the overall deadline). */
   signal?: AbortSignal;
   /** Per-request limit for GitHub; default WEB_IDENTITY_TOKEN_REQUEST_TIMEOUT_MS. */
@@ -31,49 +34,44 @@ function noToken(message: string, hint: string): CredentialsError {
   return new CredentialsError(message, { kind: 'no-web-identity-token', hint });
 }
 
-function githubFailure(message: string, kind: CredentialsErrorKind, retryable: boolean, cause?: unknown): CredentialsError {
+function githubFailure(message: string, kind: CredentialsErrorKind, retryable: boolean, cause?: unknown, hint = GITHUB_HINT): CredentialsError {
   return new CredentialsError(`Could not get a web identity token from GitHub Actions: ${message}`, {
     kind,
     retryable,
-    hint: GITHUB_HINT,
+    hint,
     ...(cause === undefined ? {} : { cause }),
   });
 }
 
-function errorCode(error: unknown): string | undefined {
-  const cause = typeof error === 'object' && error !== null ? (error as { cause?: unknown }).cause : undefined;
-  for (const candidate of [error, cause]) {
-    if (typeof candidate === 'object' && candidate !== null) {
-      const code = (candidate as { code?: unknown }).code;
-      if (typeof code === 'string') return code;
-    }
-  }
-  return undefined;
+/** An answer of GitHub's token endpoint: its status and its body, read whole up to MAX_RESPONSE_BYTES. */
+interface TokenAnswer {
+  status: number;
+  text: string;
 }
 
-/** The body as text, refused past MAX_RESPONSE_BYTES: a token answer is a few KiB. */
-async function boundedText(response: Response): Promise<string> {
-  const tooLarge = (): CredentialsError =>
-    githubFailure(`HTTP ${response.status}, an answer larger than ${MAX_RESPONSE_BYTES / 1024} KiB`, 'malformed-response', false);
-  if (Number(response.headers.get('content-length') ?? 0) > MAX_RESPONSE_BYTES) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  if (response.body === null) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_RESPONSE_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total).toString('utf8');
+/**
+ * GETs `url` with Node's own HTTP client, through HTTPS_PROXY's tunnel for an https URL (unless
+ * NO_PROXY exempts its host), as @actions/core's getIDToken reaches the endpoint. Node's `fetch`
+ * reads no proxy variable: on a self-hosted runner behind an egress proxy it never got through.
+ * The server's certificate is checked against Node's roots and NODE_EXTRA_CA_CERTS's, as for the
+ * runner's Node actions; AWS_CA_BUNDLE is for AWS's endpoints, as in the AWS CLI.
+ * @throws ResponseTooLargeError past MAX_RESPONSE_BYTES, or Node's error for the connection.
+ */
+function getTokenAnswer(url: URL, headers: Record<string, string>, proxy: HttpsProxy | undefined, signal: AbortSignal): Promise<TokenAnswer> {
+  return new Promise((resolve, reject) => {
+    const secure = url.protocol === 'https:';
+    const agent = secure && proxy !== undefined ? new ProxyTunnelAgent(proxy, {}) : undefined;
+    const request = (secure ? https : http).get(url, { headers, signal, ...(agent === undefined ? {} : { agent }) }, (response) => {
+      const status = response.statusCode ?? 0;
+      if (Number(response.headers['content-length'] ?? 0) > MAX_RESPONSE_BYTES) {
+        response.destroy();
+        reject(new ResponseTooLargeError(MAX_RESPONSE_BYTES, status));
+        return;
+      }
+      readBoundedBody(response, MAX_RESPONSE_BYTES, status).then((body) => resolve({ status, text: Buffer.from(body).toString('utf8') }), reject);
+    });
+    request.on('error', reject);
+  });
 }
 
 async function fetchGithubToken(init: ReadWebIdentityTokenInit): Promise<string> {
@@ -91,24 +89,25 @@ async function fetchGithubToken(init: ReadWebIdentityTokenInit): Promise<string>
   } catch (error) {
     throw githubFailure('ACTIONS_ID_TOKEN_REQUEST_URL is not a URL', 'no-web-identity-token', false, error);
   }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw githubFailure('ACTIONS_ID_TOKEN_REQUEST_URL is not an https:// URL', 'no-web-identity-token', false);
+  }
   url.searchParams.set('audience', init.audience);
+  // Before the request: a bad HTTPS_PROXY is a usage error (exit 2), not a failure to retry.
+  const proxy = readHttpsProxy(init.env);
 
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), init.timeoutMs ?? WEB_IDENTITY_TOKEN_REQUEST_TIMEOUT_MS);
   const onOuterAbort = (): void => timeout.abort();
   init.signal?.addEventListener('abort', onOuterAbort, { once: true });
   try {
-    const response = await (init.fetch ?? fetch)(url, {
-      headers: { Authorization: `bearer ${bearer}`, Accept: 'application/json' },
-      signal: timeout.signal,
-    });
-    const text = await boundedText(response);
-    if (response.status === 429) throw githubFailure(`HTTP ${response.status}`, 'throttled', true);
-    if (response.status >= 500) throw githubFailure(`HTTP ${response.status}`, 'server', true);
-    if (!response.ok) throw githubFailure(`HTTP ${response.status}`, 'access-denied', false);
+    const answer = await getTokenAnswer(url, { Authorization: `bearer ${bearer}`, Accept: 'application/json' }, proxy, timeout.signal);
+    if (answer.status === 429) throw githubFailure(`HTTP ${answer.status}`, 'throttled', true);
+    if (answer.status >= 500) throw githubFailure(`HTTP ${answer.status}`, 'server', true);
+    if (answer.status < 200 || answer.status > 299) throw githubFailure(`HTTP ${answer.status}`, 'access-denied', false);
     let value: unknown;
     try {
-      value = (JSON.parse(text) as { value?: unknown }).value;
+      value = (JSON.parse(answer.text) as { value?: unknown }).value;
     } catch (error) {
       throw githubFailure('the response is not JSON', 'malformed-response', false, error);
     }
@@ -118,13 +117,21 @@ async function fetchGithubToken(init: ReadWebIdentityTokenInit): Promise<string>
     if (error instanceof CredentialsError) throw error;
     if (timeout.signal.aborted) throw githubFailure('the request timed out', 'timeout', true, error);
     const failure = classifySdkError(error);
-    if (failure.type === 'network') throw githubFailure(`${failure.words} (${failure.code})`, 'network', true, error);
-    if (isTransportFailure(failure)) {
-      const refusal = transportRefusal(failure);
-      throw githubFailure(refusal.words, 'network', refusal.retryable, error);
+    switch (failure.type) {
+      case 'too-large':
+        throw githubFailure(`HTTP ${failure.status ?? 0}, an answer larger than ${MAX_RESPONSE_BYTES / 1024} KiB`, 'malformed-response', false);
+      case 'network':
+        throw githubFailure(`${failure.words} (${failure.code})`, 'network', true, error);
+      case 'untrusted-certificate':
+      case 'proxy-refused': {
+        const refusal = transportRefusal(failure, 'GitHub');
+        throw githubFailure(refusal.words, 'network', refusal.retryable, error, refusal.hint);
+      }
+      case 'timeout':
+        throw githubFailure('the request timed out', 'timeout', true, error);
+      default:
+        throw githubFailure(errnoCodeOf(error) ?? 'the request failed', 'network', false, error);
     }
-    if (failure.type === 'timeout') throw githubFailure('the request timed out', 'timeout', true, error);
-    throw githubFailure(errorCode(error) ?? 'the request failed', 'network', false, error);
   } finally {
     clearTimeout(timer);
     init.signal?.removeEventListener('abort', onOuterAbort);

@@ -3,11 +3,13 @@
  * them: a CONNECT tunnel to the AWS host, TLS to the host inside it, NO_PROXY's hosts direct, the
  * proxy's credentials from the URL and never shown, and its refusals said with their fix.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type Emulator } from '../emulator';
 import { SEED_ACCOUNTS } from '../emulator/seed';
 import { callerArnOf } from './fixtures/callerArnOf';
 import { developerEnv } from './fixtures/developerEnv';
+import { GITHUB_PUSH_JOB_ENV, githubWebIdentityMapping } from './fixtures/githubActionsJob';
 import { printedCredentials } from './fixtures/printedCredentials';
 import { startConnectProxy, type ConnectProxy } from './fixtures/startConnectProxy';
 import { startSsoEmulator } from './fixtures/startSsoEmulator';
@@ -152,3 +154,77 @@ describe('dist/rolemap login and credentials with auth: sso through HTTPS_PROXY'
   });
 });
 
+
+describe('dist/rolemap credentials with auth: web-identity in a GitHub Actions job behind HTTPS_PROXY', () => {
+  let emulator: Emulator;
+  let sts: TlsFront;
+  let github: TlsFront;
+  let proxy: ConnectProxy;
+  let sandbox: Sandbox;
+  let unitDir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    // Two fronts, so that the proxy's log tells the token request from the STS call.
+    sts = await startTlsFront(emulator.url);
+    github = await startTlsFront(emulator.url);
+  });
+  afterAll(async () => {
+    await github.close();
+    await sts.close();
+    await emulator.close();
+  });
+  beforeEach(async () => {
+    proxy = await startConnectProxy();
+    sandbox = makeSandbox();
+    const root = path.join(sandbox.home, 'live');
+    unitDir = path.join(root, 'prod', 'app');
+    fs.mkdirSync(unitDir, { recursive: true });
+    fs.writeFileSync(path.join(root, 'rolemap.yaml'), githubWebIdentityMapping(SEED_ACCOUNTS.prod, 'terragrunt'));
+    const { ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN } = emulator.env();
+    const tokenUrl = new URL(ACTIONS_ID_TOKEN_REQUEST_URL);
+    env = {
+      ...sandbox.env,
+      AWS_ENDPOINT_URL_STS: sts.url,
+      AWS_CA_BUNDLE: PROXY_CA,
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${github.url}${tokenUrl.pathname}${tokenUrl.search}`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+      // How a self-hosted runner behind a TLS-inspecting proxy trusts it for its Node actions.
+      NODE_EXTRA_CA_CERTS: PROXY_CA,
+      HTTPS_PROXY: proxy.url,
+      ...GITHUB_PUSH_JOB_ENV,
+    };
+    emulator.resetCalls();
+  });
+  afterEach(async () => {
+    await proxy.close();
+    sandbox.cleanup();
+  });
+
+  it("asks GitHub for the token and STS for the role, each through the proxy's tunnel", async () => {
+    const run = await runRolemap([], { cwd: unitDir, env });
+
+    expect({ code: run.code, stderr: run.stderr, tunnels: proxy.tunnels(), calls: emulator.callCounts() }).toStrictEqual({
+      code: 0,
+      stderr: '',
+      tunnels: [new URL(github.url).host, new URL(sts.url).host],
+      calls: { GitHubToken: 1, AssumeRoleWithWebIdentity: 1 },
+    });
+    expect(await callerArnOf(emulator, printedCredentials(run.stdout))).toMatch(new RegExp(`^arn:aws:sts::${SEED_ACCOUNTS.prod}:assumed-role/terragrunt/`));
+  });
+
+  it('says a refused tunnel to GitHub with the fix, once, and asks nothing of STS', async () => {
+    proxy.refuseWith = 403;
+    const run = await runRolemap([], { cwd: unitDir, env });
+
+    expect({ code: run.code, stdout: run.stdout, tunnels: proxy.tunnels(), calls: emulator.callCounts() }).toStrictEqual({
+      code: 1,
+      stdout: '',
+      tunnels: [new URL(github.url).host],
+      calls: {},
+    });
+    expect(run.stderr).toMatch(/^rolemap: Could not get a web identity token from GitHub Actions: the proxy in HTTPS_PROXY refused to open a tunnel to GitHub \(HTTP 403\)$/m);
+    expect(run.stderr).toMatch(/^ {2}hint: .*HTTP 403: its policy blocks the GitHub host/m);
+  });
+});

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { startEmulator, type Emulator } from '../emulator';
 import { SEED_ACCOUNTS, SEED_MAX_SESSION_DURATION, seedRoleArn } from '../emulator/seed';
 import { callerArnOf } from './fixtures/callerArnOf';
+import { GITHUB_PUSH_JOB_ENV, githubWebIdentityMapping } from './fixtures/githubActionsJob';
 import { printedCredentials } from './fixtures/printedCredentials';
 import { makeSandbox, runRolemap, type RolemapRun, type Sandbox } from './runRolemap';
 
@@ -17,20 +18,7 @@ const PRODUCTION = 'repo:acme/infra:environment:production';
 const STAGING = 'repo:acme/infra:environment:staging';
 const UNIT = 'prod/app';
 
-const MAPPING = `version: 1
-accounts:
-  prod: "${SEED_ACCOUNTS.prod}"
-defaults:
-  region: us-east-1
-  auth: web-identity
-  web_identity: {token: github}
-modes:
-  deploy_branch: main
-mappings:
-  - paths: ["prod/**"]
-    account: prod
-    role: deploy-production
-`;
+const MAPPING = githubWebIdentityMapping(SEED_ACCOUNTS.prod, 'deploy-production');
 
 describe('dist/rolemap credentials: web identity per job, with a shared cache directory', () => {
   let emulator: Emulator;
@@ -65,15 +53,7 @@ describe('dist/rolemap credentials: web identity per job, with a shared cache di
         ...sandbox.env,
         ...emulator.env(),
         ACTIONS_ID_TOKEN_REQUEST_TOKEN: jobTokens[subject],
-        CI: 'true',
-        GITHUB_ACTIONS: 'true',
-        GITHUB_REPOSITORY: 'acme/infra',
-        GITHUB_RUN_ID: '4242',
-        GITHUB_RUN_ATTEMPT: '1',
-        GITHUB_JOB: 'deploy',
-        GITHUB_ACTOR: 'octocat',
-        GITHUB_EVENT_NAME: 'push',
-        GITHUB_REF: 'refs/heads/main',
+        ...GITHUB_PUSH_JOB_ENV,
       },
     });
   }
