@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { compileMappingFile } from '../src/config/compileMappingFile';
 import { RACY_WINDOW_MS } from '../src/locate/loadCompiled';
 import { matchUnit } from '../src/resolve/matchUnit';
+import { GITHUB_PUSH_JOB_ENV, githubWebIdentityMapping } from '../test/cli/fixtures/githubActionsJob';
 import { SEED_DEVELOPER } from '../test/emulator/seed';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -46,6 +47,8 @@ function timed(args: string[], cwd: string, env: Record<string, string>): Promis
  */
 interface EmulatorProcess {
   url: string;
+  /** ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN of its GitHub Actions token endpoint. */
+  github: Record<string, string>;
   calls(action: string): Promise<number>;
   reset(): Promise<void>;
   stop(): void;
@@ -56,19 +59,25 @@ async function startEmulatorProcess(): Promise<EmulatorProcess> {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const url = await new Promise<string>((resolve, reject) => {
+  // The exports it prints for a shell, up to the last one read here.
+  const exported = await new Promise<Record<string, string>>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
-      const match = /export AWS_ENDPOINT_URL_STS='([^']+)'/.exec(out);
-      if (match?.[1]) resolve(match[1]);
+      if (!out.includes('export AWS_ENDPOINT_URL_SSO=')) return;
+      resolve(Object.fromEntries([...out.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1] ?? '', m[2] ?? ''])));
     });
     child.on('exit', (code) => reject(new Error(`emulator exited ${code}`)));
   });
+  const url = exported['AWS_ENDPOINT_URL_STS'] ?? '';
   const counts = async (): Promise<Record<string, number>> =>
     ((await (await fetch(`${url}/_emulator/calls`)).json()) as { counts: Record<string, number> }).counts;
   return {
     url,
+    github: {
+      ACTIONS_ID_TOKEN_REQUEST_URL: exported['ACTIONS_ID_TOKEN_REQUEST_URL'] ?? '',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: exported['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] ?? '',
+    },
     calls: async (action) => (await counts())[action] ?? 0,
     reset: async () => {
       await fetch(`${url}/_emulator/reset`, { method: 'POST' });
@@ -110,8 +119,9 @@ async function paired(runs: number, cwd: string, env: Record<string, string>, be
   return { base, measured };
 }
 
-function ratioRow(name: string, p: Paired, limit: number): string[] {
+function ratioRow(name: string, p: Paired, limit?: number): string[] {
   const ratio = median(p.measured) / median(p.base);
+  if (limit === undefined) return [name, spread(p.measured), spread(p.base), `${ratio.toFixed(2)}x`, '', `${p.measured.length}`, ''];
   // A third decimal where two would print the target itself for a ratio just past it.
   const shown = Math.abs(ratio - limit) < 0.005 ? ratio.toFixed(3) : ratio.toFixed(2);
   return [
@@ -206,6 +216,10 @@ async function main(): Promise<void> {
   fs.mkdirSync(tree);
   const units = writeTree(tree, accounts, 50);
   const oneUnit = units[0] ?? tree;
+  // A unit of a GitHub Actions job's tree: its mapping file says web identity with the job's token.
+  const ciUnit = path.join(work, 'ci', 'prod', 'app');
+  fs.mkdirSync(ciUnit, { recursive: true });
+  fs.writeFileSync(path.join(work, 'ci', 'rolemap.yaml'), githubWebIdentityMapping(accounts[2] ?? '', 'terragrunt'));
   // The 5,000-mapping trees: one with a first directory per team, one with everything under live/.
   const bigMappings = (root: string): string =>
     Array.from({ length: 5000 }, (_, i) => `  - paths: ["${root}team${i % 50}/svc${i}/**"]\n    account: "${accounts[i % 4]}"\n    role: terragrunt`).join('\n');
@@ -233,6 +247,17 @@ async function main(): Promise<void> {
     const miss = await paired(RUNS, oneUnit, env, () => clearCredentials(cacheDir));
     const missCalls = (await emulator.calls('AssumeRole')) - missCallsBefore;
     rows.push(ratioRow(`cache miss, one AssumeRole (${missCalls} STS calls in ${RUNS} runs)`, miss, 2.5));
+
+    // A CI job's first call for a role: the job's OIDC token from GitHub, then AssumeRoleWithWebIdentity.
+    const ciCacheDir = path.join(work, 'ci-cache');
+    const ciEnv: Record<string, string> = { ...env, ...emulator.github, ...GITHUB_PUSH_JOB_ENV, ROLEMAP_CACHE_DIR: ciCacheDir };
+    delete ciEnv['AWS_ACCESS_KEY_ID'];
+    delete ciEnv['AWS_SECRET_ACCESS_KEY'];
+    await timed([BIN], ciUnit, ciEnv);
+    const ciCallsBefore = await emulator.calls('AssumeRoleWithWebIdentity');
+    const ciMiss = await paired(RUNS, ciUnit, ciEnv, () => clearCredentials(ciCacheDir));
+    const ciCalls = (await emulator.calls('AssumeRoleWithWebIdentity')) - ciCallsBefore;
+    rows.push(ratioRow(`  the same in a GitHub Actions job, by web identity (${ciCalls} token requests and STS calls)`, ciMiss));
 
     // The 5,000-mapping file (written above): a whole-process hit also loads its part of the compiled form.
     await timed([BIN], bigUnit, env);
