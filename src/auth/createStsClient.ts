@@ -19,6 +19,8 @@ export interface CreateStsClientInit {
   endpoint?: string | undefined;
   /** Read for AWS_CA_BUNDLE; defaults to process.env, where the SDK reads the rest of its settings. */
   env?: Environment;
+  /** The profile the call's base credentials come from, whose `ca_bundle` applies; default the session's. */
+  profile?: string;
 }
 
 /**
@@ -38,6 +40,7 @@ export function createStsClient(init: CreateStsClientInit): STSClient {
       init.connectionTimeoutMs ?? STS_CONNECTION_TIMEOUT_MS,
       init.requestTimeoutMs ?? STS_REQUEST_TIMEOUT_MS,
       toSdkLogger(init.logger),
+      init.profile,
     ),
   });
   limitResponseSize(client.middlewareStack);

@@ -94,6 +94,7 @@ export function fromAssumeRole(init: FromAssumeRoleInit): CredentialProvider {
       region: stsRegionFor(request, env),
       logger,
       credentials: base,
+      ...(request.sourceProfile === undefined ? {} : { profile: request.sourceProfile }),
       ...(init.connectionTimeoutMs === undefined ? {} : { connectionTimeoutMs: init.connectionTimeoutMs }),
       ...(init.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: init.requestTimeoutMs }),
     });
@@ -190,7 +191,7 @@ async function baseCredentialsProvider(
   const source = assumeBaseSource(request.sourceProfile, env);
   if (source.kind === 'profile' || source.kind === 'chain') {
     // A profile that needs an MFA code: its cached MFA session, never the SDK's prompt-less failure.
-    const mfa = resolveMfaProfile(await readAwsConfig(env, resolveHomeDir(env)), source.kind === 'profile' ? source.profile : 'default');
+    const mfa = resolveMfaProfile(readAwsConfig(env, resolveHomeDir(env)), source.kind === 'profile' ? source.profile : 'default');
     if (mfa !== undefined) {
       return () =>
         mfaBaseCredentials({
@@ -224,7 +225,7 @@ async function baseCredentialsProvider(
     case 'profile':
       // An SSO base profile's token is refreshed under rolemap's lock first, so the SDK never refreshes it.
       await refreshSsoProfileToken({ profile: source.profile, env, logger });
-      return (await loadCredentialProviders()).fromNodeProviderChain({ profile: source.profile, logger: sdkLogger, clientConfig: providerClientConfig(env) });
+      return (await loadCredentialProviders()).fromNodeProviderChain({ profile: source.profile, logger: sdkLogger, clientConfig: providerClientConfig(env, source.profile) });
     case 'chain':
       await refreshSsoProfileToken({ profile: undefined, env, logger });
       return (await loadCredentialProviders()).fromNodeProviderChain({ logger: sdkLogger, clientConfig: providerClientConfig(env) });

@@ -12,7 +12,7 @@ import { parseAwsIni, readAwsConfig } from './sso/readAwsConfig';
  */
 export async function readAwsProfileNames(env: Environment, homeDir: string): Promise<Set<string>> {
   const names = new Set<string>();
-  for (const section of (await readAwsConfig(env, homeDir)).keys()) {
+  for (const section of readAwsConfig(env, homeDir).keys()) {
     if (section === 'default') names.add(section);
     const profile = /^profile (.+)$/.exec(section)?.[1];
     if (profile !== undefined) names.add(profile);

@@ -20,12 +20,13 @@ export interface RequestHandlerOptions {
  * ends when the headers come in; without the socket timeout an answer that stops halfway (a
  * proxy, a dying connection) would hold the call until the overall deadline, a minute.
  * The SDK starts watching a socket timeout of 6 s or more only 3 s into the request.
- * With HTTPS_PROXY or AWS_CA_BUNDLE set in `env`, the client goes through that proxy and trusts
- * those certificates (awsHttpsAgent).
- * @throws UsageError when either variable is unusable.
+ * With HTTPS_PROXY set in `env`, or AWS_CA_BUNDLE or the `ca_bundle` of `profile` (the call's
+ * base profile, else the session's), the client goes through that proxy and trusts those
+ * certificates (awsHttpsAgent).
+ * @throws UsageError when a setting is unusable.
  */
-export function requestHandlerOptions(env: Environment, connectionMs: number, requestMs: number, logger?: SdkLogger): RequestHandlerOptions {
-  const httpsAgent = awsHttpsAgent(env);
+export function requestHandlerOptions(env: Environment, connectionMs: number, requestMs: number, logger?: SdkLogger, profile?: string): RequestHandlerOptions {
+  const httpsAgent = awsHttpsAgent(env, profile);
   return {
     connectionTimeout: connectionMs,
     requestTimeout: requestMs,

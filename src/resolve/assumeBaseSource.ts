@@ -17,6 +17,23 @@ function present(value: string | undefined): value is string {
   return value !== undefined && value !== '';
 }
 
+/** The profile the environment names, as botocore reads it: AWS_DEFAULT_PROFILE, else AWS_PROFILE. */
+function namedSessionProfile(env: Environment): { profile: string; from: 'AWS_DEFAULT_PROFILE' | 'AWS_PROFILE' } | undefined {
+  for (const from of ['AWS_DEFAULT_PROFILE', 'AWS_PROFILE'] as const) {
+    const profile = env[from];
+    if (present(profile)) return { profile, from };
+  }
+  return undefined;
+}
+
+/**
+ * The profile whose settings apply when no profile is named for the call, as for `aws` without
+ * `--profile`: AWS_DEFAULT_PROFILE, else AWS_PROFILE, else `default`.
+ */
+export function sessionProfile(env: Environment): string {
+  return namedSessionProfile(env)?.profile ?? 'default';
+}
+
 /** ECS puts a path relative to this host in AWS_CONTAINER_CREDENTIALS_RELATIVE_URI. */
 const ECS_CREDENTIALS_HOST = 'http://169.254.170.2';
 
@@ -41,10 +58,8 @@ export function assumeBaseSource(sourceProfile: string | undefined, env: Environ
   const roleArn = env['AWS_ROLE_ARN'];
   const tokenFile = env['AWS_WEB_IDENTITY_TOKEN_FILE'];
   if (present(roleArn) && present(tokenFile)) return { kind: 'web-identity', roleArn, tokenFile };
-  for (const from of ['AWS_DEFAULT_PROFILE', 'AWS_PROFILE'] as const) {
-    const profile = env[from];
-    if (present(profile)) return { kind: 'profile', profile, from };
-  }
+  const named = namedSessionProfile(env);
+  if (named !== undefined) return { kind: 'profile', ...named };
   const fullUri = env['AWS_CONTAINER_CREDENTIALS_FULL_URI'];
   const relativeUri = env['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'];
   if (present(relativeUri)) return { kind: 'container', uri: `${ECS_CREDENTIALS_HOST}${relativeUri}` };

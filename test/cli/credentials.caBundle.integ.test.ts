@@ -1,13 +1,14 @@
 /**
- * AWS calls through a proxy that inspects TLS (README, "Behind a proxy that inspects TLS"): the
- * proxy's certificate is refused with the fix in the hint, AWS_CA_BUNDLE makes its CA the one
- * trusted, as for the AWS CLI, and a bad AWS_CA_BUNDLE is a usage error that leaves nothing behind.
+ * AWS calls through a proxy that inspects TLS (README, "Behind a corporate proxy"): the proxy's
+ * certificate is refused with the fix in the hint; AWS_CA_BUNDLE, else the ca_bundle of the
+ * profile in effect, makes its CA the one trusted, as for the AWS CLI; and a bad one is a usage
+ * error that leaves nothing behind.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type Emulator } from '../emulator';
-import { SEED_ACCOUNTS } from '../emulator/seed';
+import { SEED_ACCOUNTS, SEED_DEVELOPER } from '../emulator/seed';
 import type { SsoControl } from '../emulator/sso';
 import { callerArnOf } from './fixtures/callerArnOf';
 import { developerEnv } from './fixtures/developerEnv';
@@ -109,6 +110,62 @@ describe('dist/rolemap credentials through a proxy that inspects TLS (AWS_CA_BUN
       stdout: miss.stdout,
       assumeRoleCalls: 1,
     });
+  });
+
+  /** The AWS config file, for a profile's ca_bundle. */
+  function writeAwsConfig(text: string): void {
+    fs.mkdirSync(path.join(sandbox.home, '.aws'), { recursive: true });
+    fs.writeFileSync(env['AWS_CONFIG_FILE'] ?? '', text);
+  }
+
+  it("trusts [default]'s ca_bundle; AWS_CA_BUNDLE wins over it", async () => {
+    writeAwsConfig(`[default]\nregion = us-east-1\nca_bundle = ${PROXY_CA}\n`);
+    const cwd = tree.unitDir(UNIT);
+
+    const overridden = await runRolemap([], { cwd, env: { ...env, AWS_CA_BUNDLE: OTHER_CA } });
+    expect({ code: overridden.code, assumeRoleCalls: emulator.calls('AssumeRole') }).toStrictEqual({ code: 1, assumeRoleCalls: 0 });
+    expect(overridden.stderr).toMatch(UNTRUSTED);
+
+    const run = await runRolemap([], { cwd, env });
+    expect({ code: run.code, stderr: run.stderr, assumeRoleCalls: emulator.calls('AssumeRole') }).toStrictEqual({ code: 0, stderr: '', assumeRoleCalls: 1 });
+    expect(await callerArnOf(emulator, printedCredentials(run.stdout))).toMatch(new RegExp(`^arn:aws:sts::${DEV}:assumed-role/terragrunt-plan/`));
+  });
+
+  it("takes the profile AWS_PROFILE names, not [default], as the AWS CLI does without --profile", async () => {
+    writeAwsConfig(`[default]\nca_bundle = ${OTHER_CA}\n[profile corp]\nca_bundle = ${PROXY_CA}\n[profile bare]\nregion = us-east-1\n`);
+    const cwd = tree.unitDir(UNIT);
+
+    const bare = await runRolemap([], { cwd, env: { ...env, AWS_PROFILE: 'bare' } });
+    expect({ code: bare.code, assumeRoleCalls: emulator.calls('AssumeRole') }).toStrictEqual({ code: 1, assumeRoleCalls: 0 });
+    expect(bare.stderr).toMatch(UNTRUSTED);
+
+    const corp = await runRolemap([], { cwd, env: { ...env, AWS_PROFILE: 'corp' } });
+    expect({ code: corp.code, stderr: corp.stderr, assumeRoleCalls: emulator.calls('AssumeRole') }).toStrictEqual({ code: 0, stderr: '', assumeRoleCalls: 1 });
+  });
+
+  it("takes the base profile's when rolemap's config names one (source_profile), as `aws --profile` does", async () => {
+    writeAwsConfig(`[default]\nca_bundle = ${OTHER_CA}\n[profile base]\nregion = us-east-1\nca_bundle = ${PROXY_CA}\n`);
+    fs.writeFileSync(
+      env['AWS_SHARED_CREDENTIALS_FILE'] ?? '',
+      `[base]\naws_access_key_id = ${SEED_DEVELOPER.accessKeyId}\naws_secret_access_key = ${SEED_DEVELOPER.secretAccessKey}\n`,
+    );
+    const userConfig = path.join(sandbox.home, 'rolemap-user.yaml');
+    fs.writeFileSync(userConfig, 'version: 1\nsource_profile: base\n');
+
+    const run = await runRolemap([], {
+      cwd: tree.unitDir(UNIT),
+      env: { ...env, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, ROLEMAP_USER_CONFIG: userConfig },
+    });
+    expect({ code: run.code, stderr: run.stderr, assumeRoleCalls: emulator.calls('AssumeRole') }).toStrictEqual({ code: 0, stderr: '', assumeRoleCalls: 1 });
+  });
+
+  it("calls a profile's unusable ca_bundle a usage error (exit 2) that names the profile and the file", async () => {
+    writeAwsConfig('[default]\nca_bundle = certs/proxy.pem\n');
+    const run = await runRolemap([], { cwd: tree.unitDir(UNIT), env });
+    expect({ code: run.code, stdout: run.stdout, assumeRoleCalls: emulator.calls('AssumeRole') }).toStrictEqual({ code: 2, stdout: '', assumeRoleCalls: 0 });
+    expect(run.stderr).toContain(`rolemap: ca_bundle of profile default in ${env['AWS_CONFIG_FILE'] ?? ''} is "certs/proxy.pem", which is not an absolute path.`);
+    expect(run.stderr).toMatch(/^ {2}hint: Set ca_bundle in that profile, or AWS_CA_BUNDLE, to the absolute path of a PEM file/m);
+    expect(listCacheFiles(sandbox.cacheDir).locks).toStrictEqual([]);
   });
 });
 

@@ -30,6 +30,7 @@ export async function getMfaSession(init: GetMfaSessionInit): Promise<MfaSession
     sts,
     region: init.region,
     logger,
+    profile: mfa.profile,
     credentials: providers.fromIni({ profile: mfa.keysProfile, logger: toSdkLogger(logger) }),
   });
   try {

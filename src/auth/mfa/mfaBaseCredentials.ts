@@ -63,7 +63,7 @@ export async function mfaBaseCredentials(init: MfaBaseCredentialsInit): Promise<
   const role = mfa.role;
   if (role === undefined) return sessionCredentials;
 
-  const client = createStsClient({ sts: init.sts, region: init.region, logger, credentials: sessionCredentials });
+  const client = createStsClient({ sts: init.sts, region: init.region, logger, profile: mfa.profile, credentials: sessionCredentials });
   const input = {
     RoleArn: role.roleArn,
     RoleSessionName: role.sessionName ?? init.defaultSessionName,

@@ -9,7 +9,7 @@ import { readAwsConfig } from './readAwsConfig';
  * the start URL exactly as written). A missing or unreadable config file gives just `startUrl`.
  */
 export async function findSsoCacheIds(init: { startUrl: string; env: Environment; homeDir: string }): Promise<string[]> {
-  const sections = await readAwsConfig(init.env, init.homeDir);
+  const sections = readAwsConfig(init.env, init.homeDir);
   const wanted = normaliseStartUrl(init.startUrl);
   const sessions: string[] = [];
   const spellings: string[] = [];

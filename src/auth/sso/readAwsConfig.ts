@@ -11,7 +11,7 @@ const ENTRY = /^([A-Za-z0-9_.-]+)\s*=\s*(.*?)\s*$/;
 export type AwsConfigSections = ReadonlyMap<string, Readonly<Record<string, string>>>;
 
 /** The AWS config file: AWS_CONFIG_FILE (with a leading `~/` expanded), else `<home>/.aws/config`. */
-function configFilePath(env: Environment, homeDir: string): string {
+export function awsConfigFilePath(env: Environment, homeDir: string): string {
   const configured = env['AWS_CONFIG_FILE'];
   if (configured === undefined || configured === '') return join(homeDir, '.aws', 'config');
   return configured.startsWith('~/') ? join(homeDir, configured.slice(2)) : configured;
@@ -22,11 +22,11 @@ function configFilePath(env: Environment, homeDir: string): string {
  * sso-session sections, `key = value` lines, `#` and `;` comments). A missing or unreadable file
  * is an empty map: no config file is the common case for rolemap users.
  */
-export async function readAwsConfig(env: Environment, homeDir: string): Promise<AwsConfigSections> {
+export function readAwsConfig(env: Environment, homeDir: string): AwsConfigSections {
   let text = '';
   try {
     // Bounded and non-blocking: a FIFO or device here must not hang a Terragrunt call.
-    text = readRegularFile(configFilePath(env, homeDir), { maxBytes: MAX_AWS_SHARED_FILE_BYTES });
+    text = readRegularFile(awsConfigFilePath(env, homeDir), { maxBytes: MAX_AWS_SHARED_FILE_BYTES });
   } catch {
     return new Map();
   }

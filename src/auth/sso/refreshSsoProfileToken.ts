@@ -76,7 +76,7 @@ function profileToken(sections: AwsConfigSections, name: string, homeDir: string
 export async function refreshSsoProfileToken(init: RefreshSsoProfileTokenInit): Promise<void> {
   const name = init.profile ?? (init.env['AWS_PROFILE'] || undefined) ?? 'default';
   const homeDir = init.homeDir ?? resolveHomeDir(init.env);
-  const target = profileToken(await readAwsConfig(init.env, homeDir), name, homeDir);
+  const target = profileToken(readAwsConfig(init.env, homeDir), name, homeDir);
   if (target === undefined) return;
   const now = init.now ?? Date.now;
   const token = await readSsoToken(target.path);

@@ -21,7 +21,7 @@ export async function explainMfaSession(
   now: number,
 ): Promise<ReportMfaSession | undefined> {
   if (source.kind !== 'profile' && source.kind !== 'chain') return undefined;
-  const mfa = resolveMfaProfile(await readAwsConfig(env, resolveHomeDir(env)), source.kind === 'profile' ? source.profile : 'default');
+  const mfa = resolveMfaProfile(readAwsConfig(env, resolveHomeDir(env)), source.kind === 'profile' ? source.profile : 'default');
   if (mfa === undefined) return undefined;
   const state = store === undefined ? { status: 'missing' as const } : readMfaSession(store, mfa, now);
   return {

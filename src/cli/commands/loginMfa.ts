@@ -25,7 +25,7 @@ const PARTITIONS: readonly Partition[] = ['aws', 'aws-cn', 'aws-us-gov'];
 export async function runLoginMfa(options: { profile: string | undefined; code: string | undefined }, context: CommandContext): Promise<void> {
   const { deps } = context;
   const profile = options.profile ?? (await baseProfile(context));
-  const mfa = resolveMfaProfile(await readAwsConfig(deps.env, resolveHomeDir(deps.env)), profile);
+  const mfa = resolveMfaProfile(readAwsConfig(deps.env, resolveHomeDir(deps.env)), profile);
   if (mfa === undefined) {
     throw new UsageError(`Profile ${profile} has no mfa_serial in your AWS config (on the profile, or on its source_profile when it is a role profile).`, {
       hint: `Add mfa_serial = arn:aws:iam::ACCOUNT:mfa/DEVICE to [profile ${profile}] in ~/.aws/config, or name another profile with --profile.`,
