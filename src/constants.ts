@@ -136,6 +136,8 @@ export const STS_CONNECTION_TIMEOUT_MS = 3_000;
 export const STS_REQUEST_TIMEOUT_MS = 10_000;
 /** Limit for GitHub Actions' OIDC token request. */
 export const WEB_IDENTITY_TOKEN_REQUEST_TIMEOUT_MS = 10_000;
+/** Redirects the GitHub Actions token request follows (fetch follows 20, @actions/core 50; GitHub's endpoint answers directly). */
+export const MAX_TOKEN_REQUEST_REDIRECTS = 5;
 
 /** IAM Identity Center (SSO): the scope that makes sso-oidc issue a refresh token. */
 export const SSO_ACCOUNT_ACCESS_SCOPE = 'sso:account:access';

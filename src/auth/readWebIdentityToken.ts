@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 
-import { MAX_RESPONSE_BYTES, MAX_TOKEN_FILE_BYTES, WEB_IDENTITY_TOKEN_REQUEST_TIMEOUT_MS } from '../constants';
+import { MAX_RESPONSE_BYTES, MAX_TOKEN_FILE_BYTES, MAX_TOKEN_REQUEST_REDIRECTS, WEB_IDENTITY_TOKEN_REQUEST_TIMEOUT_MS } from '../constants';
 import type { WebIdentityTokenSource } from '../config/types';
 import { CredentialsError, type CredentialsErrorKind } from '../errors';
 import type { Environment } from '../resolve/types';
@@ -47,7 +47,11 @@ function githubFailure(message: string, kind: CredentialsErrorKind, retryable: b
 interface TokenAnswer {
   status: number;
   text: string;
+  /** The Location header of a redirect. */
+  location: string | undefined;
 }
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
  * GETs `url` with Node's own HTTP client, through HTTPS_PROXY's tunnel for an https URL (unless
@@ -68,10 +72,37 @@ function getTokenAnswer(url: URL, headers: Record<string, string>, proxy: HttpsP
         reject(new ResponseTooLargeError(MAX_RESPONSE_BYTES, status));
         return;
       }
-      readBoundedBody(response, MAX_RESPONSE_BYTES, status).then((body) => resolve({ status, text: Buffer.from(body).toString('utf8') }), reject);
+      const location = response.headers.location;
+      readBoundedBody(response, MAX_RESPONSE_BYTES, status).then((body) => resolve({ status, text: Buffer.from(body).toString('utf8'), location }), reject);
     });
     request.on('error', reject);
   });
+}
+
+/**
+ * getTokenAnswer, following redirects as `fetch` and @actions/core do: up to
+ * MAX_TOKEN_REQUEST_REDIRECTS, never from https:// to anything else, and without the bearer token
+ * to another origin (scheme, host and port).
+ */
+async function followRedirects(url: URL, headers: Record<string, string>, proxy: HttpsProxy | undefined, signal: AbortSignal): Promise<TokenAnswer> {
+  let target = url;
+  let sent = headers;
+  for (let redirects = 0; ; redirects += 1) {
+    const answer = await getTokenAnswer(target, sent, proxy, signal);
+    if (!REDIRECT_STATUSES.has(answer.status) || answer.location === undefined) return answer;
+    if (redirects === MAX_TOKEN_REQUEST_REDIRECTS) throw githubFailure(`more than ${MAX_TOKEN_REQUEST_REDIRECTS} redirects`, 'malformed-response', false);
+    let next: URL;
+    try {
+      next = new URL(answer.location, target);
+    } catch (error) {
+      throw githubFailure(`HTTP ${answer.status}, redirected to something that is not a URL`, 'malformed-response', false, error);
+    }
+    if (next.protocol !== 'https:' && (target.protocol === 'https:' || next.protocol !== 'http:')) {
+      throw githubFailure(`HTTP ${answer.status}, redirected from ${target.protocol}// to ${next.protocol}//`, 'malformed-response', false);
+    }
+    if (next.origin !== target.origin) sent = Object.fromEntries(Object.entries(sent).filter(([name]) => name.toLowerCase() !== 'authorization'));
+    target = next;
+  }
 }
 
 async function fetchGithubToken(init: ReadWebIdentityTokenInit): Promise<string> {
@@ -101,7 +132,7 @@ async function fetchGithubToken(init: ReadWebIdentityTokenInit): Promise<string>
   const onOuterAbort = (): void => timeout.abort();
   init.signal?.addEventListener('abort', onOuterAbort, { once: true });
   try {
-    const answer = await getTokenAnswer(url, { Authorization: `bearer ${bearer}`, Accept: 'application/json' }, proxy, timeout.signal);
+    const answer = await followRedirects(url, { Authorization: `bearer ${bearer}`, Accept: 'application/json' }, proxy, timeout.signal);
     if (answer.status === 429) throw githubFailure(`HTTP ${answer.status}`, 'throttled', true);
     if (answer.status >= 500) throw githubFailure(`HTTP ${answer.status}`, 'server', true);
     if (answer.status < 200 || answer.status > 299) throw githubFailure(`HTTP ${answer.status}`, 'access-denied', false);

@@ -151,6 +151,36 @@ describe('readWebIdentityToken from GitHub Actions', () => {
     expect([error.kind, error.retryable, error.message]).toStrictEqual([kind, retryable, `Could not get a web identity token from GitHub Actions: ${words}`]);
   });
 
+  it('follows redirects as fetch did, sending the bearer token to the same origin only', async () => {
+    const redirect = (location: string): Answer => (_request, response) => response.writeHead(302, { location }).end();
+    const port = new URL(origin).port;
+    answer = (request, response) => {
+      if (request.url?.startsWith('/idtoken')) return redirect('/moved?audience=a')(request, response);
+      // localhost is another origin than 127.0.0.1, though the same server.
+      if (request.url?.startsWith('/moved')) return redirect(`http://localhost:${port}/elsewhere`)(request, response);
+      return json(200, JSON.stringify({ value: 'gh.jwt.token' }))(request, response);
+    };
+    const result = await readWebIdentityToken({ kind: 'github' }, { env: githubEnv(), audience: 'a' });
+    expect({ result, seen }).toStrictEqual({
+      result: { token: 'gh.jwt.token', source: 'github' },
+      seen: [
+        ['/idtoken?api-version=2.0&audience=a', 'bearer bearer-secret'],
+        ['/moved?audience=a', 'bearer bearer-secret'],
+        ['/elsewhere', undefined],
+      ],
+    });
+  });
+
+  it.each<[string, string, string]>([
+    ['a redirect loop', '/idtoken', 'more than 5 redirects'],
+    ['a redirect away from http(s)', 'ftp://127.0.0.1/token', 'HTTP 302, redirected from http:// to ftp://'],
+  ])('refuses %s', async (_, location, words) => {
+    answer = (_request, response) => response.writeHead(302, { location }).end();
+    const error = await failure(githubEnv());
+    expect([error.kind, error.retryable, error.message]).toStrictEqual(['malformed-response', false, `Could not get a web identity token from GitHub Actions: ${words}`]);
+    expect(seen).toHaveLength(location === '/idtoken' ? 6 : 1);
+  });
+
   it('says a refused connection, to be tried again', async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
