@@ -110,7 +110,7 @@ function text(value: unknown, key: string): string | undefined {
   return typeof found === 'string' ? found : undefined;
 }
 
-/** An errno code, on the error or, from fetch, on its cause. */
+/** An errno code, on the error or on its cause (where a wrapper such as the SDK's keeps Node's error). */
 export function errnoCodeOf(error: unknown): string | undefined {
   return text(error, 'code') ?? text(field(error, 'cause'), 'code');
 }
@@ -121,7 +121,7 @@ function contentTypeOf(error: unknown): string | undefined {
   return type?.split(';')[0]?.trim();
 }
 
-/** Classifies an error thrown by an AWS SDK client's send(), or by fetch. */
+/** Classifies an error thrown by an AWS SDK client's send(), or by Node's http client (readWebIdentityToken). */
 export function classifySdkError(error: unknown): SdkFailure {
   const name = text(error, 'name') ?? '';
   const code = errnoCodeOf(error);

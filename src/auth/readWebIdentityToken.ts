@@ -29,6 +29,8 @@ export interface WebIdentityToken {
 }
 
 const GITHUB_HINT = 'The GitHub Actions job needs `permissions: id-token: write`.';
+const GITHUB_NETWORK_HINT =
+  "Check the runner's way to the host of ACTIONS_ID_TOKEN_REQUEST_URL: behind an egress proxy, set HTTPS_PROXY (and NO_PROXY for hosts reached directly).";
 
 function noToken(message: string, hint: string): CredentialsError {
   return new CredentialsError(message, { kind: 'no-web-identity-token', hint });
@@ -146,22 +148,22 @@ async function fetchGithubToken(init: ReadWebIdentityTokenInit): Promise<string>
     return value;
   } catch (error) {
     if (error instanceof CredentialsError) throw error;
-    if (timeout.signal.aborted) throw githubFailure('the request timed out', 'timeout', true, error);
+    if (timeout.signal.aborted) throw githubFailure('the request timed out', 'timeout', true, error, GITHUB_NETWORK_HINT);
     const failure = classifySdkError(error);
     switch (failure.type) {
       case 'too-large':
         throw githubFailure(`HTTP ${failure.status ?? 0}, an answer larger than ${MAX_RESPONSE_BYTES / 1024} KiB`, 'malformed-response', false);
       case 'network':
-        throw githubFailure(`${failure.words} (${failure.code})`, 'network', true, error);
+        throw githubFailure(`${failure.words} (${failure.code})`, 'network', true, error, GITHUB_NETWORK_HINT);
       case 'untrusted-certificate':
       case 'proxy-refused': {
         const refusal = transportRefusal(failure, 'GitHub');
         throw githubFailure(refusal.words, 'network', refusal.retryable, error, refusal.hint);
       }
       case 'timeout':
-        throw githubFailure('the request timed out', 'timeout', true, error);
+        throw githubFailure('the request timed out', 'timeout', true, error, GITHUB_NETWORK_HINT);
       default:
-        throw githubFailure(errnoCodeOf(error) ?? 'the request failed', 'network', false, error);
+        throw githubFailure(errnoCodeOf(error) ?? 'the request failed', 'network', false, error, GITHUB_NETWORK_HINT);
     }
   } finally {
     clearTimeout(timer);

@@ -192,6 +192,7 @@ describe('readWebIdentityToken from GitHub Actions', () => {
       true,
       'Could not get a web identity token from GitHub Actions: the connection was refused (ECONNREFUSED)',
     ]);
+    expect(error.hint).toMatch(/^Check the runner's way to the host of ACTIONS_ID_TOKEN_REQUEST_URL: behind an egress proxy, set HTTPS_PROXY/);
   });
 
   it('gives up on an endpoint that never answers, to be tried again', async () => {
