@@ -2,7 +2,8 @@ import type { Agent, AgentOptions } from 'node:https';
 
 import type { Environment } from '../resolve/types';
 import { readCaBundle } from './caBundle';
-import { ProxyTunnelAgent, readHttpsProxy } from './httpsProxy';
+import { readHttpsProxy } from './httpsProxy';
+import { ProxyTunnelAgent } from './proxyTunnelAgent';
 
 /** What the AWS SDK's Node HTTP handler gives the agent it makes itself; a tunnelling agent gets the same. */
 const SDK_AGENT_DEFAULTS: AgentOptions = { keepAlive: true, maxSockets: 50 };

@@ -31,27 +31,49 @@ function readPemFile(path: string, origin: string, fix: string): string {
   return text;
 }
 
+/** Where the CA certificates of AWS calls come from: the file, and the setting that named it. */
+export interface CaBundleSource {
+  path: string;
+  /** `AWS_CA_BUNDLE`, or `ca_bundle of profile NAME in FILE`. */
+  origin: string;
+  /** How to fix an unusable value. */
+  fix: string;
+}
+
 /**
- * The PEM text of the certificates that the AWS SDK clients rolemap builds trust as their only
- * roots, found as botocore finds them: AWS_CA_BUNDLE, else the `ca_bundle` setting of the profile
- * in effect, `profile` (the call's base profile, as `aws --profile`) or else the session's
+ * The file whose certificates the AWS SDK clients rolemap builds trust as their only roots, found
+ * as botocore finds it: AWS_CA_BUNDLE, else the `ca_bundle` setting of the profile in effect,
+ * `profile` (the call's base profile, as `aws --profile`) or else the session's
  * (AWS_DEFAULT_PROFILE, AWS_PROFILE, `default`). Undefined when neither is set: Node's roots, and
- * NODE_EXTRA_CA_CERTS's. The AWS SDK for JavaScript reads neither itself. Read only on the way to
- * AWS: NODE_EXTRA_CA_CERTS makes Node 20 parse its whole root store at the start of every process,
- * a cache hit's too (25 ms and more).
- * @throws UsageError when the one that is set names no readable PEM file of certificates.
+ * NODE_EXTRA_CA_CERTS's. The AWS SDK for JavaScript reads neither itself. The file is not read.
  */
-export function readCaBundle(env: Environment, profile?: string): string | undefined {
+export function findCaBundle(env: Environment, profile?: string): CaBundleSource | undefined {
   const fromVariable = env[CA_BUNDLE_VARIABLE];
   if (fromVariable !== undefined && fromVariable !== '') {
-    const fix = `Set ${CA_BUNDLE_VARIABLE} to the absolute path of a PEM file of CA certificates (the one your AWS CLI uses), or unset it.`;
-    return readPemFile(fromVariable, CA_BUNDLE_VARIABLE, fix);
+    return {
+      path: fromVariable,
+      origin: CA_BUNDLE_VARIABLE,
+      fix: `Set ${CA_BUNDLE_VARIABLE} to the absolute path of a PEM file of CA certificates (the one your AWS CLI uses), or unset it.`,
+    };
   }
   const homeDir = resolveHomeDir(env);
   const name = profile ?? sessionProfile(env);
   const fromProfile = awsProfileSection(readAwsConfig(env, homeDir), name)?.[CA_BUNDLE_SETTING];
   if (fromProfile === undefined || fromProfile === '') return undefined;
-  const origin = `${CA_BUNDLE_SETTING} of profile ${name} in ${awsConfigFilePath(env, homeDir)}`;
-  const fix = `Set ${CA_BUNDLE_SETTING} in that profile, or ${CA_BUNDLE_VARIABLE}, to the absolute path of a PEM file of CA certificates, or remove it.`;
-  return readPemFile(fromProfile, origin, fix);
+  return {
+    path: fromProfile,
+    origin: `${CA_BUNDLE_SETTING} of profile ${name} in ${awsConfigFilePath(env, homeDir)}`,
+    fix: `Set ${CA_BUNDLE_SETTING} in that profile, or ${CA_BUNDLE_VARIABLE}, to the absolute path of a PEM file of CA certificates, or remove it.`,
+  };
+}
+
+/**
+ * The PEM text of the file findCaBundle names, undefined when none is. Read only on the way to
+ * AWS: NODE_EXTRA_CA_CERTS, the other way to trust a proxy's CA, makes Node 20 parse its whole
+ * root store at the start of every process, a cache hit's too (25 ms and more).
+ * @throws UsageError when it is no readable PEM file of certificates.
+ */
+export function readCaBundle(env: Environment, profile?: string): string | undefined {
+  const source = findCaBundle(env, profile);
+  return source === undefined ? undefined : readPemFile(source.path, source.origin, source.fix);
 }

@@ -7,7 +7,8 @@ import { CredentialsError, type CredentialsErrorKind } from '../errors';
 import type { Environment } from '../resolve/types';
 import { FileProblem, readRegularFile } from '../readRegularFile';
 import { classifySdkError, errnoCodeOf, transportRefusal } from './classifySdkError';
-import { ProxyTunnelAgent, readHttpsProxy, type HttpsProxy } from './httpsProxy';
+import { readHttpsProxy, type HttpsProxy } from './httpsProxy';
+import { ProxyTunnelAgent } from './proxyTunnelAgent';
 import { readBoundedBody, ResponseTooLargeError } from './limitResponseSize';
 import { AUTO_TOKEN_FILE_VARIABLE, AUTO_TOKEN_VARIABLES, formatTokenSource, pickWebIdentityTokenSource } from '../resolve/pickWebIdentityTokenSource';
 

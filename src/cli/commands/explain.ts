@@ -1,5 +1,9 @@
 import { assumeBaseSource } from '../../resolve/assumeBaseSource';
+import { findCaBundle } from '../../auth/caBundle';
 import { describeBaseIdentity } from '../../auth/describeBaseIdentity';
+import { readHttpsProxy } from '../../auth/httpsProxy';
+import { UsageError } from '../../errors';
+import type { Environment } from '../../resolve/types';
 import { formatBaseSource } from '../../auth/formatBaseSource';
 import { cacheKey } from '../../cache/cacheKey';
 import { cacheKeyParts } from '../../cache/cacheKeyParts';
@@ -7,7 +11,7 @@ import { readCacheState } from '../../cache/readCacheState';
 import { resolveCommandUnit } from '../resolveCommandUnit';
 import type { CommandContext } from '../CommandContext';
 import { explainCacheState, type ExplainCacheState } from '../render/explainCacheState';
-import { explainReport, explainText, type ReportBaseIdentity } from '../render/explainReport';
+import { explainReport, explainText, type ReportBaseIdentity, type ReportNetwork } from '../render/explainReport';
 import { explainMfaSession } from './explainMfaSession';
 
 export interface ExplainOptions {
@@ -45,9 +49,34 @@ export async function runExplain(options: ExplainOptions, context: CommandContex
       ...(mfa === undefined ? {} : { mfa }),
     };
   }
-  const report = explainReport(resolved, cache, base);
+  let network: ReportNetwork | undefined;
+  if (resolved.result.status === 'matched' && resolved.result.request.auth !== 'delegate') {
+    const { request } = resolved.result;
+    network = networkReport(deps.env, request.auth === 'assume' ? request.sourceProfile : undefined);
+  }
+  const report = explainReport(resolved, cache, base, network);
   if (options.json) deps.output.json(report);
   else deps.output.text(explainText(report));
+}
+
+/**
+ * The way a call would take to AWS, as awsHttpsAgent builds it from the same settings (without
+ * reading the CA file); undefined when nothing changes it from a direct call trusting Node's roots.
+ */
+function networkReport(env: Environment, profile: string | undefined): ReportNetwork | undefined {
+  try {
+    const proxy = readHttpsProxy(env);
+    const ca = findCaBundle(env, profile);
+    if (proxy === undefined && ca === undefined) return undefined;
+    return {
+      proxy: proxy === undefined ? null : proxy.url.host,
+      noProxy: [...(proxy?.noProxy ?? [])],
+      caBundle: ca === undefined ? null : { path: ca.path, from: ca.origin },
+    };
+  } catch (error) {
+    if (error instanceof UsageError) return { problem: error.message };
+    throw error;
+  }
 }
 
 /**

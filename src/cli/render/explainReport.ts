@@ -72,6 +72,8 @@ export type ExplainReport =
       overrides: ReportOverride[];
       /** Who asks AWS, for the kinds that ask (absent for delegate). */
       base?: ReportBaseIdentity;
+      /** The way to AWS, when HTTPS_PROXY or a CA bundle changes it (absent for delegate, and when neither does). */
+      network?: ReportNetwork;
       cache: ExplainCacheState;
     });
 
@@ -86,10 +88,25 @@ export interface ReportBaseIdentity {
 }
 
 /**
+ * The way AWS calls (and the GitHub Actions token request) take, as a call would build it from
+ * HTTPS_PROXY, NO_PROXY and the CA bundle. The proxy by host and port only: its URL may hold a
+ * password. `problem` says why a call would fail with a usage error instead.
+ */
+export type ReportNetwork =
+  | {
+      /** host:port of HTTPS_PROXY's proxy; null for direct. */
+      proxy: string | null;
+      noProxy: string[];
+      /** The PEM file whose certificates alone are trusted, and the setting that named it; null for Node's roots. */
+      caBundle: { path: string; from: string } | null;
+    }
+  | { problem: string };
+
+/**
  * A projection of the same resolution the credentials command uses, so the two can never
  * disagree about a unit.
  */
-export function explainReport(resolved: ResolvedUnit<ResolveVerdict>, cache: ExplainCacheState, baseIdentity?: ReportBaseIdentity): ExplainReport {
+export function explainReport(resolved: ResolvedUnit<ResolveVerdict>, cache: ExplainCacheState, baseIdentity?: ReportBaseIdentity, network?: ReportNetwork): ExplainReport {
   const { result } = resolved;
   const base = {
     mappingFile: resolved.location.file,
@@ -157,6 +174,7 @@ export function explainReport(resolved: ResolvedUnit<ResolveVerdict>, cache: Exp
       why: o.why,
     })),
     ...(baseIdentity === undefined ? {} : { base: baseIdentity }),
+    ...(network === undefined ? {} : { network }),
     cache,
   };
 }
@@ -227,6 +245,7 @@ export function explainText(report: ExplainReport): string {
     const { source, identity, mfa } = report.base;
     add('base', ...(source === null ? [] : [source]), `identity ${identity}`, ...(mfa === undefined ? [] : [mfaText(mfa)]));
   }
+  if (report.network !== undefined) add('network', ...networkLines(report.network));
   add('your config', report.userConfig ?? 'none read');
   add('overrides', ...(report.overrides.length === 0 ? ['none'] : report.overrides.map(overrideText)));
   add('cache', cacheText(report.cache));
@@ -241,6 +260,15 @@ function modeLines(mode: ModeDecision): string[] {
     lines.push(`CI ${mode.ci.system}, recognised by ${mode.ci.recognisedBy.join(' ')}; read ${read}`);
   }
   return lines;
+}
+
+function networkLines(network: ReportNetwork): string[] {
+  if ('problem' in network) return [`${network.problem} A call that asks AWS fails (exit 2).`];
+  const except = network.noProxy.length === 0 ? '' : `, except NO_PROXY's ${network.noProxy.join(', ')}`;
+  return [
+    network.proxy === null ? 'direct (no HTTPS_PROXY)' : `through the proxy ${network.proxy} (HTTPS_PROXY)${except}`,
+    network.caBundle === null ? "trusting Node's root certificates" : `trusting only the certificates in ${network.caBundle.path} (${network.caBundle.from})`,
+  ];
 }
 
 function overrideText(override: ReportOverride): string {

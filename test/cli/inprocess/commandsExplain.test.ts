@@ -280,6 +280,44 @@ describe('rolemap explain in process, with no AWS reachable', () => {
     });
   });
 
+  it('says the way to AWS when HTTPS_PROXY or a CA bundle changes it, never the proxy password', async () => {
+    const cwd = path.join(EXAMPLES_LIVE, 'dev/us-east-1/vpc');
+    const networkLines = (stdout: string): string[] => {
+      const lines = stdout.split('\n');
+      const at = lines.findIndex((line) => line.startsWith('network '));
+      return at === -1 ? [] : lines.slice(at, at + 2);
+    };
+
+    const plain = await runInProcess(['explain'], { cwd, env });
+    expect({ code: plain.code, network: networkLines(plain.stdout) }).toStrictEqual({ code: 0, network: [] });
+
+    fs.mkdirSync(path.join(sandbox.home, '.aws'), { recursive: true });
+    fs.writeFileSync(path.join(sandbox.home, '.aws/config'), '[default]\nca_bundle = /etc/corp/proxy-ca.pem\n');
+    const proxied = { ...env, AWS_CONFIG_FILE: path.join(sandbox.home, '.aws/config'), HTTPS_PROXY: 'http://build:s3cret@proxy.corp.example:3128', NO_PROXY: '.internal.example,10.0.0.1' };
+    const text = await runInProcess(['explain'], { cwd, env: proxied });
+    expect({ code: text.code, network: networkLines(text.stdout), secret: text.stdout.includes('s3cret') }).toStrictEqual({
+      code: 0,
+      network: [
+        "network         through the proxy proxy.corp.example:3128 (HTTPS_PROXY), except NO_PROXY's .internal.example, 10.0.0.1",
+        `                trusting only the certificates in /etc/corp/proxy-ca.pem (ca_bundle of profile default in ${path.join(sandbox.home, '.aws/config')})`,
+      ],
+      secret: false,
+    });
+    const json = await runInProcess(['explain', '--json'], { cwd, env: { ...proxied, AWS_CA_BUNDLE: '/etc/ssl/corp.pem' } });
+    expect((JSON.parse(json.stdout) as Record<string, unknown>)['network']).toStrictEqual({
+      proxy: 'proxy.corp.example:3128',
+      noProxy: ['.internal.example', '10.0.0.1'],
+      caBundle: { path: '/etc/ssl/corp.pem', from: 'AWS_CA_BUNDLE' },
+    });
+
+    const broken = await runInProcess(['explain'], { cwd, env: { ...env, HTTPS_PROXY: 'socks5://me:s3cret@127.0.0.1:1080' } });
+    expect({ code: broken.code, network: networkLines(broken.stdout)[0], secret: broken.stdout.includes('s3cret') }).toStrictEqual({
+      code: 0,
+      network: 'network         HTTPS_PROXY names a socks5 proxy; rolemap goes through http:// and https:// proxies. A call that asks AWS fails (exit 2).',
+      secret: false,
+    });
+  });
+
   it('explains a unit given as an argument, from anywhere', async () => {
     const run = await runInProcess(['explain', path.join(EXAMPLES_LIVE, 'stage/us-east-1/vpc'), '--json'], { cwd: sandbox.home, env });
     const report = JSON.parse(run.stdout) as Record<string, unknown>;
