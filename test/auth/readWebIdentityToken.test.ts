@@ -152,23 +152,28 @@ describe('readWebIdentityToken from GitHub Actions', () => {
   });
 
   it('follows redirects as fetch did, sending the bearer token to the same origin only', async () => {
-    const redirect = (location: string): Answer => (_request, response) => response.writeHead(302, { location }).end();
-    const port = new URL(origin).port;
-    answer = (request, response) => {
-      if (request.url?.startsWith('/idtoken')) return redirect('/moved?audience=a')(request, response);
-      // localhost is another origin than 127.0.0.1, though the same server.
-      if (request.url?.startsWith('/moved')) return redirect(`http://localhost:${port}/elsewhere`)(request, response);
-      return json(200, JSON.stringify({ value: 'gh.jwt.token' }))(request, response);
-    };
-    const result = await readWebIdentityToken({ kind: 'github' }, { env: githubEnv(), audience: 'a' });
-    expect({ result, seen }).toStrictEqual({
-      result: { token: 'gh.jwt.token', source: 'github' },
-      seen: [
-        ['/idtoken?api-version=2.0&audience=a', 'bearer bearer-secret'],
-        ['/moved?audience=a', 'bearer bearer-secret'],
-        ['/elsewhere', undefined],
-      ],
+    // Another origin: a second server on 127.0.0.1, on its own port.
+    const other: Array<string | undefined> = [];
+    const elsewhere = http.createServer((request, response) => {
+      other.push(request.headers.authorization);
+      json(200, JSON.stringify({ value: 'gh.jwt.token' }))(request, response);
     });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    try {
+      const elsewhereUrl = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/elsewhere`;
+      answer = (request, response) => response.writeHead(302, { location: request.url?.startsWith('/idtoken') ? '/moved?audience=a' : elsewhereUrl }).end();
+      const result = await readWebIdentityToken({ kind: 'github' }, { env: githubEnv(), audience: 'a' });
+      expect({ result, seen, other }).toStrictEqual({
+        result: { token: 'gh.jwt.token', source: 'github' },
+        seen: [
+          ['/idtoken?api-version=2.0&audience=a', 'bearer bearer-secret'],
+          ['/moved?audience=a', 'bearer bearer-secret'],
+        ],
+        other: [undefined],
+      });
+    } finally {
+      await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+    }
   });
 
   it.each<[string, string, string]>([
