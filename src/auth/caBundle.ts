@@ -18,8 +18,6 @@ const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
 
 /** Reads the PEM file at `path`, which `origin` (the variable or the profile's setting) named. */
 function readPemFile(path: string, origin: string, fix: string): string {
-  // rolemap runs in each unit's directory: a relative path would name a different file in each.
-  if (!isAbsolute(path)) throw new UsageError(`${origin} is ${JSON.stringify(path)}, which is not an absolute path.`, { hint: fix });
   let text: string;
   try {
     text = readRegularFile(path, { maxBytes: MAX_CA_BUNDLE_BYTES });
@@ -46,8 +44,18 @@ export interface CaBundleSource {
  * `profile` (the call's base profile, as `aws --profile`) or else the session's
  * (AWS_DEFAULT_PROFILE, AWS_PROFILE, `default`). Undefined when neither is set: Node's roots, and
  * NODE_EXTRA_CA_CERTS's. The AWS SDK for JavaScript reads neither itself. The file is not read.
+ * @throws UsageError when the path is not absolute.
  */
 export function findCaBundle(env: Environment, profile?: string): CaBundleSource | undefined {
+  const source = namedCaBundle(env, profile);
+  // rolemap runs in each unit's directory: a relative path would name a different file in each.
+  if (source !== undefined && !isAbsolute(source.path)) {
+    throw new UsageError(`${source.origin} is ${JSON.stringify(source.path)}, which is not an absolute path.`, { hint: source.fix });
+  }
+  return source;
+}
+
+function namedCaBundle(env: Environment, profile: string | undefined): CaBundleSource | undefined {
   const fromVariable = env[CA_BUNDLE_VARIABLE];
   if (fromVariable !== undefined && fromVariable !== '') {
     return {

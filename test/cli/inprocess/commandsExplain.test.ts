@@ -316,6 +316,10 @@ describe('rolemap explain in process, with no AWS reachable', () => {
       network: 'network         HTTPS_PROXY names a socks5 proxy; rolemap goes through http:// and https:// proxies. A call that asks AWS fails (exit 2).',
       secret: false,
     });
+    const relative = await runInProcess(['explain'], { cwd, env: { ...env, AWS_CA_BUNDLE: 'certs/proxy-ca.pem' } });
+    expect(networkLines(relative.stdout)[0]).toBe(
+      'network         AWS_CA_BUNDLE is "certs/proxy-ca.pem", which is not an absolute path. A call that asks AWS fails (exit 2).',
+    );
   });
 
   it('explains a unit given as an argument, from anywhere', async () => {
