@@ -9,7 +9,7 @@ import { FileProblem, readRegularFile } from '../readRegularFile';
 import { classifySdkError, errnoCodeOf, transportRefusal } from './classifySdkError';
 import { readHttpsProxy, type HttpsProxy } from './httpsProxy';
 import { ProxyTunnelAgent } from './proxyTunnelAgent';
-import { readBoundedBody, ResponseTooLargeError } from './limitResponseSize';
+import { readBoundedBody } from './limitResponseSize';
 import { AUTO_TOKEN_FILE_VARIABLE, AUTO_TOKEN_VARIABLES, formatTokenSource, pickWebIdentityTokenSource } from '../resolve/pickWebIdentityTokenSource';
 
 export interface ReadWebIdentityTokenInit {
@@ -70,13 +70,11 @@ function getTokenAnswer(url: URL, headers: Record<string, string>, proxy: HttpsP
     const agent = secure && proxy !== undefined ? new ProxyTunnelAgent(proxy, {}) : undefined;
     const request = (secure ? https : http).get(url, { headers, signal, ...(agent === undefined ? {} : { agent }) }, (response) => {
       const status = response.statusCode ?? 0;
-      if (Number(response.headers['content-length'] ?? 0) > MAX_RESPONSE_BYTES) {
-        response.destroy();
-        reject(new ResponseTooLargeError(MAX_RESPONSE_BYTES, status));
-        return;
-      }
       const location = response.headers.location;
-      readBoundedBody(response, MAX_RESPONSE_BYTES, status).then((body) => resolve({ status, text: Buffer.from(body).toString('utf8'), location }), reject);
+      readBoundedBody(response, MAX_RESPONSE_BYTES, status, response.headers['content-length']).then(
+        (body) => resolve({ status, text: Buffer.from(body).toString('utf8'), location }),
+        reject,
+      );
     });
     request.on('error', reject);
   });

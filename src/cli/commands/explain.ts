@@ -38,8 +38,10 @@ export async function runExplain(options: ExplainOptions, context: CommandContex
           );
   }
   let base: ReportBaseIdentity | undefined;
+  let network: ReportNetwork | undefined;
   if (resolved.result.status === 'matched' && resolved.result.request.auth !== 'delegate') {
     const { request } = resolved.result;
+    network = networkReport(deps.env, request.auth === 'assume' ? request.sourceProfile : undefined);
     const assumed = request.auth === 'assume' ? { source: assumeBaseSource(request.sourceProfile, deps.env), setting: request.sourceProfileSetting } : undefined;
     const source = assumed?.source;
     const mfa = source === undefined ? undefined : await explainMfaSession(source, deps.env, context.cache?.store, deps.now());
@@ -48,11 +50,6 @@ export async function runExplain(options: ExplainOptions, context: CommandContex
       identity: maskAccessKeyIds(describeBaseIdentity(request, deps.env)),
       ...(mfa === undefined ? {} : { mfa }),
     };
-  }
-  let network: ReportNetwork | undefined;
-  if (resolved.result.status === 'matched' && resolved.result.request.auth !== 'delegate') {
-    const { request } = resolved.result;
-    network = networkReport(deps.env, request.auth === 'assume' ? request.sourceProfile : undefined);
   }
   const report = explainReport(resolved, cache, base, network);
   if (options.json) deps.output.json(report);
