@@ -50,7 +50,19 @@ function versionOf(binary: string): { version: string; dialect: TerragruntDialec
   if (run.error !== undefined) throw new Error(`${binary} --version: ${run.error.message}`);
   const version = /\bv?(\d+\.\d+\.\d+(?:-[\w.]+)?)\b/.exec(`${run.stdout}\n${run.stderr}`)?.[1];
   if (run.status !== 0 || version === undefined) {
-    throw new Error(`${binary} --version exited ${String(run.status)} without a version: ${run.stdout}${run.stderr}`.trim());
+    throw new Error(`${binary} --version exited ${String(run.status)} without a version: ${run.stdout}${run.stderr}`.trim() + unversionedHint(run.stdout));
   }
   return { version: `v${version}`, dialect: dialectFor(version) };
+}
+
+/**
+ * A Terragrunt built from source without its release's -ldflags calls itself "latest", and the
+ * suite picks each scenario by version: say so, and how to get a binary that knows its version.
+ */
+function unversionedHint(stdout: string): string {
+  if (!/\bversion latest\b/.test(stdout)) return '';
+  return (
+    '\nThat binary was built from source without its version (a plain `go build` leaves it "latest"). ' +
+    'Install a release build (README, "The suite under a real Terragrunt"), or run `make build` in a git checkout of the tag, which sets it.'
+  );
 }
