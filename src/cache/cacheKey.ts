@@ -19,6 +19,11 @@ export interface CacheKey {
  * matter, and a missing value (null) never collides with an empty string.
  */
 export function cacheKey(parts: CacheKeyParts): CacheKey {
-  const canonical = JSON.stringify([KEY_FORMAT, ...cacheKeyFields.map((field) => field.canonical(parts))]);
-  return { text: canonical, id: cacheId(canonical) };
+  const text = cacheKeyText(parts);
+  return { text, id: cacheId(text) };
+}
+
+/** The `text` of cacheKey(parts) alone, for comparing a stored entry's key without naming a file. */
+export function cacheKeyText(parts: CacheKeyParts): string {
+  return JSON.stringify([KEY_FORMAT, ...cacheKeyFields.map((field) => field.canonical(parts))]);
 }

@@ -1,4 +1,5 @@
-import { cacheKey, type CacheKey } from './cacheKey';
+import { cacheId } from './cacheId';
+import { cacheKeyText, type CacheKey } from './cacheKey';
 import type { FileStore } from './createFileStore';
 import { isAwsCredentials } from './isAwsCredentials';
 import { isCacheKeyParts } from './isCacheKeyParts';
@@ -13,7 +14,7 @@ import { CREDENTIALS_NAMESPACE, type CredentialEntry } from './types';
 export function readCredentialEntry(store: FileStore, id: string): CredentialEntry | undefined {
   const read = readEntry(store, id);
   // An entry copied or renamed onto another key's file must not answer for that key.
-  return read !== undefined && read.key.id === id ? read.entry : undefined;
+  return read !== undefined && cacheId(read.keyText) === id ? read.entry : undefined;
 }
 
 /**
@@ -22,15 +23,15 @@ export function readCredentialEntry(store: FileStore, id: string): CredentialEnt
  */
 export function readCredentialEntryFor(store: FileStore, key: CacheKey): CredentialEntry | undefined {
   const read = readEntry(store, key.id);
-  return read !== undefined && read.key.text === key.text ? read.entry : undefined;
+  return read !== undefined && read.keyText === key.text ? read.entry : undefined;
 }
 
-function readEntry(store: FileStore, id: string): { entry: CredentialEntry; key: CacheKey } | undefined {
+function readEntry(store: FileStore, id: string): { entry: CredentialEntry; keyText: string } | undefined {
   const value = store.read(CREDENTIALS_NAMESPACE, id);
   if (!isRecord(value)) return undefined;
   const { version, parts, credentials, obtainedAt } = value;
   if (version !== 1 || !isCacheKeyParts(parts) || !isAwsCredentials(credentials) || typeof obtainedAt !== 'string') {
     return undefined;
   }
-  return { entry: { version, parts, credentials, obtainedAt }, key: cacheKey(parts) };
+  return { entry: { version, parts, credentials, obtainedAt }, keyText: cacheKeyText(parts) };
 }

@@ -78,6 +78,14 @@ describe('listCacheEntries', () => {
       { status: 'unreadable', key: cacheKey(deploy).id.slice(0, 12) },
     ]);
   });
+
+  it("lists an entry copied onto another key's file as unreadable, not as that file's role", () => {
+    const other = cacheKey(denied).id;
+    fs.copyFileSync(path.join(cache.dir, `credentials-${cacheKey(deploy).id}.json`), path.join(cache.dir, `credentials-${other}.json`));
+    const listed = listCacheEntries(cache.store, NOW).filter((entry) => entry.key === other.slice(0, 12));
+    expect(listed).toContainEqual({ status: 'unreadable', key: other.slice(0, 12) });
+    expect(listed.filter((entry) => entry.status === 'valid')).toStrictEqual([]);
+  });
 });
 
 describe('clearCache', () => {
