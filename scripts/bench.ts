@@ -25,17 +25,24 @@ interface Timed {
   stdout: string;
 }
 
-function timed(args: string[], cwd: string, env: Record<string, string>): Promise<Timed> {
+/** `node -e 0`, the baseline of every ratio. */
+const NODE_E_0 = [process.execPath, '-e', '0'];
+/** rolemap as the bench starts it: by Node, as it starts `node -e 0`. */
+const ROLEMAP = [process.execPath, BIN];
+/** rolemap as Terragrunt starts an installed copy: the file itself, through its `#!/usr/bin/env node` line. */
+const ROLEMAP_INSTALLED = [BIN];
+
+function timed(command: readonly string[], cwd: string, env: Record<string, string>): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command[0] ?? '', command.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0 && args[0] === BIN) process.stderr.write(`bench: rolemap exited ${code}: ${stderr}\n`);
+      if (code !== 0 && command.includes(BIN)) process.stderr.write(`bench: rolemap exited ${code}: ${stderr}\n`);
       resolve({ ms: performance.now() - start, code, stdout });
     });
   });
@@ -108,13 +115,13 @@ interface Paired {
   measured: number[];
 }
 
-async function paired(runs: number, cwd: string, env: Record<string, string>, before?: () => void): Promise<Paired> {
+async function paired(runs: number, cwd: string, env: Record<string, string>, before?: () => void, command = ROLEMAP): Promise<Paired> {
   const base: number[] = [];
   const measured: number[] = [];
   for (let i = 0; i < runs; i += 1) {
     before?.();
-    base.push((await timed(['-e', '0'], cwd, env)).ms);
-    measured.push((await timed([BIN], cwd, env)).ms);
+    base.push((await timed(NODE_E_0, cwd, env)).ms);
+    measured.push((await timed(command, cwd, env)).ms);
   }
   return { base, measured };
 }
@@ -233,14 +240,15 @@ async function main(): Promise<void> {
   try {
     // Warm up: the compiled mapping file and one credential in the cache (and, when V8 rejects
     // the shipped code cache under some option, rolemap's own).
-    await timed([BIN], oneUnit, env);
+    await timed(ROLEMAP, oneUnit, env);
 
     const hit = await paired(RUNS, oneUnit, env);
     rows.push(ratioRow('cache hit, whole process', hit, 1.15));
+    rows.push(ratioRow('  the same as Terragrunt starts an installed rolemap, through #!/usr/bin/env node', await paired(RUNS, oneUnit, env, undefined, ROLEMAP_INSTALLED)));
 
     const withOptions = { ...env, NODE_OPTIONS: '--max-old-space-size=4096' };
-    await timed([BIN], oneUnit, withOptions);
-    await timed([BIN], oneUnit, withOptions);
+    await timed(ROLEMAP, oneUnit, withOptions);
+    await timed(ROLEMAP, oneUnit, withOptions);
     rows.push(ratioRow('cache hit, NODE_OPTIONS=--max-old-space-size=4096 (both sides)', await paired(RUNS, oneUnit, withOptions), 1.2));
 
     const missCallsBefore = await emulator.calls('AssumeRole');
@@ -253,25 +261,25 @@ async function main(): Promise<void> {
     const ciEnv: Record<string, string> = { ...env, ...emulator.github, ...GITHUB_PUSH_JOB_ENV, ROLEMAP_CACHE_DIR: ciCacheDir };
     delete ciEnv['AWS_ACCESS_KEY_ID'];
     delete ciEnv['AWS_SECRET_ACCESS_KEY'];
-    await timed([BIN], ciUnit, ciEnv);
+    await timed(ROLEMAP, ciUnit, ciEnv);
     const ciCallsBefore = await emulator.calls('AssumeRoleWithWebIdentity');
     const ciMiss = await paired(RUNS, ciUnit, ciEnv, () => clearCredentials(ciCacheDir));
     const ciCalls = (await emulator.calls('AssumeRoleWithWebIdentity')) - ciCallsBefore;
     rows.push(ratioRow(`  the same in a GitHub Actions job, by web identity (${ciCalls} token requests and STS calls)`, ciMiss));
 
     // The 5,000-mapping file (written above): a whole-process hit also loads its part of the compiled form.
-    await timed([BIN], bigUnit, env);
-    await timed([BIN], bigUnit, env);
+    await timed(ROLEMAP, bigUnit, env);
+    await timed(ROLEMAP, bigUnit, env);
     rows.push(ratioRow('cache hit, whole process, 5,000-mapping file', await paired(RUNS, bigUnit, env), 1.3));
-    await timed([BIN], rootedUnit, env);
-    await timed([BIN], rootedUnit, env);
+    await timed(ROLEMAP, rootedUnit, env);
+    await timed(ROLEMAP, rootedUnit, env);
     rows.push(ratioRow('  the same, every mapping under live/', await paired(RUNS, rootedUnit, env), 1.3));
 
     // run --all: 200 units x (plan + apply), every call at once, on a cold credential cache.
     clearCredentials(cacheDir);
     await emulator.reset();
     const calls = units.flatMap((unit) => ['plan', 'apply'].map((mode) => ({ unit, mode })));
-    const allAtOnce = await Promise.all(calls.map((c) => timed([BIN], c.unit, { ...env, ROLEMAP_MODE: c.mode })));
+    const allAtOnce = await Promise.all(calls.map((c) => timed(ROLEMAP, c.unit, { ...env, ROLEMAP_MODE: c.mode })));
     const stsCalls = await emulator.calls('AssumeRole');
     const failed = allAtOnce.filter((t) => t.code !== 0).length;
     rows.push([
@@ -284,7 +292,7 @@ async function main(): Promise<void> {
       stsCalls === accounts.length * 2 && failed === 0 ? 'met' : `MISSED (${failed} failed)`,
     ]);
     // The same calls, warm, two at a time (Terragrunt --parallelism 2 on this 2-core machine).
-    const paced = (await inBatches(calls, 2, (c) => timed([BIN], c.unit, { ...env, ROLEMAP_MODE: c.mode }))).map((t) => t.ms);
+    const paced = (await inBatches(calls, 2, (c) => timed(ROLEMAP, c.unit, { ...env, ROLEMAP_MODE: c.mode }))).map((t) => t.ms);
     const hitMs = median(hit.measured);
     rows.push([
       `  per call, the same ${calls.length} calls warm, 2 at a time: p50 / p95`,
