@@ -2,6 +2,8 @@
 //
 //   dist/rolemap        the executable (src/launch.ts): loads dist/rolemap.cjs and, on demand, the
 //                       libs, each with its V8 code cache
+//   dist/launch.cjs     the executable's paths other than a cache hit on the Node that built dist/
+//                       (src/launch/slowStart.ts): rolemap's own code caches and the libs' loader
 //   dist/rolemap.cjs    CommonJS bundle of what a cache hit runs (CommonJS: Node starts it without
 //                       its ES module loader, which alone costs more than the hit budget)
 //   dist/rolemap.codecache
@@ -247,6 +249,8 @@ async function main() {
   const code = createHash('sha256').update(readFileSync('dist/rolemap.cjs'));
   for (const name of readdirSync('dist/lib').sort()) code.update(name).update(readFileSync(`dist/lib/${name}`));
   const ROLEMAP_BUILD = { node: process.version, bundleId: code.digest('hex') };
+  // What the executable leaves out: the paths other than a hit under this Node (src/launch/slowStart.ts).
+  await build({ ...common, entryPoints: ['src/launch/slowStart.ts'], outfile: 'dist/launch.cjs', format: 'cjs' });
   await build({
     ...common,
     entryPoints: ['src/launch.ts'],

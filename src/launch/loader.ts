@@ -35,6 +35,22 @@ export function compileBundle(file: string, cachedData: Buffer | undefined): Scr
   });
 }
 
+const builtins = new Map<string, unknown>();
+
+/**
+ * Node's built-in module `id` ('node:fs'), asked of Node once per process: its require does its
+ * public-loader bookkeeping on every call (copying all of a module's exports to its ES module
+ * facade), and the bundle requires node:fs and node:path some twenty times, once per source file.
+ */
+export function requireBuiltin(id: string): unknown {
+  let exported = builtins.get(id);
+  if (exported === undefined) {
+    exported = require(id) as unknown;
+    builtins.set(id, exported);
+  }
+  return exported;
+}
+
 /** Where the shipped code cache of a dist file (named relative to dist/) lives. */
 export function shippedCodeCache(dist: string, name: string): string {
   return join(dist, name.replace(/\.cjs$/, '.codecache'));
@@ -82,7 +98,7 @@ export function createLoader(dist: string, caches: CodeCacheSource, preloaded?: 
     let nodeRequire: NodeJS.Require | undefined;
     const requireFromFile = (): NodeJS.Require => (nodeRequire ??= (require('node:module') as typeof import('node:module')).createRequire(file));
     const own = (id: string): unknown => {
-      if (id.startsWith('node:')) return require(id);
+      if (id.startsWith('node:')) return requireBuiltin(id);
       // The error classes: the hot bundle's own copy, so that there is one per process (instanceof)
       // and a hit reads no file for them; lib/errors.cjs only where no hot bundle is loaded.
       if (id === './errors.cjs' && dirname(file) === libDir) {

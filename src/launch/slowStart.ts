@@ -1,0 +1,80 @@
+/**
+ * dist/launch.cjs: what dist/rolemap (src/launch.ts) does when a call is not a cache hit on the
+ * Node that built dist/. Kept out of dist/rolemap, which has no code cache: V8 parses all of a
+ * script it compiles, called or not, and this code made every hit pay for it (README,
+ * "Performance").
+ * - startWithOwnCodeCache: another Node version, or V8 flags in NODE_OPTIONS, where V8 rejects
+ *   the shipped code caches and rolemap keeps its own.
+ * - shippedLibRequire: a miss under the build's Node, whose bundle requires the libs that hold the
+ *   AWS SDK.
+ */
+import { relative } from 'node:path';
+import type { Script } from 'node:vm';
+import { userCodeCache, type UserCodeCache } from '../cache/userCodeCache';
+import { readRolemapEnvironment } from '../cli/readRolemapEnvironment';
+import { createLoader, readOptional, shippedCodeCache, type LoadedModule } from './loader';
+
+/** What the build wrote into dist/rolemap: the Node that trained the shipped code caches and a hash of dist's code. */
+export interface Build {
+  node: string;
+  bundleId: string;
+}
+
+/** What dist/rolemap.cjs tells its launcher (src/cli/main.ts). */
+interface BundleExports {
+  /** Whether this run's code cache of the bundle, or of a lib, is worth keeping (see there). */
+  keepCodeCache?: (file: 'bundle' | 'lib') => boolean;
+}
+
+/**
+ * rolemap's own code cache, where the runtime and the environment call for one. Settings the
+ * bundle refuses (a bad ROLEMAP_LOG_LEVEL) mean no cache: the bundle reports them.
+ */
+function ownCodeCache(build: Build, v8Options: string): UserCodeCache | undefined {
+  return userCodeCache({
+    bundleId: build.bundleId,
+    v8Options,
+    fromEnv: () => {
+      try {
+        return readRolemapEnvironment(process.env);
+      } catch {
+        return undefined;
+      }
+    },
+  });
+}
+
+/**
+ * Runs the bundle where the shipped code caches do not fit, with rolemap's own, written when a
+ * call ends (so it holds every function that call compiled) by the first call the bundle says is
+ * worth it (keepCodeCache in src/cli/main.ts). `build` is undefined for a dist/ that is not a
+ * build's (no code cache of its own, nothing written).
+ */
+export function startWithOwnCodeCache(dist: string, bundle: string, v8Options: string, build: Build | undefined): void {
+  const own = build === undefined ? undefined : ownCodeCache(build, v8Options);
+  const toWrite = new Map<string, Script>();
+  const { load } = createLoader(dist, {
+    read: (name) => own?.read(name) ?? readOptional(shippedCodeCache(dist, name)),
+    compiled: (name, script) => {
+      if (own !== undefined && script.cachedDataRejected !== false) toWrite.set(name, script);
+    },
+  });
+  let bundleExports: BundleExports | undefined;
+  if (own !== undefined) {
+    const bundleName = relative(dist, bundle);
+    process.once('exit', () => {
+      for (const [name, script] of toWrite) {
+        if (bundleExports?.keepCodeCache?.(name === bundleName ? 'bundle' : 'lib') === true) own.write(name, script);
+      }
+    });
+  }
+  bundleExports = load(bundle) as BundleExports;
+}
+
+/**
+ * The require of the bundle that dist/rolemap loaded itself, once it asks for a lib: libs load
+ * with their shipped code caches.
+ */
+export function shippedLibRequire(dist: string, bundle: string, bundleModule: LoadedModule): NodeJS.Require {
+  return createLoader(dist, { read: (name) => readOptional(shippedCodeCache(dist, name)) }, new Map([[bundle, bundleModule]])).requireFor(bundle);
+}
