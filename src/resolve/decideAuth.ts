@@ -1,7 +1,6 @@
 import type { AuthKind, WebIdentitySettings } from '../config/types';
 import { assumeBaseSource, type AssumeBaseSource } from './assumeBaseSource';
 import { webIdentityAvailable } from './webIdentityAvailable';
-import { isCi } from './isCi';
 import type { Environment } from './types';
 
 export interface AuthDecision {
@@ -14,6 +13,8 @@ export interface DecideAuthInput {
   /** Where `configured` came from, for the explanation. */
   configuredBy: string;
   env: Environment;
+  /** Whether rolemap runs in CI (detectCi). */
+  inCi: boolean;
   webIdentity: WebIdentitySettings;
   ssoConfigured: boolean;
   sourceProfile: string | undefined;
@@ -28,7 +29,7 @@ export interface DecideAuthInput {
 export function decideAuth(input: DecideAuthInput): AuthDecision {
   if (input.configured !== 'auto') return { auth: input.configured, why: `auth: ${input.configured} (${input.configuredBy})` };
   const { env } = input;
-  if (isCi(env) && webIdentityAvailable(input.webIdentity.token, env)) {
+  if (input.inCi && webIdentityAvailable(input.webIdentity.token, env)) {
     return { auth: 'web-identity', why: 'auth: auto, in CI with an OIDC token available' };
   }
   const base = assumeBaseSource(input.sourceProfile, env);

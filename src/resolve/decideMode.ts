@@ -1,14 +1,13 @@
 import type { DeployBranch, Mode } from '../config/types';
-import { detectCi } from './detectCi';
 import { findDeployBranch } from './findDeployBranch';
-import type { CiDetection, Environment, ModeDecision } from './types';
+import type { CiDetection, ModeDecision } from './types';
 
 export interface DecideModeInput {
   modeFlag: Mode | undefined;
   /** ROLEMAP_MODE, when set to a mode (the resolver refuses one that is not). */
   modeFromEnv: Mode | undefined;
-  /** For the CI variables. */
-  env: Environment;
+  /** The CI system rolemap runs in (detectCi), undefined outside CI. */
+  ci: CiDetection | undefined;
   /** The mapping file's `modes.deploy_branch`: names and globs. */
   deployBranches: readonly DeployBranch[];
   /** The developer's `mode`; undefined in CI, where the user config is never read. */
@@ -21,15 +20,13 @@ export interface DecideModeInput {
  * Decides plan or apply by README, "Modes: plan or apply": the first source that answers wins.
  */
 export function decideMode(input: DecideModeInput): ModeDecision {
-  const { env } = input;
   if (input.modeFlag !== undefined) {
     return { mode: input.modeFlag, source: 'flag', why: `--mode ${input.modeFlag}` };
   }
   if (input.modeFromEnv !== undefined) {
     return { mode: input.modeFromEnv, source: 'env', why: `ROLEMAP_MODE=${input.modeFromEnv}` };
   }
-  const ci = detectCi(env);
-  if (ci !== undefined) return decideCiMode(ci, input.deployBranches);
+  if (input.ci !== undefined) return decideCiMode(input.ci, input.deployBranches);
   if (input.userMode !== undefined) {
     return { mode: input.userMode, source: 'user-config', why: `your config sets mode: ${input.userMode}` };
   }

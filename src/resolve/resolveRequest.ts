@@ -5,7 +5,7 @@ import { applyOverrides } from './applyOverrides';
 import { decideAuth } from './decideAuth';
 import { decideMode } from './decideMode';
 import { fillTemplate } from './fillTemplate';
-import { isCi } from './isCi';
+import { detectCi } from './detectCi';
 import { matchUnit } from './matchUnit';
 import { pickBaseProfile } from './pickBaseProfile';
 import { templateValues } from './templateValues';
@@ -28,14 +28,16 @@ import type {
  */
 export function resolveRequest(input: ResolveInput): ResolveResult {
   const { config, env, unitPath } = input;
+  // Detected once: mode, auth and templates all ask, and each detection reads a dozen variables.
+  const ci = detectCi(env);
   // The developer's config is never consulted in CI, whatever the caller passed.
-  const userConfig = isCi(env) ? undefined : input.userConfig;
+  const userConfig = ci === undefined ? input.userConfig : undefined;
   const fromEnv = input.modeFromEnv;
   if (input.modeFlag === undefined && fromEnv?.status === 'not-a-mode') return { status: 'bad-mode', text: fromEnv.text };
   const mode = decideMode({
     modeFlag: input.modeFlag,
     modeFromEnv: fromEnv?.status === 'mode' ? fromEnv.mode : undefined,
-    env,
+    ci,
     deployBranches: config.modes.deployBranches,
     userMode: userConfig?.mode,
     localMode: config.modes.local,
@@ -75,6 +77,7 @@ export function resolveRequest(input: ResolveInput): ResolveResult {
     configured: overrides.auth ?? settings.auth,
     configuredBy: overrides.auth === undefined ? `mapping at ${mappingLocation(mapping)}` : 'your override',
     env,
+    inCi: ci !== undefined,
     webIdentity: settings.webIdentity,
     ssoConfigured: sso !== undefined,
     sourceProfile,
@@ -84,7 +87,7 @@ export function resolveRequest(input: ResolveInput): ResolveResult {
   if (byAuth === undefined) return { status: 'no-sso-portal', unitPath, configFile: config.file, position: mapping.position };
 
   const values = templateValues({
-    env,
+    ci,
     osUser: input.osUser,
     mode: mode.mode,
     accountId: mapping.accountId,

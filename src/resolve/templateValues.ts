@@ -1,11 +1,11 @@
 import type { TemplatePlaceholder } from '../constants';
-import { detectCi } from './detectCi';
-import type { Environment } from './types';
+import type { CiDetection } from './types';
 
 export type TemplateValues = Readonly<Record<TemplatePlaceholder, string>>;
 
 export interface TemplateContext {
-  env: Environment;
+  /** The CI system rolemap runs in (detectCi), undefined outside CI. */
+  ci: CiDetection | undefined;
   osUser: string;
   mode: string;
   accountId: string;
@@ -21,7 +21,7 @@ export interface TemplateContext {
  * the OS user and the others are the empty string.
  */
 export function templateValues(context: TemplateContext): TemplateValues {
-  const build = detectCi(context.env)?.build;
+  const build = context.ci?.build;
   return {
     user: build?.user ?? context.osUser,
     mode: context.mode,

@@ -1,9 +1,11 @@
 import { decideAuth, type DecideAuthInput } from '../../src/resolve/decideAuth';
+import { isCi } from '../../src/resolve/isCi';
 
 const BASE: DecideAuthInput = {
   configured: 'auto',
   configuredBy: 'defaults',
   env: {},
+  inCi: false,
   webIdentity: { token: { kind: 'auto' }, audience: 'sts.amazonaws.com' },
   ssoConfigured: true,
   sourceProfile: undefined,
@@ -31,6 +33,7 @@ describe('decideAuth with auth: auto', () => {
     ],
     ['a token file without AWS_ROLE_ARN in CI is still a web identity token', { env: { CI: 'true', AWS_WEB_IDENTITY_TOKEN_FILE: '/tmp/token' } }, { auth: 'web-identity', why: 'auth: auto, in CI with an OIDC token available' }],
   ])('%s', (_what, input, expected) => {
-    expect(decideAuth({ ...BASE, ...input })).toStrictEqual(expected);
+    // In CI exactly when the resolver would detect it from the same environment.
+    expect(decideAuth({ ...BASE, ...input, inCi: isCi(input.env ?? BASE.env) })).toStrictEqual(expected);
   });
 });

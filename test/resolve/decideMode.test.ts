@@ -1,4 +1,5 @@
 import { decideMode, type DecideModeInput } from '../../src/resolve/decideMode';
+import { detectCi } from '../../src/resolve/detectCi';
 import type { DeployBranch } from '../../src/config/types';
 import { unresolvedError } from '../../src/cli/render/unresolvedError';
 import { UsageError } from '../../src/errors';
@@ -6,13 +7,19 @@ import { config, resolve, STANDARD_MAPPINGS } from './fixtures';
 import type { Environment, ModeSource } from '../../src/resolve/types';
 
 const MAIN: DeployBranch[] = [{ kind: 'name', name: 'main' }];
-const base: DecideModeInput = { modeFlag: undefined, modeFromEnv: undefined, env: {}, deployBranches: MAIN, userMode: undefined, localMode: undefined };
+/** A decision's input with the environment the resolver detects CI from (resolveRequest). */
+type ModeCase = Omit<DecideModeInput, 'ci'> & { env: Environment };
+const base: ModeCase = { modeFlag: undefined, modeFromEnv: undefined, env: {}, deployBranches: MAIN, userMode: undefined, localMode: undefined };
+
+function decideIn({ env, ...input }: ModeCase): ReturnType<typeof decideMode> {
+  return decideMode({ ...input, ci: detectCi(env) });
+}
 
 type Row = [title: string, env: Environment, mode: 'plan' | 'apply'];
 
 /** Decides with the developer's config and modes.local both saying apply, so only CI can say plan. */
 function decide(env: Environment, deployBranches: readonly DeployBranch[] = MAIN): ReturnType<typeof decideMode> {
-  return decideMode({ ...base, env, deployBranches, userMode: 'apply', localMode: 'apply' });
+  return decideIn({ ...base, env, deployBranches, userMode: 'apply', localMode: 'apply' });
 }
 
 describe('decideMode', () => {
@@ -23,8 +30,8 @@ describe('decideMode', () => {
     ['the developer mode wins locally', { ...base, userMode: 'apply', localMode: 'plan' }, 'apply', 'user-config'],
     ['modes.local applies locally', { ...base, localMode: 'apply' }, 'apply', 'mapping-file'],
     ['plan when nothing says', base, 'plan', 'default'],
-  ] as Array<[string, DecideModeInput, string, string]>)('%s', (_name, input, mode, source) => {
-    const decision = decideMode(input);
+  ] as Array<[string, ModeCase, string, string]>)('%s', (_name, input, mode, source) => {
+    const decision = decideIn(input);
     expect({ mode: decision.mode, source: decision.source }).toStrictEqual({ mode, source });
     expect(decision.why.length).toBeGreaterThan(0);
   });
