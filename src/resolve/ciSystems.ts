@@ -81,77 +81,82 @@ export const CI_SYSTEMS: readonly CiSystem[] = [
     id: 'gitlab',
     name: 'GitLab CI',
     detect: [[{ name: 'GITLAB_CI', truthy: true }]],
-    read: fromCiVariables({
-      pullRequest: [{ name: 'CI_MERGE_REQUEST_IID' }],
-      tag: [{ name: 'CI_COMMIT_TAG' }],
-      branch: [{ name: 'CI_COMMIT_BRANCH' }],
-      headBranch: [{ name: 'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME' }],
-      pr: [{ name: 'CI_MERGE_REQUEST_IID' }],
-      user: [{ name: 'GITLAB_USER_LOGIN' }],
-      run: [{ name: 'CI_PIPELINE_ID' }],
-    }),
+    read: (env) =>
+      fromCiVariables(env, {
+        pullRequest: [{ name: 'CI_MERGE_REQUEST_IID' }],
+        tag: [{ name: 'CI_COMMIT_TAG' }],
+        branch: [{ name: 'CI_COMMIT_BRANCH' }],
+        headBranch: [{ name: 'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME' }],
+        pr: [{ name: 'CI_MERGE_REQUEST_IID' }],
+        user: [{ name: 'GITLAB_USER_LOGIN' }],
+        run: [{ name: 'CI_PIPELINE_ID' }],
+      }),
   },
   {
     id: 'buildkite',
     name: 'Buildkite',
     detect: [[{ name: 'BUILDKITE', truthy: true }]],
-    read: fromCiVariables({
-      // The pull request number, or "false" when the build is not for one.
-      pullRequest: [{ name: 'BUILDKITE_PULL_REQUEST', ignore: 'false' }],
-      // Checked before the branch: a tag build sets BUILDKITE_BRANCH to the tag's name.
-      tag: [{ name: 'BUILDKITE_TAG' }],
-      branch: [{ name: 'BUILDKITE_BRANCH' }],
-      headBranch: [{ name: 'BUILDKITE_BRANCH' }],
-      pr: [{ name: 'BUILDKITE_PULL_REQUEST', ignore: 'false' }],
-      user: [{ name: 'BUILDKITE_BUILD_CREATOR' }],
-      run: [{ name: 'BUILDKITE_BUILD_NUMBER' }],
-    }),
+    read: (env) =>
+      fromCiVariables(env, {
+        // The pull request number, or "false" when the build is not for one.
+        pullRequest: [{ name: 'BUILDKITE_PULL_REQUEST', ignore: 'false' }],
+        // Checked before the branch: a tag build sets BUILDKITE_BRANCH to the tag's name.
+        tag: [{ name: 'BUILDKITE_TAG' }],
+        branch: [{ name: 'BUILDKITE_BRANCH' }],
+        headBranch: [{ name: 'BUILDKITE_BRANCH' }],
+        pr: [{ name: 'BUILDKITE_PULL_REQUEST', ignore: 'false' }],
+        user: [{ name: 'BUILDKITE_BUILD_CREATOR' }],
+        run: [{ name: 'BUILDKITE_BUILD_NUMBER' }],
+      }),
   },
   {
     id: 'circleci',
     name: 'CircleCI',
     detect: [[{ name: 'CIRCLECI', truthy: true }]],
-    read: fromCiVariables({
-      // Set when the branch built has an open pull request (CIRCLE_PR_NUMBER: forks only).
-      pullRequest: [{ name: 'CIRCLE_PULL_REQUEST' }, { name: 'CIRCLE_PULL_REQUESTS' }, { name: 'CIRCLE_PR_NUMBER' }],
-      tag: [{ name: 'CIRCLE_TAG' }],
-      branch: [{ name: 'CIRCLE_BRANCH' }],
-      headBranch: [{ name: 'CIRCLE_BRANCH' }],
-      pr: [{ name: 'CIRCLE_PR_NUMBER' }, { name: 'CIRCLE_PULL_REQUEST', match: /\/(\d+)$/ }],
-      user: [{ name: 'CIRCLE_USERNAME' }],
-      run: [{ name: 'CIRCLE_WORKFLOW_ID' }],
-    }),
+    read: (env) =>
+      fromCiVariables(env, {
+        // Set when the branch built has an open pull request (CIRCLE_PR_NUMBER: forks only).
+        pullRequest: [{ name: 'CIRCLE_PULL_REQUEST' }, { name: 'CIRCLE_PULL_REQUESTS' }, { name: 'CIRCLE_PR_NUMBER' }],
+        tag: [{ name: 'CIRCLE_TAG' }],
+        branch: [{ name: 'CIRCLE_BRANCH' }],
+        headBranch: [{ name: 'CIRCLE_BRANCH' }],
+        pr: [{ name: 'CIRCLE_PR_NUMBER' }, { name: 'CIRCLE_PULL_REQUEST', match: /\/(\d+)$/ }],
+        user: [{ name: 'CIRCLE_USERNAME' }],
+        run: [{ name: 'CIRCLE_WORKFLOW_ID' }],
+      }),
   },
   {
     id: 'azure-pipelines',
     name: 'Azure Pipelines',
     detect: [[{ name: 'TF_BUILD', truthy: true }]],
-    read: fromCiVariables({
-      pullRequest: [{ name: 'BUILD_REASON', equals: 'PullRequest' }, { name: 'SYSTEM_PULLREQUEST_PULLREQUESTID' }],
-      tag: [{ name: 'BUILD_SOURCEBRANCH', prefix: 'refs/tags/' }],
-      branch: [{ name: 'BUILD_SOURCEBRANCH', prefix: 'refs/heads/' }],
-      // Azure Repos give refs/heads/NAME; GitHub repositories give the bare name.
-      headBranch: [{ name: 'SYSTEM_PULLREQUEST_SOURCEBRANCH', prefix: 'refs/heads/' }, { name: 'SYSTEM_PULLREQUEST_SOURCEBRANCH' }],
-      // GitHub pull requests have a number besides Azure's id; the number is what people see.
-      pr: [{ name: 'SYSTEM_PULLREQUEST_PULLREQUESTNUMBER' }, { name: 'SYSTEM_PULLREQUEST_PULLREQUESTID' }],
-      user: [{ name: 'BUILD_REQUESTEDFOR' }],
-      run: [{ name: 'BUILD_BUILDID' }],
-    }),
+    read: (env) =>
+      fromCiVariables(env, {
+        pullRequest: [{ name: 'BUILD_REASON', equals: 'PullRequest' }, { name: 'SYSTEM_PULLREQUEST_PULLREQUESTID' }],
+        tag: [{ name: 'BUILD_SOURCEBRANCH', prefix: 'refs/tags/' }],
+        branch: [{ name: 'BUILD_SOURCEBRANCH', prefix: 'refs/heads/' }],
+        // Azure Repos give refs/heads/NAME; GitHub repositories give the bare name.
+        headBranch: [{ name: 'SYSTEM_PULLREQUEST_SOURCEBRANCH', prefix: 'refs/heads/' }, { name: 'SYSTEM_PULLREQUEST_SOURCEBRANCH' }],
+        // GitHub pull requests have a number besides Azure's id; the number is what people see.
+        pr: [{ name: 'SYSTEM_PULLREQUEST_PULLREQUESTNUMBER' }, { name: 'SYSTEM_PULLREQUEST_PULLREQUESTID' }],
+        user: [{ name: 'BUILD_REQUESTEDFOR' }],
+        run: [{ name: 'BUILD_BUILDID' }],
+      }),
   },
   {
     id: 'bitbucket-pipelines',
     name: 'Bitbucket Pipelines',
     detect: [[{ name: 'BITBUCKET_BUILD_NUMBER' }]],
-    read: fromCiVariables({
-      pullRequest: [{ name: 'BITBUCKET_PR_ID' }],
-      tag: [{ name: 'BITBUCKET_TAG' }],
-      branch: [{ name: 'BITBUCKET_BRANCH' }],
-      headBranch: [{ name: 'BITBUCKET_BRANCH' }],
-      pr: [{ name: 'BITBUCKET_PR_ID' }],
-      // Bitbucket names the user who started the step only by account UUID.
-      user: [{ name: 'BITBUCKET_STEP_TRIGGERER_UUID' }],
-      run: [{ name: 'BITBUCKET_BUILD_NUMBER' }],
-    }),
+    read: (env) =>
+      fromCiVariables(env, {
+        pullRequest: [{ name: 'BITBUCKET_PR_ID' }],
+        tag: [{ name: 'BITBUCKET_TAG' }],
+        branch: [{ name: 'BITBUCKET_BRANCH' }],
+        headBranch: [{ name: 'BITBUCKET_BRANCH' }],
+        pr: [{ name: 'BITBUCKET_PR_ID' }],
+        // Bitbucket names the user who started the step only by account UUID.
+        user: [{ name: 'BITBUCKET_STEP_TRIGGERER_UUID' }],
+        run: [{ name: 'BITBUCKET_BUILD_NUMBER' }],
+      }),
   },
   {
     id: 'atlantis',
@@ -173,17 +178,18 @@ export const CI_SYSTEMS: readonly CiSystem[] = [
       [{ name: 'JENKINS_URL' }, { name: 'BUILD_ID' }],
       [{ name: 'JENKINS_HOME' }, { name: 'BUILD_ID' }],
     ],
-    read: fromCiVariables({
-      // Multibranch pipelines: CHANGE_ID is set for pull (change) requests, TAG_NAME for tags,
-      // and BRANCH_NAME always (PR-12 for a pull request, the tag's name for a tag).
-      pullRequest: [{ name: 'CHANGE_ID' }],
-      tag: [{ name: 'TAG_NAME' }],
-      branch: [{ name: 'BRANCH_NAME' }],
-      headBranch: [{ name: 'CHANGE_BRANCH' }],
-      pr: [{ name: 'CHANGE_ID' }],
-      user: [{ name: 'CHANGE_AUTHOR' }, { name: 'BUILD_USER_ID' }],
-      run: [{ name: 'BUILD_TAG' }, { name: 'BUILD_ID' }],
-    }),
+    read: (env) =>
+      fromCiVariables(env, {
+        // Multibranch pipelines: CHANGE_ID is set for pull (change) requests, TAG_NAME for tags,
+        // and BRANCH_NAME always (PR-12 for a pull request, the tag's name for a tag).
+        pullRequest: [{ name: 'CHANGE_ID' }],
+        tag: [{ name: 'TAG_NAME' }],
+        branch: [{ name: 'BRANCH_NAME' }],
+        headBranch: [{ name: 'CHANGE_BRANCH' }],
+        pr: [{ name: 'CHANGE_ID' }],
+        user: [{ name: 'CHANGE_AUTHOR' }, { name: 'BUILD_USER_ID' }],
+        run: [{ name: 'BUILD_TAG' }, { name: 'BUILD_ID' }],
+      }),
   },
   {
     id: 'ci',

@@ -17,37 +17,35 @@ export interface CiVariables {
 }
 
 /**
- * The reader of a CI system that says what it builds in plain variables, as most do: a pull
+ * The build of a CI system that says what it builds in plain variables, as most do: a pull
  * request first (even one whose branch is the deploy branch is only ever planned), then a tag,
  * then the branch.
  */
-export function fromCiVariables(variables: CiVariables): (env: Environment) => CiBuild {
-  return (env) => {
-    const read = (reads: readonly CiVariableRead[]): string | undefined => readCiVariable(env, reads)?.value;
-    const values = { user: read(variables.user), run: read(variables.run), pr: read(variables.pr) };
-    const pullRequest = readCiVariable(env, variables.pullRequest);
-    if (pullRequest !== undefined) {
-      return {
-        trigger: { kind: 'pull-request' },
-        readFrom: [pullRequest.evidence],
-        ...values,
-        branch: read(variables.headBranch) ?? read(variables.branch),
-      };
-    }
-    const tag = readCiVariable(env, variables.tag);
-    if (tag !== undefined) {
-      return { trigger: { kind: 'tag', tag: tag.value }, readFrom: [tag.evidence], ...values, branch: undefined };
-    }
-    const branch = readCiVariable(env, variables.branch);
-    if (branch !== undefined) {
-      return { trigger: { kind: 'branch', branch: branch.value }, readFrom: [branch.evidence], ...values, branch: branch.value };
-    }
-    const looked = [...variables.pullRequest, ...variables.tag, ...variables.branch].map((v) => v.name);
+export function fromCiVariables(env: Environment, variables: CiVariables): CiBuild {
+  const read = (reads: readonly CiVariableRead[]): string | undefined => readCiVariable(env, reads)?.value;
+  const values = { user: read(variables.user), run: read(variables.run), pr: read(variables.pr) };
+  const pullRequest = readCiVariable(env, variables.pullRequest);
+  if (pullRequest !== undefined) {
     return {
-      trigger: { kind: 'other', what: `none of ${[...new Set(looked)].join(', ')} says what is built` },
-      readFrom: [],
+      trigger: { kind: 'pull-request' },
+      readFrom: [pullRequest.evidence],
       ...values,
-      branch: undefined,
+      branch: read(variables.headBranch) ?? read(variables.branch),
     };
+  }
+  const tag = readCiVariable(env, variables.tag);
+  if (tag !== undefined) {
+    return { trigger: { kind: 'tag', tag: tag.value }, readFrom: [tag.evidence], ...values, branch: undefined };
+  }
+  const branch = readCiVariable(env, variables.branch);
+  if (branch !== undefined) {
+    return { trigger: { kind: 'branch', branch: branch.value }, readFrom: [branch.evidence], ...values, branch: branch.value };
+  }
+  const looked = [...variables.pullRequest, ...variables.tag, ...variables.branch].map((v) => v.name);
+  return {
+    trigger: { kind: 'other', what: `none of ${[...new Set(looked)].join(', ')} says what is built` },
+    readFrom: [],
+    ...values,
+    branch: undefined,
   };
 }
