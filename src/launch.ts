@@ -43,7 +43,8 @@ const build = typeof ROLEMAP_BUILD_NODE === 'string' && typeof ROLEMAP_BUILD_ID 
 function slowStart(): typeof SlowStart {
   const file = `${__dirname}${sep}launch.cjs`;
   const slowModule: LoadedModule = { exports: {} };
-  (compileBundle(file, undefined).runInThisContext() as ModuleFunction).call(slowModule.exports, slowModule.exports, require, slowModule, file, __dirname);
+  // dist/launch.cjs requires only Node's modules (esbuild bundles the rest into it).
+  (compileBundle(file, undefined).runInThisContext() as ModuleFunction).call(slowModule.exports, slowModule.exports, requireBuiltin as NodeJS.Require, slowModule, file, __dirname);
   return slowModule.exports as typeof SlowStart;
 }
 

@@ -62,7 +62,8 @@ export function startWithOwnCodeCache(dist: string, bundle: string, v8Options: s
   let bundleExports: BundleExports | undefined;
   if (own !== undefined) {
     const bundleName = relative(dist, bundle);
-    process.once('exit', () => {
+    // `on`, not `once`: a process exits once, and once's wrapper costs every such call its compilation.
+    process.on('exit', () => {
       for (const [name, script] of toWrite) {
         if (bundleExports?.keepCodeCache?.(name === bundleName ? 'bundle' : 'lib') === true) own.write(name, script);
       }
