@@ -19,7 +19,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
-import { compileBundle, requireBuiltin, type LoadedModule, type ModuleFunction } from './launch/loader';
+import { BUNDLE_NAME, compileBundle, requireBuiltin, runBundle, type LoadedModule, type ModuleFunction } from './launch/loader';
 import type * as SlowStart from './launch/slowStart';
 
 /**
@@ -52,7 +52,7 @@ if (require.main === module) {
   // __dirname is absolute and normalised, so joining by hand gives path.join's result, without
   // compiling path.join's code on a hit that does not otherwise call it this early.
   const dist = __dirname;
-  const bundle = `${dist}${sep}rolemap.cjs`;
+  const bundle = `${dist}${sep}${BUNDLE_NAME}`;
   // Every option that reaches V8: a code cache fits only the Node version and the options that made it.
   const v8Options = `${process.execArgv.join(' ')}|${process.env['NODE_OPTIONS'] ?? ''}`;
   if (build !== undefined && process.version === build.node && v8Options === '|') {
@@ -64,12 +64,8 @@ if (require.main === module) {
     } catch {
       cachedData = undefined;
     }
-    const bundleModule: LoadedModule = { exports: {} };
-    let libRequire: NodeJS.Require | undefined;
-    // The bundle requires Node's modules, and on a miss the libs, which load with their code caches.
-    const bundleRequire = (id: string): unknown =>
-      id.startsWith('node:') ? requireBuiltin(id) : (libRequire ??= slowStart().shippedLibRequire(dist, bundle, bundleModule))(id);
-    (compileBundle(bundle, cachedData).runInThisContext() as ModuleFunction).call(bundleModule.exports, bundleModule.exports, bundleRequire as NodeJS.Require, bundleModule, bundle, dist);
+    // On a miss the bundle requires the libs, which load with their shipped code caches.
+    runBundle(compileBundle(bundle, cachedData), bundle, dist, (bundleModule) => slowStart().shippedLibRequire(dist, bundle, bundleModule));
   } else {
     slowStart().startWithOwnCodeCache(dist, bundle, v8Options, build);
   }

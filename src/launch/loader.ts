@@ -65,6 +65,22 @@ export interface CodeCacheSource {
 
 export type LoadedModule = { exports: unknown };
 
+/** The bundle's name in dist/ (the code caches name the files they describe relative to dist/). */
+export const BUNDLE_NAME = 'rolemap.cjs';
+
+/**
+ * Runs the bundle (dist/rolemap.cjs, compiled as `script`) as a module of `dist`: its require
+ * serves Node's modules, and rolemap's libs through the require `libRequire` makes on first need
+ * (a hit requires no lib). Returns the bundle's exports.
+ */
+export function runBundle(script: Script, bundle: string, dist: string, libRequire: (bundleModule: LoadedModule) => NodeJS.Require): unknown {
+  const bundleModule: LoadedModule = { exports: {} };
+  let bundleLibRequire: NodeJS.Require | undefined;
+  const bundleRequire = (id: string): unknown => (id.startsWith('node:') ? requireBuiltin(id) : (bundleLibRequire ??= libRequire(bundleModule))(id));
+  (script.runInThisContext() as ModuleFunction).call(bundleModule.exports, bundleModule.exports, bundleRequire as NodeJS.Require, bundleModule, bundle, dist);
+  return bundleModule.exports;
+}
+
 export interface Loader {
   /** Loads a file of dist/ (once) and returns its exports. */
   load(file: string): unknown;
@@ -102,7 +118,7 @@ export function createLoader(dist: string, caches: CodeCacheSource, preloaded?: 
       // The error classes: the hot bundle's own copy, so that there is one per process (instanceof)
       // and a hit reads no file for them; lib/errors.cjs only where no hot bundle is loaded.
       if (id === './errors.cjs' && dirname(file) === libDir) {
-        const hot = loaded.get(join(dist, 'rolemap.cjs'))?.exports as { errors?: unknown } | undefined;
+        const hot = loaded.get(join(dist, BUNDLE_NAME))?.exports as { errors?: unknown } | undefined;
         if (hot?.errors !== undefined) return hot.errors;
       }
       if (id.startsWith('./') && id.endsWith('.cjs')) {

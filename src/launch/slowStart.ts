@@ -8,11 +8,10 @@
  * - shippedLibRequire: a miss under the build's Node, whose bundle requires the libs that hold the
  *   AWS SDK.
  */
-import { relative } from 'node:path';
 import type { Script } from 'node:vm';
 import { userCodeCache, type UserCodeCache } from '../cache/userCodeCache';
 import { readRolemapEnvironment } from '../cli/readRolemapEnvironment';
-import { createLoader, readOptional, shippedCodeCache, type LoadedModule } from './loader';
+import { BUNDLE_NAME, compileBundle, createLoader, readOptional, runBundle, shippedCodeCache, type CodeCacheSource, type LoadedModule } from './loader';
 
 /** What the build wrote into dist/rolemap: the Node that trained the shipped code caches and a hash of dist's code. */
 export interface Build {
@@ -53,23 +52,25 @@ function ownCodeCache(build: Build, v8Options: string): UserCodeCache | undefine
 export function startWithOwnCodeCache(dist: string, bundle: string, v8Options: string, build: Build | undefined): void {
   const own = build === undefined ? undefined : ownCodeCache(build, v8Options);
   const toWrite = new Map<string, Script>();
-  const { load } = createLoader(dist, {
+  const caches: CodeCacheSource = {
     read: (name) => own?.read(name) ?? readOptional(shippedCodeCache(dist, name)),
     compiled: (name, script) => {
       if (own !== undefined && script.cachedDataRejected !== false) toWrite.set(name, script);
     },
-  });
+  };
+  // The bundle as the fast path runs it; the loader is made when the bundle first requires a lib.
+  const script = compileBundle(bundle, caches.read(BUNDLE_NAME));
+  caches.compiled?.(BUNDLE_NAME, script);
   let bundleExports: BundleExports | undefined;
   if (own !== undefined) {
-    const bundleName = relative(dist, bundle);
     // `on`, not `once`: a process exits once, and once's wrapper costs every such call its compilation.
     process.on('exit', () => {
-      for (const [name, script] of toWrite) {
-        if (bundleExports?.keepCodeCache?.(name === bundleName ? 'bundle' : 'lib') === true) own.write(name, script);
+      for (const [name, compiled] of toWrite) {
+        if (bundleExports?.keepCodeCache?.(name === BUNDLE_NAME ? 'bundle' : 'lib') === true) own.write(name, compiled);
       }
     });
   }
-  bundleExports = load(bundle) as BundleExports;
+  bundleExports = runBundle(script, bundle, dist, (bundleModule) => createLoader(dist, caches, new Map([[bundle, bundleModule]])).requireFor(bundle)) as BundleExports;
 }
 
 /**
