@@ -15,7 +15,7 @@
  *
  * This file is the fast path only: a cache hit on the Node that built dist/. It has no code cache
  * of its own, and V8 parses all of it on every call, so everything else (rolemap's own code
- * caches, the loader of libs) is in dist/launch.cjs (src/launch/slowStart.ts), required on demand.
+ * caches, the loader of libs) is in dist/launch.cjs (src/launch/slowStart.ts), compiled on demand.
  */
 import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
@@ -57,7 +57,8 @@ if (require.main === module) {
   const v8Options = `${process.execArgv.join(' ')}|${process.env['NODE_OPTIONS'] ?? ''}`;
   if (build !== undefined && process.version === build.node && v8Options === '|') {
     // The shipped caches fit (the Node that trained them, run without options): the common case,
-    // kept to straight-line code, since V8 compiles each function here on its first call.
+    // kept to straight-line code, since V8 compiles each function here on its first call
+    // (shippedCodeCache(dist, BUNDLE_NAME) and readOptional are written out).
     let cachedData: Buffer | undefined;
     try {
       cachedData = readFileSync(`${dist}${sep}rolemap.codecache`);

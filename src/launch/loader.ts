@@ -90,8 +90,8 @@ export interface Loader {
 
 /**
  * Loads rolemap's own CommonJS files (dist/rolemap.cjs and dist/lib/*.cjs) as Node would, each
- * compiled with its code cache. Anything else (Node's modules, dist/vendor) goes to Node's
- * require. One instance per process: every file is loaded once, so `instanceof` holds across them.
+ * compiled with its code cache. Node's modules come from requireBuiltin, anything else
+ * (dist/vendor) from Node's require. One instance per process: every file is loaded once, so `instanceof` holds across them.
  * `preloaded` holds files already loaded without it (the bundle, by dist/rolemap's fast path).
  */
 export function createLoader(dist: string, caches: CodeCacheSource, preloaded?: ReadonlyMap<string, LoadedModule>): Loader {
