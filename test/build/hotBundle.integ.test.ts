@@ -100,6 +100,31 @@ describe('the hot bundle (dist/rolemap.cjs) and what a cache hit loads', () => {
     }
   });
 
+  // Which Node built dist/ and trained its code caches (scripts/build.mjs writes it there): only
+  // under that Node does dist/rolemap take its fast path.
+  const buildNode = (JSON.parse(fs.readFileSync(path.join(DIST, 'package.json'), 'utf8')) as { rolemapBuild?: { node: string } }).rolemapBuild?.node;
+  (buildNode === process.version ? it : it.skip)('under the Node that built dist/, a cache hit needs dist/rolemap, the bundle and its code cache, and nothing of dist/launch.cjs or the libs', () => {
+    const sandbox = makeSandbox();
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'rolemap-fast-path-'));
+    try {
+      for (const file of ['rolemap', 'rolemap.cjs', 'rolemap.codecache', 'package.json']) fs.copyFileSync(path.join(DIST, file), path.join(copy, file));
+      const unit = unitTree(sandbox.home);
+      const env = { ...sandbox.env, AWS_ACCESS_KEY_ID: 'AKIAHOTBUNDLETEST000', AWS_SECRET_ACCESS_KEY: 'hot-bundle-test' };
+      const seed = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/build/seedHit.ts'), unit], { cwd: ROOT, env, encoding: 'utf8' });
+      expect(seed.stderr).toBe('');
+      const hit = spawnSync(process.execPath, [path.join(copy, 'rolemap')], { cwd: unit, env, encoding: 'utf8' });
+      expect({ status: hit.status, stderr: hit.stderr }).toStrictEqual({ status: 0, stderr: '' });
+      expect(JSON.parse(hit.stdout)).toMatchObject({ awsCredentials: { ACCESS_KEY_ID: 'ASIAHOTBUNDLESEED000' } });
+      // The control: under V8 options the same copy needs dist/launch.cjs, and says so.
+      const withOptions = spawnSync(process.execPath, [path.join(copy, 'rolemap')], { cwd: unit, env: { ...env, NODE_OPTIONS: '--max-old-space-size=4096' }, encoding: 'utf8' });
+      expect(withOptions.status).not.toBe(0);
+      expect(withOptions.stderr).toContain('launch.cjs');
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+      sandbox.cleanup();
+    }
+  });
+
   it('an AssumeRole miss on environment keys loads the STS client (the environment provider in its lib), not the SSO clients, the whole provider chain, zlib or Web Crypto', async () => {
     const sandbox = makeSandbox();
     const emulator = await startEmulator();
