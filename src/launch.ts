@@ -19,7 +19,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
-import { BUNDLE_NAME, compileBundle, requireBuiltin, runBundle, type LoadedModule, type ModuleFunction } from './launch/loader';
+import { BUNDLE_NAME, compileBundle, runBundle } from './launch/loader';
 import type * as SlowStart from './launch/slowStart';
 
 /**
@@ -37,15 +37,13 @@ declare const ROLEMAP_BUILD_ID: string | undefined;
 const build = typeof ROLEMAP_BUILD_NODE === 'string' && typeof ROLEMAP_BUILD_ID === 'string' ? { node: ROLEMAP_BUILD_NODE, bundleId: ROLEMAP_BUILD_ID } : undefined;
 
 /**
- * dist/launch.cjs, beside this file in dist/, compiled as the bundle is (Node's require would
- * first resolve, stat and realpath it).
+ * dist/launch.cjs, beside this file in dist/, compiled and run as the bundle is (Node's require
+ * would first resolve, stat and realpath it). It requires only Node's modules: esbuild bundles
+ * the rest into it.
  */
 function slowStart(): typeof SlowStart {
   const file = `${__dirname}${sep}launch.cjs`;
-  const slowModule: LoadedModule = { exports: {} };
-  // dist/launch.cjs requires only Node's modules (esbuild bundles the rest into it).
-  (compileBundle(file, undefined).runInThisContext() as ModuleFunction).call(slowModule.exports, slowModule.exports, requireBuiltin as NodeJS.Require, slowModule, file, __dirname);
-  return slowModule.exports as typeof SlowStart;
+  return runBundle(compileBundle(file, undefined), file, __dirname, () => require) as typeof SlowStart;
 }
 
 if (require.main === module) {

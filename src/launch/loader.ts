@@ -69,16 +69,17 @@ export type LoadedModule = { exports: unknown };
 export const BUNDLE_NAME = 'rolemap.cjs';
 
 /**
- * Runs the bundle (dist/rolemap.cjs, compiled as `script`) as a module of `dist`: its require
- * serves Node's modules, and rolemap's libs through the require `libRequire` makes on first need
- * (a hit requires no lib). Returns the bundle's exports.
+ * Runs a CommonJS file of `dist` that dist/rolemap loads itself (the bundle, dist/launch.cjs),
+ * compiled as `script`: its require serves Node's modules, and anything else (the bundle's libs)
+ * through the require `otherRequire` makes on first need (a hit requires no lib). Returns the
+ * file's exports.
  */
-export function runBundle(script: Script, bundle: string, dist: string, libRequire: (bundleModule: LoadedModule) => NodeJS.Require): unknown {
-  const bundleModule: LoadedModule = { exports: {} };
-  let bundleLibRequire: NodeJS.Require | undefined;
-  const bundleRequire = (id: string): unknown => (id.startsWith('node:') ? requireBuiltin(id) : (bundleLibRequire ??= libRequire(bundleModule))(id));
-  (script.runInThisContext() as ModuleFunction).call(bundleModule.exports, bundleModule.exports, bundleRequire as NodeJS.Require, bundleModule, bundle, dist);
-  return bundleModule.exports;
+export function runBundle(script: Script, file: string, dist: string, otherRequire: (fileModule: LoadedModule) => NodeJS.Require): unknown {
+  const fileModule: LoadedModule = { exports: {} };
+  let madeRequire: NodeJS.Require | undefined;
+  const fileRequire = (id: string): unknown => (id.startsWith('node:') ? requireBuiltin(id) : (madeRequire ??= otherRequire(fileModule))(id));
+  (script.runInThisContext() as ModuleFunction).call(fileModule.exports, fileModule.exports, fileRequire as NodeJS.Require, fileModule, file, dist);
+  return fileModule.exports;
 }
 
 export interface Loader {

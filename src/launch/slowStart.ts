@@ -53,7 +53,7 @@ export function startWithOwnCodeCache(dist: string, bundle: string, v8Options: s
   const own = build === undefined ? undefined : ownCodeCache(build, v8Options);
   const toWrite = new Map<string, Script>();
   const caches: CodeCacheSource = {
-    read: (name) => own?.read(name) ?? readOptional(shippedCodeCache(dist, name)),
+    read: (name) => own?.read(name) ?? readShipped(dist)(name),
     compiled: (name, script) => {
       if (own !== undefined && script.cachedDataRejected !== false) toWrite.set(name, script);
     },
@@ -70,7 +70,7 @@ export function startWithOwnCodeCache(dist: string, bundle: string, v8Options: s
       }
     });
   }
-  bundleExports = runBundle(script, bundle, dist, (bundleModule) => createLoader(dist, caches, new Map([[bundle, bundleModule]])).requireFor(bundle)) as BundleExports;
+  bundleExports = runBundle(script, bundle, dist, (bundleModule) => libRequire(dist, caches, bundle, bundleModule)) as BundleExports;
 }
 
 /**
@@ -78,5 +78,15 @@ export function startWithOwnCodeCache(dist: string, bundle: string, v8Options: s
  * with their shipped code caches.
  */
 export function shippedLibRequire(dist: string, bundle: string, bundleModule: LoadedModule): NodeJS.Require {
-  return createLoader(dist, { read: (name) => readOptional(shippedCodeCache(dist, name)) }, new Map([[bundle, bundleModule]])).requireFor(bundle);
+  return libRequire(dist, { read: readShipped(dist) }, bundle, bundleModule);
+}
+
+/** The require of a bundle that runBundle ran, for its libs: a loader of dist/ that knows the bundle is loaded. */
+function libRequire(dist: string, caches: CodeCacheSource, bundle: string, bundleModule: LoadedModule): NodeJS.Require {
+  return createLoader(dist, caches, new Map([[bundle, bundleModule]])).requireFor(bundle);
+}
+
+/** The shipped code cache of a dist file, if any. */
+function readShipped(dist: string): CodeCacheSource['read'] {
+  return (name) => readOptional(shippedCodeCache(dist, name));
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeSandbox, runRolemap } from '../cli/runRolemap';
+import { makeSandbox, ON_BUILD_NODE, runRolemap } from '../cli/runRolemap';
 import { SEED_DEVELOPER, startEmulator } from '../emulator';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -100,10 +100,7 @@ describe('the hot bundle (dist/rolemap.cjs) and what a cache hit loads', () => {
     }
   });
 
-  // Which Node built dist/ and trained its code caches (scripts/build.mjs writes it there): only
-  // under that Node does dist/rolemap take its fast path.
-  const buildNode = (JSON.parse(fs.readFileSync(path.join(DIST, 'package.json'), 'utf8')) as { rolemapBuild?: { node: string } }).rolemapBuild?.node;
-  (buildNode === process.version ? it : it.skip)('under the Node that built dist/, a cache hit needs dist/rolemap, the bundle and its code cache, and nothing of dist/launch.cjs or the libs', () => {
+  (ON_BUILD_NODE ? it : it.skip)('under the Node that built dist/, a cache hit needs dist/rolemap, the bundle and its code cache, and nothing of dist/launch.cjs or the libs', () => {
     const sandbox = makeSandbox();
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'rolemap-fast-path-'));
     try {

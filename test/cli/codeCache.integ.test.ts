@@ -6,17 +6,10 @@ import { startEmulator, type Emulator } from '../emulator';
 import { repoWith } from './fixtures/badInput';
 import { developerEnv } from './fixtures/developerEnv';
 import { writeLiveTree } from './fixtures/writeLiveTree';
-import { EXAMPLES_LIVE, makeSandbox, parseTerragruntJson, runRolemap } from './runRolemap';
+import { EXAMPLES_LIVE, makeSandbox, ON_BUILD_NODE, parseTerragruntJson, runRolemap } from './runRolemap';
 
 const DIST = path.resolve(__dirname, '../../dist');
-/** Which Node built dist/ and trained its code caches (scripts/build.mjs writes it there). */
-const build = (JSON.parse(fs.readFileSync(path.join(DIST, 'package.json'), 'utf8')) as { rolemapBuild?: { node: string } }).rolemapBuild;
-/**
- * Whether this Node is the one that built dist/ and trained its code caches. Under another (the
- * suite run by Node 22 or 24 against a dist/ that Node 20 built), V8 rejects them by design.
- */
-const onBuildNode = build?.node === process.version;
-const onBuildNodeIt = onBuildNode ? it : it.skip;
+const onBuildNodeIt = ON_BUILD_NODE ? it : it.skip;
 
 describe('dist/rolemap.codecache (the V8 code cache trained at build time)', () => {
   onBuildNodeIt('is accepted by this Node for dist/rolemap.cjs, exactly as dist/rolemap loads it', () => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { assertDistIsCurrent } from '../distIsCurrent';
@@ -10,6 +11,15 @@ export { EXAMPLES_LIVE, makeSandbox, type Sandbox } from './sandbox';
 assertDistIsCurrent();
 
 export const ROLEMAP_BIN = path.resolve(__dirname, '../../dist/rolemap');
+
+/**
+ * Whether this Node is the one that built dist/ and trained its code caches (scripts/build.mjs
+ * writes which in dist/package.json). Only there does dist/rolemap take its fast path; under
+ * another (the suite run by Node 22 or 24 against a dist/ that Node 20 built), V8 rejects the
+ * shipped caches by design.
+ */
+export const ON_BUILD_NODE =
+  (JSON.parse(fs.readFileSync(path.join(path.dirname(ROLEMAP_BIN), 'package.json'), 'utf8')) as { rolemapBuild?: { node: string } }).rolemapBuild?.node === process.version;
 
 export interface RolemapRun {
   code: number | null;
