@@ -17,7 +17,14 @@ import { SEED_DEVELOPER } from '../test/emulator/seed';
 const ROOT = path.resolve(__dirname, '..');
 /** BENCH_BIN measures another build (e.g. an older checkout's dist/rolemap) with the same bench. */
 const BIN = path.resolve(process.env['BENCH_BIN'] ?? path.join(ROOT, 'dist/rolemap'));
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 30);
+/**
+ * Alternating runs per ratio row. On the shared 2-core development machine one run of a process
+ * varies by 10% or more with the load, and the ratio of two medians of 30 runs moved by +-0.03
+ * from one bench to the next: more than the hit's margin to its target. 100 runs halve that.
+ */
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 100);
+/** The runs of a ratio row, split in this many consecutive blocks, give the ratio's spread within one bench. */
+const BLOCKS = 4;
 
 interface Timed {
   ms: number;
@@ -126,16 +133,28 @@ async function paired(runs: number, cwd: string, env: Record<string, string>, be
   return { base, measured };
 }
 
+/**
+ * The ratio of each of BLOCKS consecutive blocks of the runs, lowest and highest: how far the
+ * load of the machine moved the ratio during this bench. The row's ratio is that of all runs.
+ */
+function blockRatios(p: Paired): string {
+  const size = Math.floor(p.measured.length / BLOCKS);
+  if (size < 5) return '';
+  const ratios = Array.from({ length: BLOCKS }, (_, b) => median(p.measured.slice(b * size, (b + 1) * size)) / median(p.base.slice(b * size, (b + 1) * size)));
+  return ` (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`;
+}
+
 function ratioRow(name: string, p: Paired, limit?: number): string[] {
   const ratio = median(p.measured) / median(p.base);
-  if (limit === undefined) return [name, spread(p.measured), spread(p.base), `${ratio.toFixed(2)}x`, '', `${p.measured.length}`, ''];
-  // A third decimal where two would print the target itself for a ratio just past it.
-  const shown = Math.abs(ratio - limit) < 0.005 ? ratio.toFixed(3) : ratio.toFixed(2);
+  if (limit === undefined) return [name, spread(p.measured), spread(p.base), `${ratio.toFixed(2)}x${blockRatios(p)}`, '', `${p.measured.length}`, ''];
+  // More decimals where fewer would print the target itself for a ratio just past it.
+  const decimals = Math.abs(ratio - limit) >= 0.005 ? 2 : ratio.toFixed(3) === limit.toFixed(3) ? 4 : 3;
+  const shown = ratio.toFixed(decimals);
   return [
     name,
     spread(p.measured),
     spread(p.base),
-    `${shown}x`,
+    `${shown}x${blockRatios(p)}`,
     `<= ${limit}x`,
     `${p.measured.length}`,
     ratio <= limit ? 'met' : 'MISSED',
@@ -331,6 +350,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${[line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n')}\n`);
   process.stdout.write(
     `\nratio = median of the figure / median of \`node -e 0\` run alternately with it under the same environment;\n` +
+      `in brackets, the lowest and highest ratio of ${BLOCKS} consecutive blocks of those runs;\n` +
       `${BIN}; node ${process.version}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}); load average ${os.loadavg()[0]?.toFixed(1) ?? '?'} at the end\n`,
   );
 }
