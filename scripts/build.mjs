@@ -156,6 +156,14 @@ const common = {
 
 const libName = (file) => basename(file, '.ts');
 
+/**
+ * The files dist/rolemap compiles itself (src/launch/loader.ts) are written inside Node's
+ * CommonJS wrapper and called with Node's arguments, so that the loader compiles the text as read
+ * and Node can still require them.
+ */
+const WRAPPER = JSON.parse(readFileSync('src/launch/commonJsWrapper.json', 'utf8'));
+const LOADED = { banner: { js: WRAPPER.start }, footer: { js: `${WRAPPER.end}${WRAPPER.call}` } };
+
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve('scripts/build.mjs')) await main();
 
 async function main() {
@@ -216,11 +224,12 @@ async function main() {
     await build({ ...common, entryPoints: [specifier], outfile: `dist/vendor/${name}.cjs`, format: 'cjs', mainFields: ['main', 'module'] });
   }
 
-  await build({ ...common, entryPoints: [ERRORS], outfile: 'dist/lib/errors.cjs', format: 'cjs' });
+  await build({ ...common, ...LOADED, entryPoints: [ERRORS], outfile: 'dist/lib/errors.cjs', format: 'cjs' });
 
   for (const lib of LIBS) {
     await build({
       ...common,
+      ...LOADED,
       entryPoints: [lib],
       outfile: `dist/lib/${libName(lib)}.cjs`,
       format: 'cjs',
@@ -233,6 +242,7 @@ async function main() {
 
   const hot = await build({
     ...common,
+    ...LOADED,
     entryPoints: [HOT_ENTRY],
     outfile: 'dist/rolemap.cjs',
     format: 'cjs',
@@ -250,7 +260,7 @@ async function main() {
   for (const name of readdirSync('dist/lib').sort()) code.update(name).update(readFileSync(`dist/lib/${name}`));
   const ROLEMAP_BUILD = { node: process.version, bundleId: code.digest('hex') };
   // What the executable leaves out: the paths other than a hit under this Node (src/launch/slowStart.ts).
-  await build({ ...common, entryPoints: ['src/launch/slowStart.ts'], outfile: 'dist/launch.cjs', format: 'cjs' });
+  await build({ ...common, ...LOADED, entryPoints: ['src/launch/slowStart.ts'], outfile: 'dist/launch.cjs', format: 'cjs' });
   await build({
     ...common,
     entryPoints: ['src/launch.ts'],

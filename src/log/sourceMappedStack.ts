@@ -14,8 +14,8 @@ const FRAME = /^(\s*at (?:.* \()?)([^()\s][^()]*?):(\d+):(\d+)(\)?)$/;
  * scripts/build.mjs writes for each file of dist/) pointed at the source it was built from:
  * `at l (src/cli/run.ts:42:7)`, relative to the package (the directory above dist/). Frames
  * without a map, or that a map does not cover, are kept as they are.
- * Columns count from the file's own first character: dist/rolemap's loader compiles each bundle
- * so that its wrapper is not counted (src/launch.ts, compileBundle).
+ * Lines and columns are the file's own: dist/rolemap's loader compiles each file of dist/ as
+ * written, Node's wrapper part of it (src/launch/loader.ts, compileBundle).
  */
 export function sourceMappedStack(stack: string): string {
   const maps = new Map<string, SourceMap | undefined>();
