@@ -17,9 +17,10 @@
  * of its own, and V8 parses all of it on every call, so everything else (rolemap's own code
  * caches, the loader of libs) is in dist/launch.cjs (src/launch/slowStart.ts), compiled on demand.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { sep } from 'node:path';
 import { BUNDLE_NAME, compileBundle, runBundle } from './launch/loader';
+import { readExactly } from './readExactly';
 import type * as SlowStart from './launch/slowStart';
 
 /**
@@ -57,9 +58,14 @@ if (require.main === module) {
     // The shipped caches fit (the Node that trained them, run without options): the common case,
     // kept to straight-line code, since V8 compiles each function here on its first call
     // (shippedCodeCache(dist, BUNDLE_NAME) and readOptional are written out).
-    let cachedData: Buffer | undefined;
+    let cachedData: Uint8Array | undefined;
     try {
-      cachedData = readFileSync(`${dist}${sep}rolemap.codecache`);
+      const fd = openSync(`${dist}${sep}rolemap.codecache`, 'r');
+      try {
+        cachedData = readExactly(fd, fstatSync(fd).size);
+      } finally {
+        closeSync(fd);
+      }
     } catch {
       cachedData = undefined;
     }

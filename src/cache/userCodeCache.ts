@@ -1,7 +1,8 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Script } from 'node:vm';
 import { homeDirectory } from '../onDemandOs';
+import { readExactly } from '../readExactly';
 import { cacheId } from './cacheId';
 import { openCacheDir } from './openCacheDir';
 import { resolveCacheDir } from './resolveCacheDir';
@@ -26,7 +27,7 @@ export interface UserCodeCacheInit {
 
 export interface UserCodeCache {
   /** The cache's bytes for a dist file (named relative to dist/), or undefined when there is none that rolemap may trust. */
-  read(name: string): Buffer | undefined;
+  read(name: string): Uint8Array | undefined;
   /** Saves the code cache of `script` (best effort: a failure only means the next call compiles again). */
   write(name: string, script: Script): void;
 }
@@ -86,7 +87,7 @@ export function userCodeCache(init: UserCodeCacheInit): UserCodeCache | undefine
   };
 }
 
-function readTrusted(file: string, uid: number): Buffer | undefined {
+function readTrusted(file: string, uid: number): Uint8Array | undefined {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -96,7 +97,7 @@ function readTrusted(file: string, uid: number): Buffer | undefined {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile() || stat.uid !== uid || (stat.mode & 0o077) !== 0 || stat.size > MAX_BYTES) return undefined;
-    return readFileSync(fd);
+    return readExactly(fd, stat.size);
   } catch {
     return undefined;
   } finally {
