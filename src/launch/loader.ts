@@ -12,8 +12,7 @@ import wrapper from './commonJsWrapper.json';
  * compiles (the bundle, dist/launch.cjs, the libs) already inside it and called with Node's
  * arguments, so that Node can still require the file, and the loader compiles the text before
  * the call as read. Wrapping the text here instead made V8 copy a string of the whole file (a
- * concatenation) before compiling it: 73 KB for the bundle on every hit, 18 page faults and
- * 0.2 M instructions.
+ * concatenation) before compiling it: 73 KB for the bundle on every hit, some 18 page faults.
  */
 const WRAPPER: { start: string; end: string; call: string } = wrapper;
 /** How a file written inside the wrapper ends: esbuild puts its footer on a line of its own. */
