@@ -20,7 +20,8 @@ const BIN = path.resolve(process.env['BENCH_BIN'] ?? path.join(ROOT, 'dist/rolem
 /**
  * Alternating runs per ratio row. On the shared 2-core development machine one run of a process
  * varies by 10% or more with the load, and the ratio of two medians of 30 runs moved by +-0.03
- * from one bench to the next: more than the hit's margin to its target. 100 runs halve that.
+ * from one bench to the next: more than the hit's margin to its target. 100 runs leave less of
+ * that to chance; the load still moves a ratio from one bench to the next (README, Performance).
  */
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 100);
 /** The runs of a ratio row, split in this many consecutive blocks, give the ratio's spread within one bench. */
