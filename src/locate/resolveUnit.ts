@@ -3,6 +3,7 @@ import type { CompiledConfig, CompiledUserConfig, Mode } from '../config/types';
 import { isCompiledUserConfig } from '../config/compiledShape';
 import { loadCompiled, loadCompiledMapping, type CompiledStore } from './loadCompiled';
 import type { Logger } from '../log/logger';
+import { detectCi } from '../resolve/detectCi';
 import { isCi } from '../resolve/isCi';
 import { resolveRequest } from '../resolve/resolveRequest';
 import type { Environment, ModeFromEnv, ResolveResult } from '../resolve/types';
@@ -42,9 +43,12 @@ export async function resolveUnit(init: ResolveUnitInit): Promise<ResolvedUnit> 
   const unitDir = resolvePath(init.dir);
   const location = findMappingFile(unitDir, init.configFlag, init.fromEnv.config);
   const unitPath = unitPathFor(unitDir, location.file);
-  const userConfig = await loadUserConfig(init);
+  // Detected once per call: it walks the whole CI registry outside CI, and both the developer's
+  // config and the resolution ask.
+  const ci = detectCi(init.env);
+  const userConfig = await loadUserConfig(init, ci !== undefined);
   const resolveWith = (config: CompiledConfig): ResolveResult =>
-    resolveRequest({ config, userConfig, unitPath, env: init.env, modeFlag: init.modeFlag, modeFromEnv: init.fromEnv.mode, osUser: init.osUser });
+    resolveRequest({ config, userConfig, unitPath, env: init.env, ci, modeFlag: init.modeFlag, modeFromEnv: init.fromEnv.mode, osUser: init.osUser });
   // Only the mappings that can match this unit: in a large tree, most of the file is never read.
   const partial = await loadMappingFile(location.file, init, unitPath);
   const partialResult = resolveWith(partial);
@@ -75,8 +79,9 @@ export function loadMappingFile(
 /** The developer's config, or undefined in CI (where it is never read) or when there is none. */
 export async function loadUserConfig(
   init: Pick<ResolveUnitInit, 'fromEnv' | 'env' | 'homedir' | 'compiledStore' | 'logger'>,
+  inCi: boolean = isCi(init.env),
 ): Promise<CompiledUserConfig | undefined> {
-  if (isCi(init.env)) return undefined;
+  if (inCi) return undefined;
   const file = findUserConfig(init.fromEnv.userConfig, init.env, init.homedir);
   if (file === undefined) return undefined;
   return loadCompiled({

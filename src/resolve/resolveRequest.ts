@@ -5,7 +5,6 @@ import { applyOverrides } from './applyOverrides';
 import { decideAuth } from './decideAuth';
 import { decideMode } from './decideMode';
 import { fillTemplate } from './fillTemplate';
-import { detectCi } from './detectCi';
 import { matchUnit } from './matchUnit';
 import { pickBaseProfile } from './pickBaseProfile';
 import { templateValues } from './templateValues';
@@ -27,9 +26,7 @@ import type {
  * nothing is thrown: every outcome is a status (types.ts, ResolveResult).
  */
 export function resolveRequest(input: ResolveInput): ResolveResult {
-  const { config, env, unitPath } = input;
-  // Detected once: mode, auth and templates all ask, and each detection reads a dozen variables.
-  const ci = detectCi(env);
+  const { config, env, unitPath, ci } = input;
   // The developer's config is never consulted in CI, whatever the caller passed.
   const userConfig = ci === undefined ? input.userConfig : undefined;
   const fromEnv = input.modeFromEnv;

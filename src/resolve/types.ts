@@ -28,6 +28,11 @@ export interface ResolveInput {
   /** The unit path relative to the mapping file's directory, `/`-separated, already cut at `.terragrunt-cache`. */
   unitPath: string;
   env: Environment;
+  /**
+   * The CI system rolemap runs in (detectCi(env)), undefined outside CI. Detected once per call by
+   * the caller, which has already used it to leave the developer's config unread in CI.
+   */
+  ci: CiDetection | undefined;
   /** `--mode`, when given. */
   modeFlag: Mode | undefined;
   /** ROLEMAP_MODE, when set. */

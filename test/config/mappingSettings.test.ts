@@ -128,7 +128,7 @@ describe.each(SETTING_NAMES)('the declared setting %s', (name: SettingName) => {
     const userConfig = compileUserConfig('version: 1\noverrides:\n  - {paths: ["**"], auth: delegate}\n', '/home/me/config.yaml');
     const config = compileMappingFile(fileSetting(key, sample.defaults, sample.own), FILE);
     const reached = (unitPath: string): unknown => {
-      const result = resolveRequest({ config, userConfig, unitPath, env: {}, modeFlag: undefined, modeFromEnv: undefined, osUser: 'me' });
+      const result = resolveRequest({ config, userConfig, unitPath, env: {}, ci: undefined, modeFlag: undefined, modeFromEnv: undefined, osUser: 'me' });
       if (result.status !== 'matched') return result.status;
       const { settings, ...fields } = result.request;
       // In request.settings, else (a setting only one auth kind uses) in that kind's own field.
@@ -155,7 +155,7 @@ describe.each(SETTING_NAMES.filter((name) => SETTINGS[name].userOverride !== und
   it('is read from the user config, beats the mapping where overrides.allow permits, and is in the user config schema', () => {
     const userConfig = compileUserConfig(`version: 1\noverrides:\n  - {paths: ["own/**"], ${key}: ${sample.defaults}}\n`, '/home/me/config.yaml');
     const config = compileMappingFile(fileSetting(key, undefined, sample.own), FILE);
-    const result = resolveRequest({ config, userConfig, unitPath: 'own/app', env: {}, modeFlag: undefined, modeFromEnv: undefined, osUser: 'me' });
+    const result = resolveRequest({ config, userConfig, unitPath: 'own/app', env: {}, ci: undefined, modeFlag: undefined, modeFromEnv: undefined, osUser: 'me' });
     const schema = loadSchema('schema/rolemap-user-config.schema.json');
     const overrideSchema = (schema['properties']?.['overrides']?.['items'] as { properties: Record<string, unknown> }).properties;
     expect([

@@ -1,6 +1,7 @@
 import { compileMappingFile } from '../../src/config/compileMappingFile';
 import { compileUserConfig } from '../../src/config/compileUserConfig';
 import type { CompiledConfig, CompiledUserConfig } from '../../src/config/types';
+import { detectCi } from '../../src/resolve/detectCi';
 import { resolveRequest } from '../../src/resolve/resolveRequest';
 import type { CredentialRequest, Environment, ResolveInput, ResolveResult } from '../../src/resolve/types';
 
@@ -41,7 +42,7 @@ export const STANDARD_MAPPINGS = mappingYaml(`
 `);
 
 export function resolve(partial: Partial<ResolveInput> & { config: CompiledConfig; unitPath: string }): ResolveResult {
-  return resolveRequest({ userConfig: undefined, env: {}, modeFlag: undefined, modeFromEnv: undefined, osUser: 'alice', ...partial });
+  return resolveRequest({ userConfig: undefined, env: {}, ci: detectCi(partial.env ?? {}), modeFlag: undefined, modeFromEnv: undefined, osUser: 'alice', ...partial });
 }
 
 /** Resolves and insists on a match, for tests about what a matched request holds. */

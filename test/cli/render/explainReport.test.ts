@@ -4,6 +4,7 @@ import { readRolemapEnvironment } from '../../../src/cli/readRolemapEnvironment'
 import { compileMappingFile } from '../../../src/config/compileMappingFile';
 import { compileUserConfig } from '../../../src/config/compileUserConfig';
 import type { MappingFileLocation } from '../../../src/locate/findMappingFile';
+import { detectCi } from '../../../src/resolve/detectCi';
 import { resolveRequest } from '../../../src/resolve/resolveRequest';
 import type { Environment } from '../../../src/resolve/types';
 
@@ -62,7 +63,7 @@ interface FixtureOptions {
 function reportFor(unitPath: string, options: FixtureOptions = {}): ExplainReport {
   const config = compileMappingFile(MAPPING_YAML, MAPPING_FILE);
   const userConfig = options.withUserConfig === false ? undefined : compileUserConfig(USER_YAML, USER_FILE);
-  const result = resolveRequest({ config, userConfig, unitPath, env: options.env ?? {}, modeFlag: undefined, modeFromEnv: readRolemapEnvironment(options.env ?? {}).mode, osUser: 'alice' });
+  const result = resolveRequest({ config, userConfig, unitPath, env: options.env ?? {}, ci: detectCi(options.env ?? {}), modeFlag: undefined, modeFromEnv: readRolemapEnvironment(options.env ?? {}).mode, osUser: 'alice' });
   if (result.status !== 'matched' && result.status !== 'unmatched' && result.status !== 'ambiguous') throw new Error(`the fixture was refused: ${result.status}`);
   return explainReport(
     { location: { file: MAPPING_FILE, source: options.source ?? 'walk-up' }, config, userConfig, unitDir: `/live/${unitPath}`, unitPath, result },
