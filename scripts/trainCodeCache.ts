@@ -9,7 +9,7 @@
  * runs it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Script } from 'node:vm';
@@ -21,6 +21,12 @@ const DIST = resolve(__dirname, '..', 'dist');
 const BUNDLE = join(DIST, 'rolemap.cjs');
 const HIT_ONLY = '--hit-only';
 
+/** The two ways a process ends (process.reallyExit is process.exit's last step; src/cli/exitProcess.ts). */
+interface ProcessExits {
+  exit: (code?: number) => void;
+  reallyExit: (code?: number) => void;
+}
+
 /** One run of dist/rolemap in this process; returns every script it compiled, by name. */
 async function runOnce(env: Record<string, string>, cwd: string): Promise<Map<string, Script>> {
   const scripts = new Map<string, Script>();
@@ -28,16 +34,17 @@ async function runOnce(env: Record<string, string>, cwd: string): Promise<Map<st
     read: () => undefined,
     compiled: (name, script) => scripts.set(name, script),
   });
-  const realExit = process.exit;
+  const exits = process as unknown as ProcessExits;
+  const real: ProcessExits = { exit: exits.exit, reallyExit: exits.reallyExit };
   const code = await new Promise<number>((done) => {
     process.env = { ...env };
     process.chdir(cwd);
     process.argv = [process.argv[0] ?? 'node', join(DIST, 'rolemap')];
-    // The bundle ends with process.exit(code); caught so that its caches can be saved.
-    process.exit = ((exitCode?: number) => done(exitCode ?? 0)) as typeof process.exit;
+    // The bundle ends by either (src/cli/exitProcess.ts); caught so that its caches can be saved.
+    exits.exit = exits.reallyExit = (exitCode?: number) => done(exitCode ?? 0);
     load(BUNDLE);
   });
-  process.exit = realExit;
+  Object.assign(exits, real);
   if (code !== 0) throw new Error(`the training run exited ${code}`);
   return scripts;
 }
@@ -77,6 +84,7 @@ async function main(): Promise<void> {
     // needs would make every hit pay for them.
     const hit = spawnSync(process.execPath, ['--import', 'tsx', __filename, HIT_ONLY, unit], { env, cwd: resolve(__dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
     if (hit.status !== 0) throw new Error('the training hit failed (see above)');
+    if (!existsSync(shippedCodeCache(DIST, 'rolemap.cjs'))) throw new Error('the training hit ended without writing its code cache');
     if (emulator.calls('AssumeRole') !== 1) throw new Error('the training hit asked STS');
   } finally {
     await emulator.close();

@@ -12,6 +12,7 @@ import { osUserName } from './osUserName';
 import { parseArgs, type Command } from './parseArgs';
 import { readRolemapEnvironment } from './readRolemapEnvironment';
 import { exitCodeOnFailure, runToExitCode, type CommandStdio } from './run';
+import { exitProcess } from './exitProcess';
 import type { RunDeps } from './RunDeps';
 
 /** What this run was, as far as rolemap's own code caches care; set when the command is done. */
@@ -117,7 +118,4 @@ function writeStdout(text: string): Promise<void> {
   }
 }
 
-void main().then((code) => {
-  // Exit explicitly: keep-alive sockets of the AWS SDK must not hold the process open.
-  process.exit(code);
-});
+void main().then(exitProcess);
