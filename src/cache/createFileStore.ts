@@ -1,7 +1,7 @@
-import { join } from 'node:path';
 import { closeSync, constants, fstatSync, openSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 
 import { CacheError } from '../errors';
+import { joinAbsolute } from '../joinAbsolute';
 import { isCacheId } from './cacheId';
 import { errnoCode } from './errnoCode';
 import { uniqueSuffix } from './uniqueSuffix';
@@ -55,7 +55,7 @@ export function createFileStore(init: FileStoreInit): FileStore {
     if (!NAMESPACE_PATTERN.test(namespace) || !isCacheId(id)) {
       throw new CacheError(`Invalid cache entry name "${namespace}-${id}".`);
     }
-    return join(dir, `${namespace}-${id}.json`);
+    return joinAbsolute(dir, `${namespace}-${id}.json`);
   };
 
   const refuse = (file: string, reason: RefusalReason, why: string): undefined => {
@@ -149,7 +149,7 @@ export function createFileStore(init: FileStoreInit): FileStore {
 
     lockPath(id) {
       if (!isCacheId(id)) throw new CacheError(`Invalid cache lock name "${id}".`);
-      return join(dir, `lock-${id}`);
+      return joinAbsolute(dir, `lock-${id}`);
     },
   };
 }

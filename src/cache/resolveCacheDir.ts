@@ -1,7 +1,8 @@
-import { isAbsolute, join, normalize } from 'node:path';
+import { isAbsolute } from 'node:path';
 
 import { absoluteHome } from '../absoluteHome';
 import { UsageError } from '../errors';
+import { joinAbsolute } from '../joinAbsolute';
 import type { Environment } from '../resolve/types';
 
 /**
@@ -19,9 +20,9 @@ export function resolveCacheDir(explicit: string | undefined, env: Environment, 
         hint: 'Set it to an absolute directory such as /home/me/.cache/rolemap, or unset it.',
       });
     }
-    return normalize(explicit);
+    return joinAbsolute(explicit);
   }
   const xdg = env['XDG_CACHE_HOME'];
-  if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'rolemap');
-  return join(absoluteHome(homedir, 'its cache directory (~/.cache/rolemap); or set ROLEMAP_CACHE_DIR'), '.cache', 'rolemap');
+  if (xdg !== undefined && isAbsolute(xdg)) return joinAbsolute(xdg, 'rolemap');
+  return joinAbsolute(absoluteHome(homedir, 'its cache directory (~/.cache/rolemap); or set ROLEMAP_CACHE_DIR'), '.cache', 'rolemap');
 }

@@ -1,7 +1,8 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { statSync, type Stats } from 'node:fs';
 import { MAPPING_FILE_NAME } from '../constants';
 import { ConfigError } from '../errors';
+import { joinAbsolute } from '../joinAbsolute';
 
 export interface MappingFileLocation {
   file: string;
@@ -21,7 +22,7 @@ export function findMappingFile(unitDir: string, configFlag: string | undefined,
   }
   let dir = unitDir;
   for (;;) {
-    const candidate = join(dir, MAPPING_FILE_NAME);
+    const candidate = joinAbsolute(dir, MAPPING_FILE_NAME);
     if (statInDirectory(candidate, dir)?.isFile()) return { file: candidate, source: 'walk-up' };
     const parent = dirname(dir);
     if (parent === dir) break;

@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
-import { isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { absoluteHome } from '../absoluteHome';
 import { ConfigError } from '../errors';
+import { joinAbsolute } from '../joinAbsolute';
 import type { Environment } from '../resolve/types';
 
 /**
@@ -22,7 +23,7 @@ export function findUserConfig(explicit: string | undefined, env: Environment, h
   }
   const xdg = env['XDG_CONFIG_HOME'];
   // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
-  const base = xdg !== undefined && isAbsolute(xdg) ? xdg : join(absoluteHome(homedir, 'your config (~/.config/rolemap/config.yaml)'), '.config');
-  const file = join(base, 'rolemap', 'config.yaml');
+  const base = xdg !== undefined && isAbsolute(xdg) ? xdg : joinAbsolute(absoluteHome(homedir, 'your config (~/.config/rolemap/config.yaml)'), '.config');
+  const file = joinAbsolute(base, 'rolemap', 'config.yaml');
   return statSync(file, { throwIfNoEntry: false }) === undefined ? undefined : file;
 }

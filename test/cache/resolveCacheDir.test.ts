@@ -6,7 +6,7 @@ import type { Environment } from '../../src/resolve/types';
 describe('resolveCacheDir', () => {
   it.each<[string, Environment, string]>([
     ['ROLEMAP_CACHE_DIR first', { ROLEMAP_CACHE_DIR: '/srv/cache/rm', XDG_CACHE_HOME: '/xdg' }, '/srv/cache/rm'],
-    ['ROLEMAP_CACHE_DIR normalised', { ROLEMAP_CACHE_DIR: '/srv//cache/./rm/' }, '/srv/cache/rm/'],
+    ['ROLEMAP_CACHE_DIR normalised', { ROLEMAP_CACHE_DIR: '/srv//cache/./rm/' }, '/srv/cache/rm'],
     ['XDG_CACHE_HOME next', { XDG_CACHE_HOME: '/xdg' }, '/xdg/rolemap'],
     ['empty ROLEMAP_CACHE_DIR ignored', { ROLEMAP_CACHE_DIR: '', XDG_CACHE_HOME: '/xdg' }, '/xdg/rolemap'],
     ['relative XDG_CACHE_HOME ignored (XDG spec)', { XDG_CACHE_HOME: 'cache' }, '/home/alice/.cache/rolemap'],
